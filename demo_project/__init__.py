@@ -1,0 +1,1 @@
+"""The demo Celery project every card command runs in."""

@@ -1,0 +1,1 @@
+"""studyapp: review Markdown cards in the terminal with FSRS scheduling."""
