@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Start a Celery worker for the demo app.
+#   development (default): watchfiles restarts the worker whenever a .py file below demo_project/
+#                          changes, so edited task code is picked up without a manual restart.
+#   production (DEMO_ENV=production): celery runs directly; a process manager restarts it.
+# Tuning (environment, or extra celery arguments after the script name):
+#   WORKER_QUEUES       comma-separated queues to consume (default: the app's default queues)
+#   WORKER_CONCURRENCY  pool processes (default 2)
+#   WORKER_NAME         node name, e.g. reports@%h (default: celery@<hostname>)
+#   WORKER_LOGLEVEL     default info
+# Example, a second worker bound to its own queue:
+#   WORKER_QUEUES=reports WORKER_NAME=reports@%h bash worker/start.sh
+set -o errexit
+set -o nounset
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."  # demo_project/: makes -A config.celery_app importable
+
+DEMO_ENV="${DEMO_ENV:-development}"
+case "${DEMO_ENV}" in
+    development) ;;
+    production) set -o pipefail ;;
+    *) echo "worker/start.sh: DEMO_ENV must be 'development' or 'production', not '${DEMO_ENV}'" >&2
+       exit 2 ;;
+esac
+
+# Outside an activated virtualenv, fall back to the project's own .venv.
+if ! command -v celery >/dev/null 2>&1 && [[ -x ../.venv/bin/celery ]]; then
+    PATH="$(cd .. && pwd)/.venv/bin:${PATH}"
+fi
+
+# Derive the Celery URLs from REDIS_PORT so one variable moves the whole stack to another port.
+export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}/0}"
+export CELERY_RESULT_BACKEND="${CELERY_RESULT_BACKEND:-redis://127.0.0.1:${REDIS_PORT:-6379}/1}"
+
+args=(-A config.celery_app worker "--loglevel=${WORKER_LOGLEVEL:-info}"
+      "--concurrency=${WORKER_CONCURRENCY:-2}")
+if [[ -n "${WORKER_QUEUES:-}" ]]; then
+    args+=("--queues=${WORKER_QUEUES}")
+fi
+if [[ -n "${WORKER_NAME:-}" ]]; then
+    args+=("--hostname=${WORKER_NAME}")
+fi
+args+=("$@")
+
+if [[ "${DEMO_ENV}" == production ]]; then
+    exec celery "${args[@]}"
+fi
+# watchfiles runs celery's own entry point in a child process and sets sys.argv from --args
+# (split like a shell would, hence the printf %q quoting).
+exec watchfiles --filter python celery.__main__.main --args "$(printf '%q ' "${args[@]}")" .
