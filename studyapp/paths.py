@@ -1,0 +1,26 @@
+"""Where the study app keeps its data and where it looks for cards by default."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+APP_DIR_NAME = "celery-srs"
+DATA_DIR_ENV = "STUDYAPP_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    return Path(user_data_dir(APP_DIR_NAME))
+
+
+def default_card_paths() -> list[Path]:
+    """The repository's `cards/` folder when running from a checkout, else `./cards`."""
+    repo_cards = Path(__file__).resolve().parent.parent / "cards"
+    if repo_cards.is_dir():
+        return [repo_cards]
+    return [Path("cards")]

@@ -1,0 +1,162 @@
+"""User settings: a small TOML file (`settings.toml`) in the data folder.
+
+Written with the defaults on first run so the user can find and edit it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from studyapp.atomic import write_text_atomic
+
+SETTINGS_FILE = "settings.toml"
+
+
+class SettingsError(Exception):
+    """A bad settings file; the message is `path:line: message`."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    desired_retention: float = 0.9
+    new_per_day: int = 20
+    max_reviews_per_day: int = 200
+    day_start_hour: int = 4  # local time, as Anki
+    learning_steps_minutes: tuple[int, ...] = (1, 10)
+    relearning_steps_minutes: tuple[int, ...] = (10,)
+    leech_lapses: int = 8
+    fuzz: bool = True
+    maximum_interval_days: int = 36500
+
+
+_COMMENTS = {
+    "desired_retention": "probability of recall FSRS aims for (0.7 - 0.99)",
+    "new_per_day": "new cards introduced per study day",
+    "max_reviews_per_day": "review cards shown per study day at most",
+    "day_start_hour": "local hour (0-23) at which a new study day starts",
+    "learning_steps_minutes": "steps for new cards, in minutes",
+    "relearning_steps_minutes": "steps after a lapse, in minutes",
+    "leech_lapses": "lapses after which a card is tagged `leech` and suspended",
+    "fuzz": "spread review intervals a little so cards do not clump",
+    "maximum_interval_days": "longest interval FSRS may give",
+}
+
+
+def settings_path(data_dir: Path) -> Path:
+    return data_dir / SETTINGS_FILE
+
+
+def load_settings(data_dir: Path) -> Settings:
+    """Read the settings file, creating it with the defaults when it does not exist."""
+    path = settings_path(data_dir)
+    if not path.exists():
+        defaults = Settings()
+        save_settings(data_dir, defaults)
+        return defaults
+    text = path.read_text(encoding="utf-8")
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _line_from_toml_error(str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)|\s*\(at end of document\)", "", str(exc))
+        raise SettingsError(f"{path}:{line}: {message}") from None
+    return _settings_from_dict(raw, path, text)
+
+
+def save_settings(data_dir: Path, settings: Settings) -> None:
+    validate(settings)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    lines = ["# celery-srs study app settings", ""]
+    for name, value in asdict(settings).items():
+        lines.append(f"# {_COMMENTS[name]}")
+        lines.append(f"{name} = {_toml_value(value)}")
+    write_text_atomic(settings_path(data_dir), "\n".join(lines) + "\n")
+
+
+def validate(settings: Settings) -> None:
+    """Raise ValueError naming the first setting out of range."""
+    problems = []
+    if not 0.5 <= settings.desired_retention < 1.0:
+        problems.append("desired_retention must be at least 0.5 and below 1.0")
+    if settings.new_per_day < 0:
+        problems.append("new_per_day must not be negative")
+    if settings.max_reviews_per_day < 0:
+        problems.append("max_reviews_per_day must not be negative")
+    if not 0 <= settings.day_start_hour <= 23:
+        problems.append("day_start_hour must be between 0 and 23")
+    if any(step <= 0 for step in settings.learning_steps_minutes):
+        problems.append("learning_steps_minutes must be positive")
+    if any(step <= 0 for step in settings.relearning_steps_minutes):
+        problems.append("relearning_steps_minutes must be positive")
+    if settings.leech_lapses < 1:
+        problems.append("leech_lapses must be at least 1")
+    if settings.maximum_interval_days < 1:
+        problems.append("maximum_interval_days must be at least 1")
+    if problems:
+        raise ValueError(problems[0])
+
+
+def _settings_from_dict(raw: dict[str, Any], path: Path, text: str) -> Settings:
+    defaults = asdict(Settings())
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        line = _line_of_key(text, key)
+        if key not in defaults:
+            raise SettingsError(f"{path}:{line}: unknown setting {key!r}")
+        values[key] = _coerce(key, value, defaults[key], f"{path}:{line}")
+    settings = Settings(**{**defaults, **values})
+    try:
+        validate(settings)
+    except ValueError as exc:
+        name = str(exc).split(" ", 1)[0]
+        raise SettingsError(f"{path}:{_line_of_key(text, name)}: {exc}") from None
+    return settings
+
+
+def _coerce(key: str, value: Any, default: Any, where: str) -> Any:
+    expected = type(default)
+    if expected is tuple:
+        if not isinstance(value, list) or not all(
+            isinstance(item, int) and not isinstance(item, bool) for item in value
+        ):
+            raise SettingsError(f"{where}: {key} must be a list of whole minutes")
+        return tuple(value)
+    if expected is bool:
+        if not isinstance(value, bool):
+            raise SettingsError(f"{where}: {key} must be true or false")
+        return value
+    if expected is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if expected is int and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise SettingsError(
+        f"{where}: {key} must be {'a number' if expected is float else 'a whole number'}"
+    )
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    return repr(value)
+
+
+def _line_from_toml_error(message: str) -> int:
+    match = re.search(r"at line (\d+)", message)
+    return int(match.group(1)) if match else 1
+
+
+def _line_of_key(text: str, key: str) -> int:
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return 1
+
+
+assert {f.name for f in fields(Settings)} == set(_COMMENTS)

@@ -1,0 +1,328 @@
+"""SQLite storage of card states and the review log.
+
+One file, `progress.sqlite3`, in the data folder. WAL journal plus a busy timeout lets two app
+instances share it; every write is its own `BEGIN IMMEDIATE` transaction, committed before the
+call returns (WAL with synchronous=NORMAL survives a killed process; only a power cut can lose
+the very last commits). The schema evolves through numbered migrations kept in
+`PRAGMA user_version`; a database from a newer app is refused without touching it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from studyapp.records import (
+    CardState,
+    Phase,
+    ReviewKind,
+    RevlogEntry,
+    datetime_to_ms,
+    ms_to_datetime,
+)
+
+DB_FILE = "progress.sqlite3"
+BUSY_TIMEOUT_MS = 10_000
+
+# Each entry upgrades the schema by one version; never edit a released one, append instead.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE card_state (
+        card_id TEXT PRIMARY KEY,
+        phase INTEGER NOT NULL DEFAULT 0,
+        step INTEGER,
+        stability REAL,
+        difficulty REAL,
+        due INTEGER,
+        last_review INTEGER,
+        reps INTEGER NOT NULL DEFAULT 0,
+        lapses INTEGER NOT NULL DEFAULT 0,
+        suspended INTEGER NOT NULL DEFAULT 0,
+        buried_until INTEGER,
+        first_seen INTEGER,
+        last_seen_in_sources INTEGER,
+        first_review INTEGER,
+        extra_tags TEXT NOT NULL DEFAULT ''
+    ) WITHOUT ROWID;
+    CREATE TABLE revlog (
+        id INTEGER PRIMARY KEY,
+        card_id TEXT NOT NULL,
+        rating INTEGER NOT NULL,
+        interval INTEGER NOT NULL,
+        last_interval INTEGER NOT NULL,
+        difficulty REAL,
+        stability REAL,
+        duration_ms INTEGER NOT NULL,
+        kind INTEGER NOT NULL,
+        previous_state TEXT
+    );
+    CREATE INDEX revlog_by_card ON revlog (card_id, id);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_STATE_COLUMNS = (
+    "card_id, phase, step, stability, difficulty, due, last_review, reps, lapses, suspended, "
+    "buried_until, first_seen, last_seen_in_sources, first_review, extra_tags"
+)
+_REVLOG_COLUMNS = (
+    "id, card_id, rating, interval, last_interval, difficulty, stability, duration_ms, kind"
+)
+
+
+class StoreError(Exception):
+    """A problem with the data folder or database, as one line for the user."""
+
+
+class Store:
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, data_dir: Path) -> Store:
+        _ensure_writable_dir(data_dir)
+        path = data_dir / DB_FILE
+        try:
+            db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot open database: {exc}") from None
+        try:
+            _refuse_newer_schema(db, path)
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            _migrate(db, path)
+        except sqlite3.Error as exc:
+            db.close()
+            raise StoreError(f"{path}: {exc}") from None
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, path)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One immediate transaction: committed on success, rolled back on error."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {exc} (is another instance busy?)") from None
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # card states ---------------------------------------------------------------------------
+
+    def load_states(self) -> dict[str, CardState]:
+        rows = self._db.execute(f"SELECT {_STATE_COLUMNS} FROM card_state").fetchall()
+        return {row[0]: _row_to_state(row) for row in rows}
+
+    def save_states(self, states: Iterable[CardState]) -> None:
+        with self._write() as db:
+            db.executemany(_UPSERT_STATE, (_state_to_row(state) for state in states))
+
+    def save_state(self, state: CardState) -> None:
+        self.save_states((state,))
+
+    # review log ----------------------------------------------------------------------------
+
+    def record_review(
+        self, previous: CardState, new_state: CardState, entry: RevlogEntry
+    ) -> RevlogEntry:
+        """Store a grade; the row id is the review time in ms, nudged forward if already taken."""
+        with self._write() as db:
+            (last_id,) = db.execute("SELECT coalesce(max(id), 0) FROM revlog").fetchone()
+            entry = replace(entry, id=max(entry.id, last_id + 1))
+            db.execute(
+                f"INSERT INTO revlog ({_REVLOG_COLUMNS}, previous_state) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*_entry_to_row(entry), json.dumps(_state_to_row(previous))),
+            )
+            db.execute(_UPSERT_STATE, _state_to_row(new_state))
+        return entry
+
+    def undo_review(self, revlog_id: int) -> CardState | None:
+        """Delete one review and put the card back as it was; None if the row is gone."""
+        with self._write() as db:
+            found = db.execute(
+                "SELECT previous_state FROM revlog WHERE id = ?", (revlog_id,)
+            ).fetchone()
+            if found is None or found[0] is None:
+                return None
+            previous = _row_to_state(json.loads(found[0]))
+            db.execute("DELETE FROM revlog WHERE id = ?", (revlog_id,))
+            db.execute(_UPSERT_STATE, _state_to_row(previous))
+        return previous
+
+    def bulk_insert_revlog(self, entries: Iterable[RevlogEntry]) -> None:
+        """Fast load of many rows at once (imports, benchmarks); no undo data is kept."""
+        with self._write() as db:
+            db.executemany(
+                f"INSERT INTO revlog ({_REVLOG_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (_entry_to_row(entry) for entry in entries),
+            )
+
+    def history(self, card_id: str) -> list[RevlogEntry]:
+        rows = self._db.execute(
+            f"SELECT {_REVLOG_COLUMNS} FROM revlog WHERE card_id = ? ORDER BY id", (card_id,)
+        ).fetchall()
+        return [_row_to_entry(row) for row in rows]
+
+    def reviews_since(self, since: datetime) -> list[tuple[int, ReviewKind, int]]:
+        """(id, kind, rating) of every review at or after `since`, oldest first."""
+        rows = self._db.execute(
+            "SELECT id, kind, rating FROM revlog WHERE id >= ? ORDER BY id",
+            (datetime_to_ms(since),),
+        ).fetchall()
+        return [(row[0], ReviewKind(row[1]), row[2]) for row in rows]
+
+    def count_reviews_since(self, since: datetime, kinds: Sequence[ReviewKind]) -> int:
+        marks = ", ".join("?" for _ in kinds)
+        (count,) = self._db.execute(
+            f"SELECT count(*) FROM revlog WHERE id >= ? AND kind IN ({marks})",
+            (datetime_to_ms(since), *(int(kind) for kind in kinds)),
+        ).fetchone()
+        return int(count)
+
+    def integrity_check(self) -> str:
+        (result,) = self._db.execute("PRAGMA integrity_check").fetchone()
+        return str(result)
+
+
+_UPSERT_STATE = (
+    f"INSERT OR REPLACE INTO card_state ({_STATE_COLUMNS}) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _ensure_writable_dir(data_dir: Path) -> None:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create data folder {data_dir}: {exc.strerror}") from None
+    # A real write, not os.access: root passes permission checks but not a read-only mount.
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=data_dir)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise StoreError(f"data folder {data_dir} is not writable: {exc.strerror}") from None
+
+
+def _refuse_newer_schema(db: sqlite3.Connection, path: Path) -> None:
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: database schema v{version} is newer than this app (v{SCHEMA_VERSION}); "
+            "update the app, the file was left unchanged"
+        )
+
+
+def _migrate(db: sqlite3.Connection, path: Path) -> None:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+        if version > SCHEMA_VERSION:  # another, newer app got there between our checks
+            db.execute("ROLLBACK")
+            _refuse_newer_schema(db, path)
+        for number in range(version, SCHEMA_VERSION):
+            for statement in MIGRATIONS[number].split(";"):
+                if statement.strip():
+                    db.execute(statement)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _ms(moment: datetime | None) -> int | None:
+    return None if moment is None else datetime_to_ms(moment)
+
+
+def _dt(ms: int | None) -> datetime | None:
+    return None if ms is None else ms_to_datetime(ms)
+
+
+def _state_to_row(state: CardState) -> tuple[Any, ...]:
+    return (
+        state.card_id,
+        int(state.phase),
+        state.step,
+        state.stability,
+        state.difficulty,
+        _ms(state.due),
+        _ms(state.last_review),
+        state.reps,
+        state.lapses,
+        int(state.suspended),
+        _ms(state.buried_until),
+        _ms(state.first_seen),
+        _ms(state.last_seen_in_sources),
+        _ms(state.first_review),
+        " ".join(state.extra_tags),
+    )
+
+
+def _row_to_state(row: Sequence[Any]) -> CardState:
+    return CardState(
+        card_id=row[0],
+        phase=Phase(row[1]),
+        step=row[2],
+        stability=row[3],
+        difficulty=row[4],
+        due=_dt(row[5]),
+        last_review=_dt(row[6]),
+        reps=row[7],
+        lapses=row[8],
+        suspended=bool(row[9]),
+        buried_until=_dt(row[10]),
+        first_seen=_dt(row[11]),
+        last_seen_in_sources=_dt(row[12]),
+        first_review=_dt(row[13]),
+        extra_tags=tuple(row[14].split()) if row[14] else (),
+    )
+
+
+def _entry_to_row(entry: RevlogEntry) -> tuple[Any, ...]:
+    return (
+        entry.id,
+        entry.card_id,
+        entry.rating,
+        entry.interval,
+        entry.last_interval,
+        entry.difficulty,
+        entry.stability,
+        entry.duration_ms,
+        int(entry.kind),
+    )
+
+
+def _row_to_entry(row: Sequence[Any]) -> RevlogEntry:
+    return RevlogEntry(
+        id=row[0],
+        card_id=row[1],
+        rating=row[2],
+        interval=row[3],
+        last_interval=row[4],
+        difficulty=row[5],
+        stability=row[6],
+        duration_ms=row[7],
+        kind=ReviewKind(row[8]),
+    )
