@@ -1,0 +1,34 @@
+"""Load the demo's Celery app the one safe way: as ``config.celery_app`` from DEMO_DIR."""
+
+import importlib
+import sys
+from types import ModuleType
+from typing import Any
+
+from celery import Celery
+
+from demo_project.launch import DEMO_DIR
+
+
+def _import_demo_module(name: str) -> ModuleType:
+    if str(DEMO_DIR) not in sys.path:
+        sys.path.insert(0, str(DEMO_DIR))
+    return importlib.import_module(name)
+
+
+def broker_transport_options() -> dict[str, Any]:
+    """The demo's broker transport options. Any client talking to the demo's broker (even a
+    bare probe app) needs them: kombu's key separator ``sep`` must match on both sides."""
+    settings = _import_demo_module("config.settings")
+    return dict(settings.CELERY_BROKER_TRANSPORT_OPTIONS)
+
+
+def load_app() -> Celery:
+    """Put ``demo_project/`` on ``sys.path`` and return ``config.celery_app.app``.
+
+    Settings are read from the environment when the module is first imported, so set
+    ``CELERY_BROKER_URL`` / ``CELERY_RESULT_BACKEND`` before the first call.
+    """
+    module = _import_demo_module("config.celery_app")
+    app: Celery = module.app
+    return app

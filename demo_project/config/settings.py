@@ -1,0 +1,99 @@
+"""Celery settings of the demo, read with ``namespace="CELERY"``.
+
+Every name here is ``CELERY_`` + the upper-cased Celery 5 setting name (``CELERY_TASK_ROUTES`` is
+``task_routes``), the same convention Django projects use, so the environment variables a learner
+sets (``CELERY_BROKER_URL``, ...) carry the very names of the settings they feed.
+Values come from the environment with safe local defaults.
+"""
+
+import os
+from pathlib import Path
+
+from celery.schedules import crontab
+
+DEMO_DIR = Path(__file__).resolve().parent.parent
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+# --- connections -------------------------------------------------------------------------
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/1")
+# Retry the broker connection at start-up too, so a worker started just before Redis waits.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- serialization: JSON only (readable in redis-cli, no pickle code execution) ---------
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_ACCEPT_CONTENT = ["json"]
+
+# --- visibility of what happens ----------------------------------------------------------
+# Without this a running task still reads PENDING; with it the worker stores STARTED.
+CELERY_TASK_TRACK_STARTED = True
+# Events let Flower (and `celery events`) follow tasks: sent by workers and by the caller.
+CELERY_WORKER_SEND_TASK_EVENTS = True
+CELERY_TASK_SEND_SENT_EVENT = True
+
+# --- time limits (the time-limit demo task sets tighter ones of its own) ------------------
+CELERY_TASK_SOFT_TIME_LIMIT = 240  # raises SoftTimeLimitExceeded inside the task
+CELERY_TASK_TIME_LIMIT = 300  # then the pool process running it is killed
+
+# Results are kept one day: long enough to inspect a task id from yesterday's session,
+# short enough that demo runs do not pile up in Redis (Celery's own default is also 1 day,
+# stated here so the choice is visible).
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
+
+# --- Redis broker transport ---------------------------------------------------------------
+# An unacknowledged message is handed to another worker after the visibility timeout, so it
+# must exceed every countdown/ETA the demo uses (a few seconds) and every task's run time
+# (at most CELERY_TASK_TIME_LIMIT). Tests that prove redelivery after SIGKILL shorten it
+# through CELERY_VISIBILITY_TIMEOUT.
+VISIBILITY_TIMEOUT = _env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": VISIBILITY_TIMEOUT,
+    # Redis has no native priorities: kombu keeps one list per step ("celery", "celery:3", ...)
+    # and polls them in this order, so on Redis 0 is the HIGHEST priority and 9 the lowest.
+    "priority_steps": list(range(10)),
+    "sep": ":",
+    # With several queues per worker, poll them in the order given rather than round robin.
+    "queue_order_strategy": "priority",
+}
+# No result_backend_transport_options: the Redis result backend has no unacked messages,
+# so a visibility timeout would mean nothing there.
+
+# One message reserved per worker process at a time: with a deeper prefetch a worker grabs
+# low-priority messages before higher ones arrive, and the priority order becomes invisible.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# Tasks sent without a priority sit in the middle, so the demo can send both more and less
+# urgent work around them.
+CELERY_TASK_DEFAULT_PRIORITY = 5
+
+# --- routing: the report task goes to its own queue, served by a second worker -------------
+CELERY_TASK_ROUTES = {
+    "tasks.advanced.build_report": {"queue": "reports"},
+}
+
+# --- beat -------------------------------------------------------------------------------
+HEARTBEAT_SECONDS = float(os.environ.get("CELERY_DEMO_HEARTBEAT_SECONDS", "10"))
+CELERY_BEAT_SCHEDULE = {
+    "heartbeat-interval": {
+        "task": "tasks.periodic.heartbeat",
+        "schedule": HEARTBEAT_SECONDS,
+        "args": ("beat",),
+        "kwargs": {"note": "interval entry"},
+    },
+    "weekly-report-monday-0730": {
+        "task": "tasks.periodic.weekly_summary",
+        "schedule": crontab(hour=7, minute=30, day_of_week=1),
+        "args": ("celery-learners",),
+        "kwargs": {"include_failures": True},
+    },
+}
+# The schedule file (last run times) lives in the git-ignored var/ folder unless overridden.
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
+    "CELERY_BEAT_SCHEDULE_FILE", str(DEMO_DIR / "var" / "celerybeat-schedule")
+)

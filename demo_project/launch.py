@@ -1,0 +1,286 @@
+"""Start and stop the demo's real processes: a private redis-server and Celery workers.
+
+Used by the tests, by ``studyapp verify`` and by the client's self-contained examples.
+Every process is started in its own session (process group) and stopped through that group,
+never by name. Workers run ``celery -A config.celery_app worker`` with ``cwd=DEMO_DIR``, the
+same command a learner types.
+"""
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Self
+
+import redis
+from celery import Celery
+
+DEMO_DIR = Path(__file__).resolve().parent
+APP_NAME = "config.celery_app"
+# The queues the demo's tasks are sent to: the default one and the routed ``reports`` queue.
+DEMO_QUEUES: tuple[str, ...] = ("celery", "reports")
+DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/0"
+DEFAULT_RESULT_BACKEND = "redis://127.0.0.1:6379/1"
+STOP_GRACE_SECONDS = 10.0
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def redis_reachable(url: str, timeout: float = 0.5) -> bool:
+    """True when a Redis server answers PING at ``url``."""
+    client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+    try:
+        return bool(client.ping())
+    except (redis.RedisError, OSError):
+        return False
+    finally:
+        client.close()
+
+
+def venv_bin() -> Path:
+    """The ``bin/`` folder of the running interpreter's environment."""
+    return Path(sys.executable).parent
+
+
+def demo_env(broker_url: str, result_backend: str, **extra: str) -> dict[str, str]:
+    """``os.environ`` plus the demo variables, with the venv's ``bin/`` first on PATH."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(venv_bin()), env.get("PATH", "")])
+    env["CELERY_BROKER_URL"] = broker_url
+    env["CELERY_RESULT_BACKEND"] = result_backend
+    env.setdefault("FLOWER_PORT", "5555")
+    env["PYTHONUNBUFFERED"] = "1"  # worker logs reach the log file as they happen
+    env.update(extra)
+    return env
+
+
+def _signal_group(pid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # group already gone
+        os.killpg(pid, signum)
+
+
+def _stop_group(process: subprocess.Popen[bytes], grace: float) -> None:
+    """SIGTERM to the process group, SIGKILL after ``grace`` seconds, then reap."""
+    if process.poll() is None:
+        _signal_group(process.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=grace)
+    # Children (e.g. prefork pool processes) may outlive the leader: kill what is left.
+    _signal_group(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+class RedisServer:
+    """A private ``redis-server`` on 127.0.0.1, no persistence, in its own session."""
+
+    def __init__(self, port: int | None = None, data_dir: Path | None = None) -> None:
+        self.port = port if port is not None else free_port()
+        self._own_dir = data_dir is None
+        self.data_dir = data_dir if data_dir is not None else Path(tempfile.mkdtemp("-redis"))
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self, timeout: float = 10.0) -> Self:
+        """Start the server and wait until it answers PING."""
+        if self._process is not None and self._process.poll() is None:
+            return self
+        executable = shutil.which("redis-server") or "/usr/bin/redis-server"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._log = open(self.data_dir / "redis.log", "ab")  # noqa: SIM115 - closed in stop()
+        self._process = subprocess.Popen(
+            [
+                executable,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.data_dir),
+                "--daemonize",
+                "no",
+            ],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while not redis_reachable(self.url(), timeout=0.2):
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"redis-server did not start on port {self.port}")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        """Stop the server (its data folder stays until the context exits)."""
+        if self._process is not None:
+            _stop_group(self._process, grace=5.0)
+            self._process = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+        if self._own_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def ping_workers(
+    broker_url: str, destination: Sequence[str] | None = None, timeout: float = 1.0
+) -> list[str]:
+    """Names of the workers answering a ping within ``timeout`` (all, or ``destination``)."""
+    from demo_project.app_loader import broker_transport_options  # late: app_loader imports us
+
+    probe = Celery("demo-probe", broker=broker_url, set_as_current=False)
+    probe.conf.broker_transport_options = broker_transport_options()
+    try:
+        limit = len(destination) if destination else None
+        replies = probe.control.ping(
+            destination=list(destination) if destination else None, timeout=timeout, limit=limit
+        )
+        return sorted(name for reply in replies for name in reply)
+    finally:
+        probe.close()
+
+
+class Worker:
+    """A real ``celery -A config.celery_app worker`` subprocess (cwd ``DEMO_DIR``).
+
+    ``queues=None`` consumes all of ``DEMO_QUEUES`` (so one worker serves every card);
+    pass a list to bind it to specific queues. Its output goes to ``log_path``.
+    Mingle and gossip are off: they only sync with neighbours and cost start-up time.
+    """
+
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        queues: Sequence[str] | None = None,
+        concurrency: int = 2,
+        name: str | None = None,
+        extra_args: Sequence[str] = (),
+    ) -> None:
+        self.env = dict(env)
+        self.queues = list(queues) if queues is not None else list(DEMO_QUEUES)
+        self.concurrency = concurrency
+        base = name or f"demo-{uuid.uuid4().hex[:8]}"
+        self.nodename = base if "@" in base else f"{base}@{socket.gethostname()}"
+        self.extra_args = list(extra_args)
+        self.log_path = Path(tempfile.mkstemp(prefix="celery-worker-", suffix=".log")[1])
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    @property
+    def broker_url(self) -> str:
+        return self.env.get("CELERY_BROKER_URL", DEFAULT_BROKER_URL)
+
+    def command(self) -> list[str]:
+        celery = venv_bin() / "celery"
+        launcher = [str(celery)] if celery.exists() else [sys.executable, "-m", "celery"]
+        return [
+            *launcher,
+            "-A",
+            APP_NAME,
+            "worker",
+            "--loglevel=info",
+            "--hostname",
+            self.nodename,
+            "--concurrency",
+            str(self.concurrency),
+            "--queues",
+            ",".join(self.queues),
+            "--without-mingle",
+            "--without-gossip",
+            *self.extra_args,
+        ]
+
+    def start(self) -> Self:
+        if self._process is None or self._process.poll() is not None:
+            with open(self.log_path, "ab") as log:
+                self._process = subprocess.Popen(
+                    self.command(),
+                    cwd=DEMO_DIR,
+                    env=self.env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+        return self
+
+    def output(self) -> str:
+        """Everything the worker printed so far."""
+        return self.log_path.read_text(errors="replace")
+
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def wait_ready(self, timeout: float = 30.0) -> Self:
+        """Block until this worker answers a ping; raise if it exits or times out."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.running():
+                raise RuntimeError(f"worker {self.nodename} exited:\n{self.output()[-2000:]}")
+            if ping_workers(self.broker_url, [self.nodename], timeout=0.5):
+                return self
+            time.sleep(0.05)
+        raise TimeoutError(f"worker {self.nodename} not ready after {timeout} s")
+
+    def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Warm shutdown (SIGTERM to the group), SIGKILL after ``grace`` seconds."""
+        if self._process is not None:
+            _stop_group(self._process, grace=grace)
+
+    def kill(self) -> None:
+        """SIGKILL the whole group at once: no warm shutdown, unacked messages stay unacked."""
+        if self._process is not None:
+            _signal_group(self._process.pid, signal.SIGKILL)
+            self._process.wait()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+        self.log_path.unlink(missing_ok=True)
