@@ -1,0 +1,96 @@
+"""watchfiles in development: restart on a Python change, ignore other files.
+
+Starts ``watchfiles --filter python demo_target.main --args '...'`` in a temporary folder,
+edits a CSS file (no restart) and then the Python file (restart), and prints what happened.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_SOURCE = """\
+import sys
+import time
+
+
+def main() -> None:
+    # watchfiles put the words of --args into sys.argv before calling this function.
+    print("target started with sys.argv[1:] =", sys.argv[1:], flush=True)
+    time.sleep(120)
+"""
+START_LINE = "target started"
+
+
+def _starts(log: Path) -> int:
+    return log.read_text(errors="replace").count(START_LINE)
+
+
+def _wait_for_starts(log: Path, count: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _starts(log) >= count:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def main() -> int:
+    watchfiles = Path(sys.executable).with_name("watchfiles")
+    with tempfile.TemporaryDirectory(prefix="watchfiles-lesson-") as tmp:
+        folder = Path(tmp)
+        (folder / "demo_target.py").write_text(TARGET_SOURCE)
+        (folder / "style.css").write_text("body { color: black; }\n")
+        log = folder / "output.log"
+        # The watched path defaults to the current folder; a path written after --args
+        # would be rejected by watchfiles' argument parser ("unrecognized arguments").
+        command = [
+            str(watchfiles),
+            "--filter",
+            "python",
+            "demo_target.main",
+            "--args",
+            "-A config.celery_app worker --loglevel=info",
+        ]
+        print("$ watchfiles", " ".join(command[1:5]), repr(command[5]))
+        with log.open("w") as out:
+            process = subprocess.Popen(
+                command,
+                cwd=folder,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            if not _wait_for_starts(log, 1, timeout=20):
+                print("the target never started:", log.read_text(errors="replace"))
+                return 1
+            print(log.read_text(errors="replace").strip().splitlines()[-1])
+            time.sleep(0.5)  # let the watcher settle before the first edit
+            (folder / "style.css").write_text("body { color: red; }\n")
+            time.sleep(2.5)  # longer than watchfiles' 1.6 s debounce
+            print(f"after editing style.css: {_starts(log)} start(s), no restart")
+            with (folder / "demo_target.py").open("a") as source:
+                source.write("# an edit\n")
+            restarted = _wait_for_starts(log, 2, timeout=20)
+            print(
+                f"after editing demo_target.py: {_starts(log)} start(s)"
+                + (", restarted" if restarted else ", NOT restarted")
+            )
+            return 0 if restarted else 1
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
