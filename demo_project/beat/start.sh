@@ -42,9 +42,10 @@ fi
 rm -f "${var_dir}/celerybeat.pid"
 
 args=(-A config.celery_app beat "--loglevel=${BEAT_LOGLEVEL:-info}"
-      "--schedule=${var_dir}/celerybeat-schedule" "--pidfile=${var_dir}/celerybeat.pid" "$@")
+      "--schedule=${CELERY_BEAT_SCHEDULE_FILE:-${var_dir}/celerybeat-schedule}"
+      "--pidfile=${var_dir}/celerybeat.pid" "$@")
 
 if [[ "${DEMO_ENV}" == production ]]; then
     exec celery "${args[@]}"
 fi
-exec watchfiles --filter python celery.__main__.main --args "$(printf '%q ' "${args[@]}")" .
+exec watchfiles --filter python celery.__main__.main --args "$(printf '%q ' "${args[@]}")"

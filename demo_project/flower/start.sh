@@ -56,4 +56,4 @@ args=(-A config.celery_app flower --address=127.0.0.1 "--port=${FLOWER_PORT:-555
 if [[ "${DEMO_ENV}" == production ]]; then
     exec celery "${args[@]}"
 fi
-exec watchfiles --filter python celery.__main__.main --args "$(printf '%q ' "${args[@]}")" .
+exec watchfiles --filter python celery.__main__.main --args "$(printf '%q ' "${args[@]}")"

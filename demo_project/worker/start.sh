@@ -47,4 +47,4 @@ if [[ "${DEMO_ENV}" == production ]]; then
 fi
 # watchfiles runs celery's own entry point in a child process and sets sys.argv from --args
 # (split like a shell would, hence the printf %q quoting).
-exec watchfiles --filter python celery.__main__.main --args "$(printf '%q ' "${args[@]}")" .
+exec watchfiles --filter python celery.__main__.main --args "$(printf '%q ' "${args[@]}")"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Start the whole demo stack in the foreground: Redis, a worker, a second worker bound to the
+# `reports` queue, beat and Flower, every line prefixed by its service. Ctrl-C stops all of it.
+# honcho (the Procfile runner) starts each service in its own process group and, on Ctrl-C or
+# SIGTERM, signals every group, then kills whatever is still alive after 5 seconds.
+# Settings: the environment, or demo_project/.env (read by honcho; copy .env.example).
+set -o errexit
+set -o nounset
+
+cd "$(dirname "${BASH_SOURCE[0]}")"  # demo_project/: the Procfile's commands are relative to it
+
+if ! command -v honcho >/dev/null 2>&1 && [[ -x ../.venv/bin/honcho ]]; then
+    PATH="$(cd .. && pwd)/.venv/bin:${PATH}"
+fi
+
+# Development-only Flower login so the stack starts out of the box. Flower binds to 127.0.0.1, so
+# only this machine can use it; set your own credentials in .env for anything else.
+if [[ -z "${CELERY_FLOWER_USER:-}" && -z "${CELERY_FLOWER_PASSWORD:-}" ]]; then
+    export CELERY_FLOWER_USER=demo
+    export CELERY_FLOWER_PASSWORD=demo-local-only
+    echo "stack.sh: Flower login demo / demo-local-only (local development default)"
+fi
+
+exec honcho --procfile Procfile --app-root . start "$@"
