@@ -1,0 +1,135 @@
+"""genanki models, decks and notes with deterministic ids and per-note modification times.
+
+Model ids are fixed constants: bump the version (and the id) whenever a model's fields
+change, so Anki never maps old notes onto a different field layout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import genanki
+
+from deckgen.model import Card, CardKind
+
+MODEL_VERSION = 1
+BASIC_MODEL_ID = 1_731_000_000 + MODEL_VERSION
+REVERSED_MODEL_ID = 1_731_000_100 + MODEL_VERSION
+CLOZE_MODEL_ID = 1_731_000_200 + MODEL_VERSION
+GUID_NAMESPACE = "deckgen"
+
+# No colours here: the card inherits Anki's light or dark theme; code blocks bring their own.
+CSS = """\
+.card { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; font-size: 20px;
+        text-align: left; line-height: 1.45; max-width: 46em; margin: 0 auto; }
+.card code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+             font-size: 0.9em; }
+.card table { border-collapse: collapse; }
+.card th, .card td { border: 1px solid rgba(128, 128, 128, 0.6); padding: 0.2em 0.5em; }
+.card img { max-width: 100%; }
+.deckgen-run { margin-top: 1.2em; padding-top: 0.4em;
+               border-top: 1px dashed rgba(128, 128, 128, 0.7); font-size: 0.85em; }
+.deckgen-run-label { font-weight: bold; opacity: 0.8; }
+.deckgen-run-notes { opacity: 0.7; font-size: 0.9em; }
+"""
+
+RUN_BLOCK = "{{#Run}}{{Run}}{{/Run}}"
+FIELDS = [{"name": "Front"}, {"name": "Back"}, {"name": "Run"}]
+
+BASIC_MODEL = genanki.Model(
+    BASIC_MODEL_ID,
+    f"deckgen Basic v{MODEL_VERSION}",
+    fields=FIELDS,
+    templates=[
+        {
+            "name": "Card 1",
+            "qfmt": "{{Front}}",
+            "afmt": '{{FrontSide}}<hr id="answer">{{Back}}' + RUN_BLOCK,
+        }
+    ],
+    css=CSS,
+)
+
+REVERSED_MODEL = genanki.Model(
+    REVERSED_MODEL_ID,
+    f"deckgen Basic and reversed v{MODEL_VERSION}",
+    fields=FIELDS,
+    templates=[
+        {
+            "name": "Card 1",
+            "qfmt": "{{Front}}",
+            "afmt": '{{FrontSide}}<hr id="answer">{{Back}}' + RUN_BLOCK,
+        },
+        {
+            "name": "Card 2",
+            "qfmt": "{{Back}}",
+            "afmt": '{{FrontSide}}<hr id="answer">{{Front}}' + RUN_BLOCK,
+        },
+    ],
+    css=CSS,
+)
+
+CLOZE_MODEL = genanki.Model(
+    CLOZE_MODEL_ID,
+    f"deckgen Cloze v{MODEL_VERSION}",
+    fields=[{"name": "Text"}, {"name": "Extra"}, {"name": "Run"}],
+    templates=[
+        {
+            "name": "Cloze",
+            "qfmt": "{{cloze:Text}}",
+            "afmt": '{{cloze:Text}}<hr id="answer">{{Extra}}' + RUN_BLOCK,
+        }
+    ],
+    css=CSS,
+    model_type=genanki.Model.CLOZE,
+)
+
+MODELS = {
+    CardKind.BASIC: BASIC_MODEL,
+    CardKind.REVERSED: REVERSED_MODEL,
+    CardKind.CLOZE: CLOZE_MODEL,
+}
+
+
+def model_for(kind: CardKind) -> genanki.Model:
+    return MODELS[kind]
+
+
+def note_guid(card_id: str) -> str:
+    return str(genanki.guid_for(GUID_NAMESPACE, card_id))
+
+
+def deck_id(name: str) -> int:
+    """Deterministic, positive, below 2**53 (Anki's JavaScript side uses doubles)."""
+    digest = hashlib.sha256(f"{GUID_NAMESPACE}-deck:{name}".encode()).digest()
+    return 1 + int.from_bytes(digest[:8], "big") % (2**52)
+
+
+class StampedNote(genanki.Note):
+    """A note whose `mod` is its own (last content change), not the build time.
+
+    genanki stamps every note with the package timestamp; Anki then treats every note
+    as changed on each import. We pass the note's own time down instead.
+    """
+
+    def __init__(self, mod: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.mod = mod
+
+    def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
+        super().write_to_db(cursor, self.mod, deck_id, id_gen)
+
+    def _check_invalid_html_tags_in_fields(self) -> None:
+        # Our fields come from markdown-it's renderer, which always escapes text.
+        return None
+
+
+def make_note(card: Card, fields: tuple[str, ...], mod: int) -> StampedNote:
+    return StampedNote(
+        mod,
+        model=model_for(card.kind),
+        fields=list(fields),
+        tags=list(card.tags),
+        guid=note_guid(card.id),
+    )

@@ -1,0 +1,93 @@
+"""The build cache kept next to the output: `OUT.apkg.cache.json`.
+
+It remembers, per card id, a digest of the note's rendered content and the `mod` time
+given to it, so a note's modification time only moves when its content does (Anki then
+reports exactly the edited notes as updated). It also keeps each source file's rendered
+cards keyed by the file's content hash, so a rebuild re-renders only changed files.
+Deleting the cache is safe: the next build stamps every note as new content once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CACHE_VERSION = 1
+CACHE_SUFFIX = ".cache.json"
+
+
+def cache_path_for(output: Path) -> Path:
+    return output.with_name(output.name + CACHE_SUFFIX)
+
+
+def content_digest(*parts: str) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part.encode())
+        hasher.update(b"\x00")
+    return hasher.hexdigest()[:32]
+
+
+@dataclass
+class NoteStamp:
+    digest: str
+    mod: int
+
+
+@dataclass
+class BuildCache:
+    path: Path
+    renderer: str  # fingerprint of the renderer that produced `files`
+    stamps: dict[str, NoteStamp] = field(default_factory=dict)
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)  # see build.py
+
+    @classmethod
+    def load(cls, path: Path, renderer: str) -> BuildCache:
+        """A missing, unreadable or outdated cache is an empty one."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") != CACHE_VERSION:
+                return cls(path, renderer)
+            stamps = {key: NoteStamp(d, int(m)) for key, (d, m) in data["stamps"].items()}
+            # Rendered HTML from another renderer is stale; the stamps stay valid.
+            files = dict(data["files"]) if data.get("renderer") == renderer else {}
+            return cls(path, renderer, stamps, files)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return cls(path, renderer)
+
+    def stamp(self, card_id: str, digest: str, now: int) -> tuple[int, bool]:
+        """The note's mod and whether it changed: kept while the content is the same,
+        else strictly later than before (even for two builds within one second)."""
+        previous = self.stamps.get(card_id)
+        if previous is not None and previous.digest == digest:
+            return previous.mod, False
+        mod = now if previous is None else max(now, previous.mod + 1)
+        self.stamps[card_id] = NoteStamp(digest, mod)
+        return mod, True
+
+    def save(self, keep_ids: set[str]) -> None:
+        """Write atomically; forget cards that no longer exist."""
+        stamps = {k: [s.digest, s.mod] for k, s in self.stamps.items() if k in keep_ids}
+        data = {
+            "version": CACHE_VERSION,
+            "renderer": self.renderer,
+            "stamps": stamps,
+            "files": self.files,
+        }
+        write_atomically(self.path, json.dumps(data, separators=(",", ":")).encode())
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

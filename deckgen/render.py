@@ -1,0 +1,69 @@
+"""Card -> HTML fields for Anki, rendered once from the parser's tokens."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from deckgen.highlight import highlight_code
+from deckgen.markdown import markdown
+from deckgen.media import MediaFile, bundle_images
+from deckgen.model import CardError, RunSpec
+from deckgen.parser import ParsedCard
+
+
+@dataclass(frozen=True)
+class RenderedCard:
+    """The HTML of one note: (Front, Back, Run), or (Text, Extra, Run) for cloze."""
+
+    fields: tuple[str, str, str]
+    media: tuple[MediaFile, ...] = ()
+
+
+def render_tokens(tokens: list[Token], env: dict[str, object]) -> str:
+    md = markdown()
+    return md.renderer.render(tokens, md.options, env).strip()
+
+
+def render_markdown(source: str) -> str:
+    """HTML for a Markdown snippet (for callers that only have the source)."""
+    return markdown().render(source).strip()
+
+
+def render_run(run: RunSpec | None) -> str:
+    """The Run/Expect part of the back: the command, what it must show, its options."""
+    if run is None:
+        return ""
+    parts = ['<div class="deckgen-run"><div class="deckgen-run-label">Run</div>']
+    parts.append(highlight_code(run.command + "\n", "bash"))
+    if run.expect:
+        parts.append('<div class="deckgen-run-label">Expect</div>')
+        parts.append(highlight_code(run.expect + "\n", "text"))
+    notes = [f"timeout {run.timeout:g} s"]
+    if run.service:
+        notes.append("keeps running (service)")
+    parts.append(f'<div class="deckgen-run-notes">{html.escape(", ".join(notes))}</div></div>')
+    return "".join(parts)
+
+
+def render_card(parsed: ParsedCard) -> tuple[RenderedCard | None, list[CardError]]:
+    card = parsed.card
+    base_dir = card.location.path.parent
+    front_tokens = parsed.field_tokens.get("front", [])
+    back_tokens = parsed.field_tokens.get("back", [])
+    media: list[MediaFile] = []
+    errors: list[CardError] = []
+    for tokens in (front_tokens, back_tokens):
+        found, problems = bundle_images(tokens, base_dir, card.location.path)
+        media.extend(found)
+        errors.extend(problems)
+    if errors:
+        return None, errors
+    fields = (
+        render_tokens(front_tokens, parsed.env),
+        render_tokens(back_tokens, parsed.env),
+        render_run(card.run),
+    )
+    return RenderedCard(fields, tuple(media)), []
