@@ -5,6 +5,7 @@ process group (never by name). Helpers here also snapshot process trees, so a te
 that stopping a service left nothing behind.
 """
 
+import contextlib
 import os
 import re
 import signal
@@ -113,10 +114,8 @@ class ScriptProcess:
             raise TimeoutError(f"{error}\n--- output ---\n{self.output()[-3000:]}") from None
 
     def signal_group(self, signum: int) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.pid, signum)
-        except ProcessLookupError:
-            pass
 
     def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
         """SIGTERM to the group, SIGKILL after ``grace`` seconds, then reap."""
@@ -124,10 +123,8 @@ class ScriptProcess:
             return
         if self.process.poll() is None:
             self.signal_group(signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=grace)
-            except subprocess.TimeoutExpired:
-                pass
         self.signal_group(signal.SIGKILL)  # pool children may outlive the leader
         self.process.wait()
 
@@ -195,7 +192,5 @@ def still_alive(processes: Iterable[ProcessKey]) -> set[ProcessKey]:
 def kill_sessions(processes: Iterable[ProcessKey]) -> None:
     """Safety net for teardown: SIGKILL the process group of every process still alive."""
     for pid, _start in still_alive(processes):
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(os.getpgid(pid), signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass

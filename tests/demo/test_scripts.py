@@ -86,9 +86,7 @@ def test_development_worker_restarts_on_a_python_change_only(
     # A private copy of demo_project, so the edits below never touch the real tree or restart
     # anybody else's development worker.
     project = tmp_path / "demo_project"
-    shutil.copytree(
-        DEMO_DIR, project, ignore=shutil.ignore_patterns("var", "__pycache__", ".env")
-    )
+    shutil.copytree(DEMO_DIR, project, ignore=shutil.ignore_patterns("var", "__pycache__", ".env"))
     nodename = f"reload-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
     env = script_env(
         redis_server.port,
