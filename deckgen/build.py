@@ -75,9 +75,13 @@ class BuildReport:
 
     def summary(self) -> str:
         return (
-            f"built {self.output}: {self.decks} decks, {self.cards} cards "
-            f"in {self.seconds:.2f} s ({self.notes_changed} notes changed)"
+            f"built {self.output}: {plural(self.decks, 'deck')}, {plural(self.cards, 'card')} "
+            f"in {self.seconds:.2f} s ({plural(self.notes_changed, 'note')} changed)"
         )
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 # --- rendering one file (runs in worker processes) ---------------------------------------

@@ -1,0 +1,218 @@
+"""`deckgen build | check | list | watch`: Markdown card files -> Anki decks.
+
+Every problem is printed as `path:line: message` on stderr and the exit status is 1;
+nothing is written when there is any problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from deckgen.model import Card, CardError
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+PROGRESS_MIN_FILES = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        status: int = args.handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `deckgen list | head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except OSError as exc:
+        # e.g. an output folder we may not write to: still one line, no traceback.
+        where = exc.filename or "deckgen"
+        print(f"{where}:1: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return status
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="deckgen",
+        description="Turn Markdown card files into Anki decks (.apkg). "
+        "The card format is described in deckgen/FORMAT.md.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser(
+        "build",
+        help="build an .apkg from card files and folders",
+        description="Build an Anki package. Folders contribute every *.md below them; "
+        "sub-folders become parent decks. The output is replaced atomically, and a cache "
+        "next to it (OUT.apkg.cache.json) keeps unchanged notes unchanged for Anki.",
+    )
+    add_paths(build)
+    build.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.apkg")
+    build.add_argument("-j", "--jobs", type=int, default=None, help="worker processes")
+    build.add_argument("--quiet", action="store_true", help="no summary line")
+    build.set_defaults(handler=run_build)
+
+    check = commands.add_parser(
+        "check",
+        help="validate card files without writing anything",
+        description="Parse and render every card; print each problem as path:line: message.",
+    )
+    add_paths(check)
+    check.set_defaults(handler=run_check)
+
+    listing = commands.add_parser(
+        "list",
+        help="list the cards: id, deck, title, tags, type, Run command, path:line",
+        description="List every card (tab-separated with a header, or JSON).",
+    )
+    add_paths(listing)
+    listing.add_argument("--json", action="store_true", help="print a JSON array")
+    listing.set_defaults(handler=run_list)
+
+    watch = commands.add_parser(
+        "watch",
+        help="rebuild the .apkg whenever a card file changes",
+        description="Build once, then rebuild on every change (Ctrl-C to stop).",
+    )
+    add_paths(watch)
+    watch.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.apkg")
+    watch.set_defaults(handler=run_watch)
+    return parser
+
+
+def add_paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="card file or folder")
+
+
+def report_errors(errors: Sequence[CardError], stream: TextIO | None = None) -> None:
+    stream = stream or sys.stderr
+    for problem in errors:
+        print(problem, file=stream)
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from deckgen.build import build
+
+    output: Path = args.output
+    if output.is_dir():
+        print(f"{output}:1: is a folder; give the .apkg file to write", file=sys.stderr)
+        return EXIT_PROBLEMS
+    progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    report = build(args.paths, output, jobs=args.jobs, progress=progress)
+    if progress:
+        progress.finish()
+    if not report.ok:
+        report_errors(report.errors)
+        return EXIT_PROBLEMS
+    if not args.quiet:
+        print(report.summary())
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from deckgen.build import check
+
+    errors = check(args.paths)
+    if errors:
+        report_errors(errors)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from deckgen.parser import parse_paths
+
+    result = parse_paths(args.paths)
+    if result.errors:
+        report_errors(result.errors)
+        return EXIT_PROBLEMS
+    if args.json:
+        print(json.dumps([card_summary(card) for card in result.cards], indent=2))
+        return EXIT_OK
+    columns = ("id", "deck", "title", "tags", "type", "run", "location")
+    print("\t".join(columns))
+    for card in result.cards:
+        row = card_summary(card)
+        row["tags"] = " ".join(row["tags"])
+        row["run"] = (row["run"] or "").replace("\n", "\\n")
+        print("\t".join(str(row[column]) for column in columns))
+    return EXIT_OK
+
+
+def card_summary(card: Card) -> dict[str, Any]:
+    return {
+        "id": card.id,
+        "deck": card.deck,
+        "title": card.title,
+        "tags": list(card.tags),
+        "type": card.kind.value,
+        "run": card.run.command if card.run else None,
+        "location": str(card.location),
+        "path": str(card.location.path),
+        "line": card.location.line,
+    }
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    from watchfiles import Change, watch
+
+    from deckgen.build import build
+
+    def rebuild() -> None:
+        report = build(args.paths, args.output)
+        if report.ok:
+            print(report.summary(), flush=True)
+        else:
+            report_errors(report.errors)
+            print(f"not built: {len(report.errors)} problem(s); waiting for changes", flush=True)
+
+    rebuild()
+    watched = [p if p.exists() else p.parent for p in args.paths]
+    output_name: str = args.output.name
+
+    def is_source_change(_change: Change, path: str) -> bool:
+        # Our own output, its cache and temp files must not trigger another build.
+        return output_name not in Path(path).name
+
+    for _changes in watch(*watched, watch_filter=is_source_change):
+        rebuild()
+    return EXIT_OK
+
+
+class ProgressBar:
+    """A one-line bar on a terminal, for builds with several files to render."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < PROGRESS_MIN_FILES:
+            return
+        filled = self.WIDTH * done // total
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        self.stream.write(f"\rrendering [{bar}] {done}/{total} files")
+        self.stream.flush()
+        self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
