@@ -1,0 +1,70 @@
+"""Settings file (TOML in the data folder) and interval labels."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from studyapp.intervals import format_interval
+from studyapp.settings import Settings, SettingsError, load_settings, save_settings
+
+
+def test_first_load_writes_the_defaults(data_dir: Path) -> None:
+    assert load_settings(data_dir) == Settings()
+    written = tomllib.loads((data_dir / "settings.toml").read_text())
+    assert written["new_per_day"] == 20
+    assert written["learning_steps_minutes"] == [1, 10]
+    assert written["day_start_hour"] == 4
+    assert [path.name for path in data_dir.iterdir()] == ["settings.toml"], "no temp file left"
+
+
+def test_saved_settings_round_trip(data_dir: Path) -> None:
+    custom = replace(
+        Settings(), desired_retention=0.85, relearning_steps_minutes=(5, 20), fuzz=False
+    )
+    save_settings(data_dir, custom)
+    assert load_settings(data_dir) == custom
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("new_per_day = 10\nfuzz = maybe\n", ":2: "),
+        ("new_per_day = 10\n\nnew_per_dya = 3\n", ":3: unknown setting 'new_per_dya'"),
+        ("day_start_hour = 25\n", ":1: day_start_hour must be between 0 and 23"),
+        ("fuzz = true\nlearning_steps_minutes = [1, 'x']\n", ":2: learning_steps_minutes must"),
+        ("desired_retention = 'high'\n", ":1: desired_retention must be a number"),
+    ],
+)
+def test_bad_settings_name_the_line(data_dir: Path, text: str, expected: str) -> None:
+    data_dir.mkdir()
+    path = data_dir / "settings.toml"
+    path.write_text(text)
+    with pytest.raises(SettingsError) as caught:
+        load_settings(data_dir)
+    message = str(caught.value)
+    assert message.startswith(f"{path}{expected}")
+    assert "\n" not in message
+    assert path.read_text() == text, "a bad file is never overwritten"
+
+
+@pytest.mark.parametrize(
+    ("delta", "label"),
+    [
+        (timedelta(seconds=30), "<1m"),
+        (timedelta(minutes=1), "<1m"),
+        (timedelta(minutes=10), "10m"),
+        (timedelta(hours=3), "3h"),
+        (timedelta(hours=1, minutes=30), "1.5h"),
+        (timedelta(days=1), "1d"),
+        (timedelta(days=29), "29d"),
+        (timedelta(days=63), "2.1mo"),
+        (timedelta(days=365 * 2), "2y"),
+    ],
+)
+def test_interval_labels(delta: timedelta, label: str) -> None:
+    assert format_interval(delta) == label
