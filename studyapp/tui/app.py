@@ -1,0 +1,96 @@
+"""The Textual app: screens over one `Study`, global keys, command palette entries."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path, PurePath
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from studyapp.settings import SettingsError
+from studyapp.store import StoreError
+from studyapp.study import Study
+from studyapp.tui.screens.browse import BrowseScreen
+from studyapp.tui.screens.deck_list import DeckListScreen
+from studyapp.tui.screens.settings import SettingsScreen
+from studyapp.tui.screens.stats import StatsScreen
+
+STYLES_DIR = Path(__file__).parent / "styles"
+
+
+class StudyApp(App[int]):
+    """Offline review of the Markdown cards; the `Study` is built by the caller."""
+
+    TITLE = "Celery SRS"
+    SUB_TITLE = "study"
+    # Every style sheet in styles/ (screens' and add-ons' alike), app.tcss first.
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        *sorted(STYLES_DIR.glob("*.tcss"), key=lambda path: (path.name != "app.tcss", path.name))
+    ]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("escape", "back", "Back"),
+        Binding("question_mark", "toggle_keys", "Keys", key_display="?"),
+    ]
+
+    def __init__(self, study: Study) -> None:
+        super().__init__()
+        self.study = study
+
+    def get_default_screen(self) -> Screen[None]:
+        return DeckListScreen(self.study)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "Back" only where there is somewhere to go back to.
+        if action == "back":
+            return len(self.screen_stack) > 1
+        return True
+
+    def action_toggle_keys(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def action_show_stats(self) -> None:
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen(self.study))
+
+    def action_show_browse(self) -> None:
+        if not isinstance(self.screen, BrowseScreen):
+            self.push_screen(BrowseScreen(self.study))
+
+    def action_show_settings(self) -> None:
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen(self.study))
+
+    def action_show_decks(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Decks", "Back to the deck list", self.action_show_decks)
+        yield SystemCommand("Stats", "Reviews, forecast, retention", self.action_show_stats)
+        yield SystemCommand("Browse", "Search cards and their history", self.action_show_browse)
+        yield SystemCommand("Settings", "Retention, limits, steps", self.action_show_settings)
+
+
+def run_app(paths: Sequence[Path], data_dir: Path) -> int:
+    """Open the study app on `paths`; the exit status for the CLI."""
+    try:
+        study = Study.open(list(paths), data_dir)
+    except (SettingsError, StoreError) as exc:
+        print(f"studyapp: {exc}", file=sys.stderr)
+        return 1
+    try:
+        result = StudyApp(study).run()
+    finally:
+        study.close()
+    return result or 0

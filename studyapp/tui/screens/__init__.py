@@ -1,0 +1,1 @@
+"""Screens of the study app: deck list, review, summary, stats, browse, settings."""

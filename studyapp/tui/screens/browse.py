@@ -1,0 +1,140 @@
+"""Browse: search cards by text, `tag:x` or `deck:x`; the highlighted card's history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from studyapp.study import BrowseRow, Study
+from studyapp.tui.widgets.rating_bar import RATING_NAMES
+
+SEARCH_DELAY = 0.2  # seconds of typing pause before searching
+
+
+def interval_text(interval: int) -> str:
+    """A revlog interval (Anki's convention: days if positive, seconds if negative)."""
+    if interval < 0:
+        minutes = max(1, round(-interval / 60))
+        return f"{minutes}m" if minutes < 60 else f"{minutes / 60:.1f}h"
+    return f"{interval}d"
+
+
+def due_text(due: datetime | None) -> str:
+    return "-" if due is None else due.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class BrowseScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search", key_display="/"),
+        Binding("down", "focus_results", "Results", show=False),
+    ]
+
+    def __init__(self, study: Study, query: str = "") -> None:
+        super().__init__()
+        self.study = study
+        self.initial_query = query
+        self.rows: dict[str, BrowseRow] = {}
+        self._search_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(
+            self.initial_query,
+            placeholder="Search: words, tag:NAME, deck:NAME  (Enter to search)",
+            id="search",
+        )
+        with Horizontal(id="browse-body"):
+            results: DataTable[str | Text] = DataTable(id="results", cursor_type="row")
+            yield results
+            with Vertical(id="details"):
+                yield Static(id="card-details")
+                history: DataTable[str | Text] = DataTable(id="history", cursor_type="row")
+                yield history
+        yield Static(id="result-count")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        results = self.query_one("#results", DataTable)
+        results.add_columns("Card", "Deck", "State", "Due", "Reps", "Lapses")
+        history = self.query_one("#history", DataTable)
+        history.add_columns("When", "Grade", "Interval", "Kind")
+        history.can_focus = False
+        self.run_search(self.initial_query)
+
+    @on(Input.Changed, "#search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.run_search(event.value))
+
+    @on(Input.Submitted, "#search")
+    def _query_submitted(self, event: Input.Submitted) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.run_search(event.value)
+        self.query_one("#results", DataTable).focus()
+
+    def run_search(self, query: str) -> None:
+        found = self.study.browse(query)
+        self.rows = {row.card.id: row for row in found}
+        table = self.query_one("#results", DataTable)
+        table.clear()
+        for row in found:
+            table.add_row(
+                Text(row.card.title),
+                Text(row.card.deck),
+                row.state,
+                due_text(row.due),
+                Text(str(row.reps), justify="right"),
+                Text(str(row.lapses), justify="right"),
+                key=row.card.id,
+            )
+        count = len(found)
+        self.query_one("#result-count", Static).update(
+            f"{count} card{'s' if count != 1 else ''}" + (f" for {query!r}" if query else "")
+        )
+        self.show_details(found[0] if found else None)
+
+    @on(DataTable.RowHighlighted, "#results")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value
+        self.show_details(self.rows.get(key) if key else None)
+
+    def show_details(self, row: BrowseRow | None) -> None:
+        details = self.query_one("#card-details", Static)
+        history = self.query_one("#history", DataTable)
+        history.clear()
+        if row is None:
+            details.update("")
+            return
+        card = row.card
+        tags = " ".join(card.tags) or "-"
+        details.update(
+            Text.assemble(
+                (card.title, "bold"),
+                f"\n{card.id}\n{card.location}\n",
+                f"tags: {tags}\nstate: {row.state}   next due: {due_text(row.due)}",
+            )
+        )
+        for entry in reversed(self.study.history(card.id)):
+            history.add_row(
+                due_text(entry.reviewed_at),
+                RATING_NAMES.get(int(entry.rating), str(entry.rating)),
+                interval_text(entry.interval),
+                entry.kind.name.lower(),
+            )
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_results(self) -> None:
+        self.query_one("#results", DataTable).focus()

@@ -1,0 +1,117 @@
+"""The first screen: decks with their new / learning / due counts, and any card problems."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from studyapp.study import Study
+from studyapp.tui.screens.review import ReviewScreen
+from studyapp.tui.widgets.problems import ProblemsPanel
+
+ALL_DECKS_KEY = ""  # row key of the "All decks" row (review everything)
+
+
+class DeckListScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "review", "Review", priority=True),
+        Binding("t", "app.show_stats", "Stats"),
+        Binding("slash", "app.show_browse", "Browse", key_display="/"),
+        Binding("comma", "app.show_settings", "Settings", key_display=","),
+        Binding("ctrl+r", "reload", "Reload cards"),
+    ]
+
+    def __init__(self, study: Study) -> None:
+        super().__init__()
+        self.study = study
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="decks-body"):
+            yield Static(id="empty-message")
+            table: DataTable[str | Text] = DataTable(
+                id="decks", cursor_type="row", zebra_stripes=True
+            )
+            yield table
+            yield ProblemsPanel(self.study.errors, id="problems")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        table.add_column("Deck", key="deck")
+        table.add_column(Text("New", justify="right"), key="new")
+        table.add_column(Text("Learn", justify="right"), key="learning")
+        table.add_column(Text("Due", justify="right"), key="due")
+        self.refresh_decks()
+
+    def on_screen_resume(self) -> None:
+        # Counts change after a review, a reload or new settings.
+        if self.is_mounted:
+            self.refresh_decks()
+
+    def refresh_decks(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        previous = table.cursor_row
+        table.clear()
+        rows = self.study.deck_tree()
+        empty = self.query_one("#empty-message", Static)
+        empty.display = not self.study.cards
+        table.display = bool(self.study.cards)
+        if not self.study.cards:
+            where = ", ".join(str(path) for path in self.study.searched_paths) or "(no paths)"
+            empty.update(
+                Text(
+                    f"No cards found. Looked in: {where}\n\n"
+                    "Write cards as Markdown (see README) or pass their folder: studyapp PATH"
+                )
+            )
+        else:
+            totals = [
+                sum(getattr(row, name) for row in rows if row.depth == 0)
+                for name in ("new", "learning", "due")
+            ]
+            table.add_row(Text("All decks", style="bold"), *_counts(*totals), key=ALL_DECKS_KEY)
+            for row in rows:
+                label = Text("  " * (row.depth + 1) + row.label)
+                table.add_row(label, *_counts(row.new, row.learning, row.due), key=row.name)
+            table.move_cursor(row=min(max(previous, 0), table.row_count - 1))
+        self.query_one("#problems", ProblemsPanel).set_problems(self.study.errors)
+
+    def selected_deck(self) -> str | None:
+        table = self.query_one("#decks", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return key or None
+
+    def action_review(self) -> None:
+        if not self.study.cards:
+            self.notify("No cards to review.", severity="warning")
+            return
+        session = self.study.start_review(self.selected_deck())
+        self.app.push_screen(ReviewScreen(self.study, session))
+
+    @on(DataTable.RowSelected, "#decks")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_review()
+
+    def action_reload(self) -> None:
+        self.study.reload()
+        self.refresh_decks()
+        self.notify(f"Reloaded {len(self.study.cards)} cards.")
+
+
+def _counts(new: int, learning: int, due: int) -> list[Text]:
+    styles = ("bold blue", "bold red", "bold green")
+    return [
+        Text(str(value), style=style if value else "dim", justify="right")
+        for value, style in zip((new, learning, due), styles, strict=True)
+    ]

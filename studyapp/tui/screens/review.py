@@ -1,0 +1,183 @@
+"""Review: the Front, Space reveals the Back, 1-4 grade; undo, suspend, bury, edit."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Label
+
+from deckgen.model import Card
+from studyapp.study import ReviewSession, Study
+from studyapp.tui.editor import NoEditorError, editor_command
+from studyapp.tui.screens.summary import SummaryScreen
+from studyapp.tui.widgets.card_view import CardView
+from studyapp.tui.widgets.rating_bar import RatingBar
+
+GOOD = 3
+
+
+class ReviewScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Space/Enter: reveal, then Good. The 1-4 keys are shown on the buttons instead.
+        Binding("space", "space", "Answer", key_display="space"),
+        Binding("enter", "space", "Answer", show=False),
+        Binding("1", "grade(1)", "Again", show=False),
+        Binding("2", "grade(2)", "Hard", show=False),
+        Binding("3", "grade(3)", "Good", show=False),
+        Binding("4", "grade(4)", "Easy", show=False),
+        Binding("u", "undo", "Undo"),
+        Binding("s", "suspend_card", "Suspend"),
+        Binding("b", "bury", "Bury"),
+        Binding("e", "edit", "Edit"),
+    ]
+
+    @dataclass
+    class CardShown(Message):
+        """A new card (or the same card after an edit) is on screen; panels reset on it."""
+
+        card: Card
+
+    def __init__(self, study: Study, session: ReviewSession) -> None:
+        super().__init__()
+        self.study = study
+        self.session = session
+        self.card: Card | None = None
+        self._shown_at = time.monotonic()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label(id="review-status")
+        with VerticalScroll(id="card-scroll"):
+            yield CardView(id="card")
+        # Extra panels (e.g. the runner's command output) are mounted here, below the card.
+        yield Vertical(id="panels")
+        with Horizontal(id="answer-bar"):
+            yield Button("Show answer  (space)", id="show-answer", variant="primary")
+            yield RatingBar(id="ratings")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.query_one("#show-answer", Button).can_focus = False
+        await self.show_current()
+
+    @property
+    def revealed(self) -> bool:
+        return self.query_one("#card", CardView).revealed
+
+    async def show_current(self) -> None:
+        """Show the session's current card, or the summary when the queue is empty."""
+        card = self.session.current()
+        if card is None:
+            self.card = None
+            self.app.switch_screen(SummaryScreen(self.session.summary()))
+            return
+        self.card = card
+        await self.query_one("#card", CardView).show(card)
+        self._set_revealed(False)
+        self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
+        new, learning, due = self.session.remaining()
+        self.query_one("#review-status", Label).update(
+            f"New {new}   Learning {learning}   Due {due}"
+        )
+        self._shown_at = time.monotonic()
+        self.post_message(self.CardShown(card))
+
+    def _set_revealed(self, revealed: bool) -> None:
+        card_view = self.query_one("#card", CardView)
+        if revealed:
+            card_view.reveal()
+            self.query_one("#ratings", RatingBar).set_intervals(self.session.intervals())
+        self.query_one("#show-answer").display = not revealed
+        self.query_one("#ratings").display = revealed
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Grades make sense only once the answer is visible; hidden from the Footer before.
+        if action == "grade":
+            return self.revealed
+        return True
+
+    async def action_space(self) -> None:
+        if self.card is None:
+            return
+        if self.revealed:
+            await self.action_grade(GOOD)
+        else:
+            self._set_revealed(True)
+
+    async def action_grade(self, rating: int) -> None:
+        if self.card is None or not self.revealed:
+            return
+        duration_ms = int((time.monotonic() - self._shown_at) * 1000)
+        # Committed to the store before the next card is shown.
+        self.session.grade(rating, duration_ms)
+        await self.show_current()
+
+    async def on_rating_bar_rated(self, message: RatingBar.Rated) -> None:
+        await self.action_grade(message.rating)
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "show-answer":
+            self._set_revealed(True)
+
+    async def action_undo(self) -> None:
+        if self.session.undo():
+            self.notify("Last grade undone.")
+            await self.show_current()
+        else:
+            self.notify("Nothing to undo.", severity="warning")
+
+    async def action_suspend_card(self) -> None:
+        if self.card is None:
+            return
+        title = self.card.title
+        self.session.suspend()
+        self.notify(f"Suspended: {title}", markup=False)
+        await self.show_current()
+
+    async def action_bury(self) -> None:
+        if self.card is None:
+            return
+        title = self.card.title
+        self.session.bury()
+        self.notify(f"Buried until tomorrow: {title}", markup=False)
+        await self.show_current()
+
+    async def action_edit(self) -> None:
+        if self.card is None:
+            return
+        location = self.card.location
+        try:
+            command = editor_command(location.path, location.line)
+        except NoEditorError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        try:
+            try:
+                with self.app.suspend():
+                    subprocess.run(command, check=False)
+            except SuspendNotSupported:
+                # Headless (tests, benchmarks): no terminal to hand over; run it detached.
+                subprocess.run(
+                    command,
+                    check=False,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+        except OSError as exc:
+            self.notify(f"Could not start the editor: {exc}", severity="error")
+            return
+        self.study.reload()
+        await self.show_current()
+        for error in self.study.errors:
+            if error.location.path == location.path:
+                self.notify(str(error), severity="error", markup=False)

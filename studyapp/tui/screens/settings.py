@@ -1,0 +1,131 @@
+"""Settings: edit the TOML settings (retention, limits, day start, steps) and save them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static, Switch
+
+from studyapp.settings import Settings, validate
+from studyapp.study import Study
+
+LABELS: dict[str, str] = {
+    "desired_retention": "Desired retention (0.5 - 0.99)",
+    "new_per_day": "New cards per day",
+    "max_reviews_per_day": "Maximum reviews per day",
+    "day_start_hour": "Study day starts at (hour, 0-23)",
+    "learning_steps_minutes": "Learning steps (minutes)",
+    "relearning_steps_minutes": "Relearning steps (minutes)",
+    "leech_lapses": "Leech after lapses",
+    "maximum_interval_days": "Maximum interval (days)",
+    "fuzz": "Fuzz intervals",
+}
+
+
+class SettingsInvalid(ValueError):
+    pass
+
+
+def field_text(value: Any) -> str:
+    if isinstance(value, tuple):
+        return " ".join(str(item) for item in value)
+    return str(value)
+
+
+def parse_field(name: str, text: str, default: Any) -> Any:
+    """One field's text as the type its default has; SettingsInvalid names the field."""
+    label = LABELS.get(name, name)
+    text = text.strip()
+    try:
+        if isinstance(default, tuple):
+            steps = tuple(int(part) for part in text.replace(",", " ").split())
+            if not steps:
+                raise SettingsInvalid(f"{label}: give at least one step")
+            return steps
+        if isinstance(default, float):
+            return float(text)
+        return int(text)
+    except ValueError as exc:
+        if isinstance(exc, SettingsInvalid):
+            raise
+        kind = "a number" if isinstance(default, float) else "a whole number"
+        if isinstance(default, tuple):
+            kind = "whole minutes separated by spaces"
+        raise SettingsInvalid(f"{label}: {text!r} is not {kind}") from None
+
+
+def settings_from_form(values: dict[str, str], fuzz: bool, current: Settings) -> Settings:
+    defaults = asdict(current)
+    parsed: dict[str, Any] = {"fuzz": fuzz}
+    for name, text in values.items():
+        parsed[name] = parse_field(name, text, defaults[name])
+    settings = Settings(**{**defaults, **parsed})
+    try:
+        validate(settings)
+    except ValueError as exc:
+        raise SettingsInvalid(str(exc)) from None
+    return settings
+
+
+class SettingsScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Save", priority=True)]
+
+    def __init__(self, study: Study) -> None:
+        super().__init__()
+        self.study = study
+
+    def compose(self) -> ComposeResult:
+        current = self.study.settings
+        yield Header()
+        with VerticalScroll(id="settings-form"):
+            for field in fields(Settings):
+                value = getattr(current, field.name)
+                with Horizontal(classes="setting-row"):
+                    yield Label(LABELS[field.name], classes="setting-label")
+                    if isinstance(value, bool):
+                        yield Switch(value, id=f"setting-{field.name}")
+                    else:
+                        yield Input(field_text(value), id=f"setting-{field.name}")
+            yield Static(id="settings-message")
+            with Horizontal(id="settings-buttons"):
+                yield Button("Save", id="save", variant="primary")
+        yield Footer()
+
+    def form_values(self) -> tuple[dict[str, str], bool]:
+        current = self.study.settings
+        texts = {
+            field.name: self.query_one(f"#setting-{field.name}", Input).value
+            for field in fields(Settings)
+            if not isinstance(getattr(current, field.name), bool)
+        }
+        fuzz = self.query_one("#setting-fuzz", Switch).value
+        return texts, fuzz
+
+    def action_save(self) -> None:
+        message = self.query_one("#settings-message", Static)
+        texts, fuzz = self.form_values()
+        try:
+            settings = settings_from_form(texts, fuzz, self.study.settings)
+        except SettingsInvalid as exc:
+            message.set_class(True, "-error")
+            message.update(Text(f"Not saved: {exc}"))
+            return
+        self.study.update_settings(settings)
+        message.set_class(False, "-error")
+        message.update("Saved.")
+        self.notify("Settings saved.")
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Input.Submitted)
+    def _field_submitted(self) -> None:
+        self.action_save()
