@@ -1,0 +1,85 @@
+"""beat/start.sh against a real Redis and worker: the interval entry fires on time, the data
+stays in the data folder, a stale pidfile is cleared and a second beat is refused."""
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+import redis
+from script_procs import ScriptProcess, run_script, script_env, wait_until
+
+from demo_project.launch import RedisServer, Worker
+
+PERIOD_SECONDS = 2.0  # the interval entry's period, shortened through the app's env knob
+HEARTBEAT_KEY = "demo:beat:heartbeat"  # where tasks.periodic.heartbeat records each run
+
+
+@pytest.fixture(scope="module")
+def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("beat-var")
+
+
+@pytest.fixture(scope="module")
+def beat_env(redis_server: RedisServer, var_dir: Path) -> dict[str, str]:
+    return script_env(redis_server.port, var_dir, CELERY_DEMO_HEARTBEAT_SECONDS=str(PERIOD_SECONDS))
+
+
+@pytest.fixture(scope="module")
+def beat(module_worker: Worker, beat_env: dict[str, str], var_dir: Path) -> Iterator[ScriptProcess]:
+    # A pidfile left by a killed beat, naming a live process (this test run): celery alone would
+    # refuse to start ("already running"); the script must clear it.
+    (var_dir / "celerybeat.pid").write_text(f"{os.getpid()}\n")
+    process = ScriptProcess("beat/start.sh", beat_env, var_dir / "beat.log")
+    try:
+        process.start()
+        process.wait_for_output(r"beat: Starting\.\.\.", 30)
+        yield process
+    finally:
+        process.stop()
+
+
+def _logged_at(output: str, message: str) -> float:
+    """Epoch seconds of the first log line holding ``message`` (celery logs local time)."""
+    match = re.search(r"\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}): [^\]]*\] " + message, output)
+    assert match, f"no log line with {message!r}"
+    return datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
+
+
+def test_beat_fires_the_interval_entry_every_period(
+    beat: ScriptProcess, redis_server: RedisServer
+) -> None:
+    results = redis.Redis.from_url(redis_server.url(1))
+    wait_until(lambda: results.llen(HEARTBEAT_KEY) >= 3, 6 * PERIOD_SECONDS + 15, "3 heartbeats")
+    entries = [item.decode() for item in results.lrange(HEARTBEAT_KEY, 0, -1)]
+    results.close()
+
+    # Each run carries the entry's args and kwargs: ("beat",), {"note": "interval entry"}.
+    assert all(entry.endswith(" beat interval entry") for entry in entries)
+    ran_at = [float(entry.split()[0]) for entry in entries]
+    started_at = _logged_at(beat.output(), r"beat: Starting\.\.\.")
+    # A new interval entry is first due one period after beat starts, then every period.
+    assert PERIOD_SECONDS - 0.5 <= ran_at[0] - started_at <= PERIOD_SECONDS + 2.5
+    gaps = [later - earlier for earlier, later in pairwise(ran_at)]
+    assert all(PERIOD_SECONDS - 1.0 <= gap <= PERIOD_SECONDS + 1.5 for gap in gaps), gaps
+
+
+def test_beat_keeps_its_state_in_the_data_folder(beat: ScriptProcess, var_dir: Path) -> None:
+    # The stale pidfile was replaced by one naming the running beat (exec'd by the script).
+    assert (var_dir / "celerybeat.pid").read_text().strip() == str(beat.pid)
+    assert list(var_dir.glob("celerybeat-schedule*")), "schedule file not in the data folder"
+
+
+def test_a_second_beat_is_refused(
+    beat: ScriptProcess, beat_env: dict[str, str], var_dir: Path
+) -> None:
+    result = run_script("beat/start.sh", beat_env)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"beat/start.sh: another beat already runs (lock {var_dir}/celerybeat.lock is held)"
+    )
+    assert beat.running()
+    assert (var_dir / "celerybeat.pid").read_text().strip() == str(beat.pid)
