@@ -52,9 +52,9 @@ def _logged_at(output: str, message: str) -> float:
 def test_beat_fires_the_interval_entry_every_period(
     beat: ScriptProcess, redis_server: RedisServer
 ) -> None:
-    results = redis.Redis.from_url(redis_server.url(1))
+    results = redis.Redis.from_url(redis_server.url(1), decode_responses=True)
     wait_until(lambda: results.llen(HEARTBEAT_KEY) >= 3, 6 * PERIOD_SECONDS + 15, "3 heartbeats")
-    entries = [item.decode() for item in results.lrange(HEARTBEAT_KEY, 0, -1)]
+    entries = [str(item) for item in results.lrange(HEARTBEAT_KEY, 0, -1)]
     results.close()
 
     # Each run carries the entry's args and kwargs: ("beat",), {"note": "interval entry"}.
