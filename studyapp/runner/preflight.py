@@ -1,0 +1,69 @@
+"""Before running a card's command: is the part of the stack it needs up?
+
+Rules, kept simple on purpose:
+- A command needs Redis when it names `celery`, `flower`, `redis-cli`, the demo `client`, or
+  the broker variable; a card tagged `needs-redis` always does, `no-redis` never does.
+- A command needs a worker when it talks to one: the demo `client` (it sends tasks and
+  waits for results), or `celery ... inspect|call|result|status|control`; a card tagged
+  `needs-worker` always does, `no-worker` never does. Starting a worker itself never does.
+The answer is one line saying what is missing and how to start it, or None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from studyapp.runner import probes
+
+REDIS_START_HINT = "bash demo_project/redis/start.sh"
+WORKER_START_HINT_CLI = "bash demo_project/worker/start.sh"
+
+_REDIS_WORDS = re.compile(r"\b(celery|flower|redis-cli|client|CELERY_BROKER_URL)\b")
+_WORKER_SUBCOMMANDS = re.compile(r"\bcelery\b.*\b(inspect|call|result|status|control)\b")
+_CLIENT = re.compile(r"(-m\s+client\b|\bclient[/.])")
+_STARTS_WORKER = re.compile(r"(\bworker\b\s|worker/start\.sh|\bworker$|\bmulti\b)")
+
+
+def needs_redis(command: str, tags: Sequence[str] = ()) -> bool:
+    if "no-redis" in tags:
+        return False
+    if "needs-redis" in tags or _REDIS_WORDS.search(command):
+        return True
+    return needs_worker(command, tags)
+
+
+def needs_worker(command: str, tags: Sequence[str] = ()) -> bool:
+    if "no-worker" in tags:
+        return False
+    if "needs-worker" in tags:
+        return True
+    if _STARTS_WORKER.search(command) and not _WORKER_SUBCOMMANDS.search(command):
+        return False
+    return bool(_WORKER_SUBCOMMANDS.search(command) or _CLIENT.search(command))
+
+
+@dataclass(frozen=True)
+class PreflightProbes:
+    """Injectable so the UI can pass cached answers; defaults hit the stack."""
+
+    redis: Callable[[str], bool] = probes.redis_reachable
+    worker: Callable[[str], bool] = probes.worker_answers
+
+
+def preflight(
+    command: str,
+    env: Mapping[str, str],
+    tags: Sequence[str] = (),
+    worker_hint: str = WORKER_START_HINT_CLI,
+    checks: PreflightProbes | None = None,
+) -> str | None:
+    """One line naming what is missing, or None when the command can run."""
+    checks = checks if checks is not None else PreflightProbes()
+    broker = env.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+    if needs_redis(command, tags) and broker.startswith("redis") and not checks.redis(broker):
+        return f"Redis is not reachable at {broker}; start it with: {REDIS_START_HINT}"
+    if needs_worker(command, tags) and not checks.worker(broker):
+        return f"No Celery worker answers on {broker}; start one with: {worker_hint}"
+    return None

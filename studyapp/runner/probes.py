@@ -1,0 +1,44 @@
+"""Cheap, blocking health probes of the demo stack. Call them off the UI thread.
+
+Redis: PING with a short timeout. Worker: a broadcast `ping` over the broker with a short
+reply timeout (skipped when Redis is down, where kombu would keep retrying). Flower: its
+HTTP port answers (401 from basic auth counts as up).
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+
+from demo_project import launch
+
+WORKER_PING_TIMEOUT = 0.5
+
+
+def redis_reachable(url: str, timeout: float = 0.5) -> bool:
+    return launch.redis_reachable(url, timeout)
+
+
+def worker_names(broker_url: str, timeout: float = WORKER_PING_TIMEOUT) -> list[str]:
+    """Node names of the workers answering a ping on `broker_url` (empty if none)."""
+    if broker_url.startswith("redis") and not launch.redis_reachable(broker_url):
+        return []
+    try:
+        return launch.ping_workers(broker_url, timeout=timeout)
+    except Exception:  # any broker trouble means "no worker we can reach"
+        return []
+
+
+def worker_answers(broker_url: str, timeout: float = WORKER_PING_TIMEOUT) -> bool:
+    return bool(worker_names(broker_url, timeout))
+
+
+def http_answers(port: int, host: str = "127.0.0.1", timeout: float = 0.5) -> bool:
+    """Whether anything answers HTTP on host:port (any status, 401 included)."""
+    try:
+        with urllib.request.urlopen(f"http://{host}:{port}/", timeout=timeout):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except (OSError, ValueError):
+        return False

@@ -1,0 +1,140 @@
+"""`studyapp verify`: run every card's command against a live demo stack and check it.
+
+A card passes when its one-shot command exits 0 within its timeout and its Expect lines are
+all found; a `**Service:** yes` card passes when its Expect lines appear before the timeout
+(without Expect: when it is still running after SERVICE_SETTLE_SECONDS), and is then stopped.
+One-shot cards run first (`--jobs N` at a time), services after them, one at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+
+from deckgen.model import Card, RunSpec
+from studyapp.runner.command import prepare
+from studyapp.runner.expect import ExpectMatcher
+from studyapp.runner.process import RunOutcome, run_to_completion
+
+SERVICE_SETTLE_SECONDS = 3.0
+OUTPUT_TAIL_LINES = 20
+
+
+@dataclass
+class CardResult:
+    card_id: str
+    passed: bool
+    elapsed: float
+    reason: str = ""
+    service: bool = False
+    location: str = ""
+    output: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        verdict = "PASS" if self.passed else "FAIL"
+        text = f"{verdict}  {self.card_id}  {self.elapsed:.2f}s"
+        return f"{text}  {self.reason}" if not self.passed else text
+
+    def as_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["output"] = self.output[-OUTPUT_TAIL_LINES:]
+        return data
+
+
+def judge(outcome: RunOutcome, matcher: ExpectMatcher, service: bool) -> tuple[bool, str]:
+    """Pass/fail and the reason, from how the run ended and what the output showed."""
+    if service:
+        if matcher.lines:
+            if matcher.done:
+                return True, ""
+            if outcome.timed_out:
+                return False, f"timeout, {matcher.result().describe()}"
+            return False, f"exit {outcome.exit_code} before {matcher.result().describe()}"
+        if outcome.timed_out:
+            return True, ""  # still running at the end of the settle time
+        return False, f"service ended early with exit {outcome.exit_code}"
+    if outcome.timed_out:
+        return False, f"timeout after {outcome.elapsed:.0f}s"
+    if outcome.exit_code != 0:
+        return False, f"exit {outcome.exit_code}"
+    if not matcher.done:
+        return False, matcher.result().describe()
+    return True, ""
+
+
+async def run_spec(
+    run: RunSpec,
+    env_overrides: Mapping[str, str],
+    on_line: Callable[[str], None] | None = None,
+) -> tuple[RunOutcome, ExpectMatcher]:
+    """Run one card's command as verify does: services stop once their Expect shows."""
+    matcher = ExpectMatcher(run.expect)
+
+    def note(line: str) -> None:
+        if on_line is not None:
+            on_line(line)
+
+    def until(line: str) -> bool:
+        return matcher.feed(line + "\n") and run.service and bool(matcher.lines)
+
+    timeout = run.timeout
+    if run.service and not matcher.lines:
+        timeout = min(timeout, SERVICE_SETTLE_SECONDS)
+    outcome = await run_to_completion(
+        prepare(run.command, env_overrides), timeout, on_line=note, until=until
+    )
+    return outcome, matcher
+
+
+async def verify_card(card: Card, env_overrides: Mapping[str, str]) -> CardResult:
+    assert card.run is not None
+    try:
+        outcome, matcher = await run_spec(card.run, env_overrides)
+    except (OSError, ValueError) as exc:  # program not found, bad quoting...
+        return CardResult(
+            card.id,
+            False,
+            0.0,
+            f"cannot start: {exc}",
+            card.run.service,
+            str(card.run.location or card.location),
+        )
+    passed, reason = judge(outcome, matcher, card.run.service)
+    return CardResult(
+        card_id=card.id,
+        passed=passed,
+        elapsed=outcome.elapsed,
+        reason=reason,
+        service=card.run.service,
+        location=str(card.run.location or card.location),
+        output=outcome.output,
+    )
+
+
+async def verify_cards(
+    cards: Sequence[Card],
+    env_overrides: Mapping[str, str],
+    jobs: int = 1,
+    on_result: Callable[[CardResult], None] | None = None,
+) -> list[CardResult]:
+    """Verify cards that have a Run command; results in completion order."""
+    runnable = [card for card in cards if card.run is not None]
+    one_shots = [card for card in runnable if card.run is not None and not card.run.service]
+    services = [card for card in runnable if card.run is not None and card.run.service]
+    results: list[CardResult] = []
+    gate = asyncio.Semaphore(max(1, jobs))
+
+    def record(result: CardResult) -> None:
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+
+    async def one(card: Card) -> None:
+        async with gate:
+            record(await verify_card(card, env_overrides))
+
+    await asyncio.gather(*(one(card) for card in one_shots))
+    for card in services:  # alone: a second worker or beat must not disturb other cards
+        record(await verify_card(card, env_overrides))
+    return results
