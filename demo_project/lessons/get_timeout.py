@@ -8,7 +8,6 @@ from __future__ import annotations
 import time
 
 from celery.exceptions import TimeoutError as CeleryTimeoutError
-
 from config.celery_app import app
 from lessons.idle_queue import idle_queue
 
@@ -23,8 +22,10 @@ def main() -> None:
             result.get(timeout=1)
         except CeleryTimeoutError as error:
             waited = time.monotonic() - started
-            print(f"get(timeout=1) raised {type(error).__module__}.{type(error).__name__}"
-                  f" after {waited:.1f} s: {error}")
+            print(
+                f"get(timeout=1) raised {type(error).__module__}.{type(error).__name__}"
+                f" after {waited:.1f} s: {error}"
+            )
         result.forget()
 
 

@@ -6,7 +6,6 @@ Runs ``tasks.basic.add`` on the demo worker, then looks for its result in both R
 from __future__ import annotations
 
 import redis
-
 from config.celery_app import app
 
 
@@ -20,8 +19,10 @@ def main() -> None:
         found = bool(client.exists(key))
         print(f"{role} (db {db}): result key present: {found}")
         if found:
-            print(f"  expires in about {round(client.ttl(key) / 3600)} hours"
-                  f" (result_expires = {app.conf.result_expires})")
+            print(
+                f"  expires in about {round(client.ttl(key) / 3600)} hours"
+                f" (result_expires = {app.conf.result_expires})"
+            )
         client.close()
     result.forget()
 
