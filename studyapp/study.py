@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from deckgen.model import DECK_SEPARATOR, Card, CardError, CardKind
-from deckgen.parser import parse_paths
 from studyapp.clock import Clock, SystemClock
 from studyapp.intervals import format_interval
 from studyapp.queue import (
@@ -30,6 +29,7 @@ from studyapp.queue import (
 from studyapp.records import CardState, Phase, ReviewKind, RevlogEntry
 from studyapp.scheduler import MAX_ANSWER_MS, Scheduler
 from studyapp.settings import Settings, load_settings, save_settings
+from studyapp.source_cache import parse_with_cache
 from studyapp.store import Store
 
 REVERSE_SUFFIX = ":reverse"  # id of the Back -> Front card a `reversed` card adds
@@ -135,7 +135,7 @@ class Study:
             session._sources_changed()
 
     def _load_sources(self) -> None:
-        result = parse_paths(self.searched_paths)
+        result = parse_with_cache(self.searched_paths, self.data_dir)
         self.errors = list(result.errors)
         self.cards = [study_card for card in result.cards for study_card in _study_cards(card)]
         self._cards_by_id = {card.id: card for card in self.cards}
