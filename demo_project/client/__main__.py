@@ -1,0 +1,3 @@
+from demo_project.client.cli import main
+
+raise SystemExit(main())
