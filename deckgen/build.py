@@ -7,14 +7,13 @@ of the same output are taken from the build cache instead.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,10 +28,14 @@ from deckgen.highlight import PRE_STYLE
 from deckgen.media import MediaFile
 from deckgen.model import Card, CardError, CardKind, RunSpec, SourceLocation
 from deckgen.parser import (
+    ChunkJob,
+    DocumentResult,
     Source,
     collect_sources,
     duplicate_id_errors,
-    parse_document,
+    no_cards_error,
+    parse_chunk,
+    plan_document,
     read_card_file,
 )
 from deckgen.render import RenderedCard, render_card
@@ -43,20 +46,18 @@ RENDER_FINGERPRINT = content_digest(
     str(RENDER_VERSION), markdown_it.__version__, pygments.__version__, PRE_STYLE
 )
 PARALLEL_MIN_BYTES = 64 * 1024  # below this, starting worker processes costs more than it saves
+BATCHES_PER_WORKER = 4
 
 ProgressCallback = Callable[[int, int], None]
 
 
 @dataclass
-class FileRender:
-    """Everything one source file contributes to the deck."""
+class RenderedPart:
+    """The cards of one chunk of a file (normally one card) with their HTML."""
 
-    source: Source
-    digest: str
     cards: list[Card] = field(default_factory=list)
-    rendered: list[RenderedCard] = field(default_factory=list)
+    notes: list[RenderedCard] = field(default_factory=list)
     errors: list[CardError] = field(default_factory=list)
-    from_cache: bool = False
 
 
 @dataclass
@@ -66,7 +67,7 @@ class BuildReport:
     decks: int = 0
     cards: int = 0
     notes_changed: int = 0
-    files_rendered: int = 0
+    cards_rendered: int = 0
     seconds: float = 0.0
 
     @property
@@ -84,56 +85,50 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-# --- rendering one file (runs in worker processes) ---------------------------------------
+# --- rendering (runs in worker processes) -------------------------------------------------
 
 
-def file_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def render_source(source: Source) -> FileRender:
-    try:
-        digest = file_digest(source.path.read_bytes())
-    except OSError:
-        digest = ""
-    result = FileRender(source, digest)
-    text, problem = read_card_file(source.path)
-    if problem is not None or text is None:
-        result.errors = [problem] if problem else []
-        return result
-    document = parse_document(text, source.path, source.deck_prefix)
-    result.errors.extend(document.errors)
+def render_parsed(document: DocumentResult) -> RenderedPart:
+    part = RenderedPart(errors=list(document.errors))
     for parsed in document.parsed:
         rendered, errors = render_card(parsed)
-        result.errors.extend(errors)
+        part.errors.extend(errors)
         if rendered is not None:
-            result.cards.append(parsed.card)
-            result.rendered.append(rendered)
-    return result
+            part.cards.append(parsed.card)
+            part.notes.append(rendered)
+    return part
 
 
-def render_sources(
-    sources: Sequence[Source], jobs: int, progress: ProgressCallback | None = None
-) -> list[FileRender]:
-    """Render files, in parallel when worthwhile; results keep the sources' order."""
-    total_bytes = sum(size_of(s.path) for s in sources)
-    if jobs <= 1 or len(sources) <= 1 or total_bytes < PARALLEL_MIN_BYTES:
-        results = []
-        for done, source in enumerate(sources, 1):
-            results.append(render_source(source))
+def render_chunks(jobs: Sequence[ChunkJob]) -> list[RenderedPart]:
+    return [render_parsed(parse_chunk(job)) for job in jobs]
+
+
+def render_all_chunks(
+    jobs: Sequence[ChunkJob], workers: int, progress: ProgressCallback | None = None
+) -> list[RenderedPart]:
+    """Parse and render card chunks, on several processes when worthwhile; keeps order."""
+    total_bytes = sum(len(job.text) for job in jobs)
+    if workers <= 1 or total_bytes < PARALLEL_MIN_BYTES:
+        parts = render_chunks(jobs)
+        if progress:
+            progress(len(jobs), len(jobs))
+        return parts
+    batches = split_evenly(list(jobs), workers * BATCHES_PER_WORKER)
+    parts = []
+    done = 0
+    with make_pool(workers) as pool:
+        # map() keeps the order; several batches per worker give the progress bar steps.
+        for batch, rendered in zip(batches, pool.map(render_chunks, batches), strict=True):
+            parts.extend(rendered)
+            done += len(batch)
             if progress:
-                progress(done, len(sources))
-        return results
-    by_source: dict[int, FileRender] = {}
-    # Biggest files first, so the two workers finish at about the same time.
-    order = sorted(range(len(sources)), key=lambda i: -size_of(sources[i].path))
-    with make_pool(min(jobs, len(sources))) as pool:
-        futures = {pool.submit(render_source, sources[i]): i for i in order}
-        for done, future in enumerate(as_completed(futures), 1):
-            by_source[futures[future]] = future.result()
-            if progress:
-                progress(done, len(sources))
-    return [by_source[i] for i in range(len(sources))]
+                progress(done, len(jobs))
+    return parts
+
+
+def split_evenly(jobs: list[ChunkJob], count: int) -> list[list[ChunkJob]]:
+    size = max(1, -(-len(jobs) // count))
+    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
 
 
 def make_pool(workers: int) -> Executor:
@@ -143,13 +138,6 @@ def make_pool(workers: int) -> Executor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
-def size_of(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
 def default_jobs() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -157,17 +145,17 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-# --- the build cache's per-file entries ---------------------------------------------------
+# --- the build cache's chunk entries ------------------------------------------------------
 
 
-def cache_key(source: Source) -> str:
-    return f"{source.path.resolve()}|{'::'.join(source.deck_prefix)}"
+def chunk_key(job: ChunkJob) -> str:
+    return content_digest(str(job.path), repr(job.context), repr(job.deck_prefix), job.text)
 
 
-def image_stamps(rendered: Sequence[RenderedCard]) -> dict[str, list[int]]:
+def image_stamps(notes: Sequence[RenderedCard]) -> dict[str, list[int]]:
     stamps: dict[str, list[int]] = {}
-    for card in rendered:
-        for media in card.media:
+    for note in notes:
+        for media in note.media:
             stat = media.source.stat()
             stamps[str(media.source)] = [stat.st_size, stat.st_mtime_ns]
     return stamps
@@ -184,52 +172,57 @@ def images_unchanged(stamps: dict[str, list[int]]) -> bool:
     return True
 
 
-def card_to_json(card: Card) -> list[Any]:
+def card_to_json(card: Card, offset: int) -> list[Any]:
+    """Lines are stored relative to the chunk, so a card that moves stays cached."""
     run = card.run
     run_json = None
     if run is not None:
         run_line = run.location.line if run.location else card.location.line
-        run_json = [run.command, run.expect, run.timeout, run.service, run_line]
-    return [card.id, card.deck, card.title, card.front, card.back, card.location.line,
+        run_json = [run.command, run.expect, run.timeout, run.service, run_line - offset]
+    return [card.id, card.deck, card.title, card.front, card.back, card.location.line - offset,
             list(card.tags), card.kind.value, run_json]  # fmt: skip
 
 
-def card_from_json(data: list[Any], path: Path) -> Card:
+def card_from_json(data: list[Any], path: Path, offset: int) -> Card:
     card_id, deck, title, front, back, line, tags, kind, run_json = data
     run = None
     if run_json is not None:
         command, expect, timeout, service, run_line = run_json
-        run = RunSpec(command, expect, timeout, service, SourceLocation(path, run_line))
-    return Card(card_id, deck, title, front, back, SourceLocation(path, line), tuple(tags),
-                CardKind(kind), run)  # fmt: skip
+        location = SourceLocation(path, run_line + offset)
+        run = RunSpec(command, expect, timeout, service, location)
+    return Card(card_id, deck, title, front, back, SourceLocation(path, line + offset),
+                tuple(tags), CardKind(kind), run)  # fmt: skip
 
 
-def file_entry(result: FileRender) -> dict[str, Any]:
-    return {
-        "digest": result.digest,
-        "images": image_stamps(result.rendered),
-        "cards": [card_to_json(card) for card in result.cards],
-        "fields": [list(r.fields) for r in result.rendered],
-        "media": [[[m.name, str(m.source)] for m in r.media] for r in result.rendered],
-    }
-
-
-def from_cache(source: Source, entry: dict[str, Any] | None, digest: str) -> FileRender | None:
-    if not entry or entry.get("digest") != digest or not images_unchanged(entry["images"]):
-        return None
-    path = source.path
-    cards = [card_from_json(data, path) for data in entry["cards"]]
-    rendered = [
-        RenderedCard(
-            (fields[0], fields[1], fields[2]),
-            tuple(MediaFile(name, Path(src)) for name, src in media),
-        )
-        for fields, media in zip(entry["fields"], entry["media"], strict=True)
+def chunk_entry(job: ChunkJob, part: RenderedPart) -> list[Any]:
+    return [
+        [card_to_json(card, job.start) for card in part.cards],
+        [list(note.fields) for note in part.notes],
+        [[[m.name, str(m.source)] for m in note.media] for note in part.notes],
+        image_stamps(part.notes),
     ]
-    return FileRender(source, digest, cards, rendered, from_cache=True)
+
+
+def part_from_cache(job: ChunkJob, entry: list[Any]) -> RenderedPart | None:
+    cards_json, fields, media, images = entry
+    if not images_unchanged(images):
+        return None
+    cards = [card_from_json(data, job.path, job.start) for data in cards_json]
+    notes = [
+        RenderedCard((f[0], f[1], f[2]), tuple(MediaFile(name, Path(src)) for name, src in m))
+        for f, m in zip(fields, media, strict=True)
+    ]
+    return RenderedPart(cards, notes)
 
 
 # --- the pipeline -------------------------------------------------------------------------
+
+
+@dataclass
+class FileParts:
+    source: Source
+    parts: dict[int, RenderedPart] = field(default_factory=dict)  # by chunk index
+    errors: list[CardError] = field(default_factory=list)
 
 
 def render_all(
@@ -237,29 +230,50 @@ def render_all(
     cache: BuildCache | None = None,
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
-) -> tuple[list[FileRender], list[CardError]]:
-    """Every file's cards and HTML (fresh or cached) plus every problem found."""
+) -> tuple[list[tuple[ChunkJob | None, RenderedPart]], list[CardError], int]:
+    """Every card with its HTML, in source order, plus every problem found.
+
+    Returns (parts, errors, number of cards rendered afresh); a part's job is None when
+    it was parsed with its file's deck heading (those are never cached).
+    """
     sources, errors = collect_sources(paths)
-    cached_files = cache.files if cache is not None else {}
-    results: list[FileRender | None] = []
-    stale: list[Source] = []
+    files: list[FileParts] = []
+    pending: list[tuple[FileParts, ChunkJob]] = []
+    jobs_of: dict[tuple[int, int], ChunkJob] = {}
     for source in sources:
-        hit = None
-        if cache is not None:
-            try:
-                digest = file_digest(source.path.read_bytes())
-                hit = from_cache(source, cached_files.get(cache_key(source)), digest)
-            except (OSError, ValueError, KeyError, TypeError):
-                hit = None
-        results.append(hit)
-        if hit is None:
-            stale.append(source)
-    fresh = iter(render_sources(stale, jobs or default_jobs(), progress))
-    merged = [hit if hit is not None else next(fresh) for hit in results]
-    for result in merged:
-        errors.extend(result.errors)
-    errors.extend(duplicate_id_errors(card for r in merged for card in r.cards))
-    return merged, errors
+        file = FileParts(source)
+        files.append(file)
+        text, problem = read_card_file(source.path)
+        if problem is not None or text is None:
+            file.errors.extend([problem] if problem else [])
+            continue
+        plan = plan_document(text, source.path, source.deck_prefix)
+        file.errors.extend(plan.errors)
+        for index, document in plan.results.items():
+            file.parts[index] = render_parsed(document)
+        for job in plan.jobs:
+            jobs_of[(id(file), job.index)] = job
+            entry = cache.chunks.get(chunk_key(job)) if cache is not None else None
+            hit = part_from_cache(job, entry) if entry is not None else None
+            if hit is None:
+                pending.append((file, job))
+            else:
+                file.parts[job.index] = hit
+    fresh = render_all_chunks([job for _, job in pending], jobs or default_jobs(), progress)
+    for (file, job), part in zip(pending, fresh, strict=True):
+        file.parts[job.index] = part
+    ordered: list[tuple[ChunkJob | None, RenderedPart]] = []
+    for file in files:
+        errors.extend(file.errors)
+        for index in sorted(file.parts):
+            part = file.parts[index]
+            errors.extend(part.errors)
+            ordered.append((jobs_of.get((id(file), index)), part))
+        if not file.errors and not any(p.cards or p.errors for p in file.parts.values()):
+            errors.append(no_cards_error(file.source.path))
+    all_cards = (card for _, part in ordered for card in part.cards)
+    errors.extend(duplicate_id_errors(all_cards))
+    return ordered, errors, sum(len(part.cards) for part in fresh)
 
 
 def check(paths: Sequence[Path], jobs: int | None = None) -> list[CardError]:
@@ -280,24 +294,24 @@ def build(
         cache = BuildCache.load(cache_file, RENDER_FINGERPRINT)
     else:
         cache = BuildCache(cache_file, RENDER_FINGERPRINT)
-    results, errors = render_all(paths, cache, jobs, progress)
+    parts, errors, rendered = render_all(paths, cache, jobs, progress)
     if errors:
         return BuildReport(errors=errors)
-    report = write_package(results, output, cache)
-    cache.files = {cache_key(r.source): file_entry(r) for r in results}
-    cache.save({card.id for r in results for card in r.cards})
-    report.files_rendered = sum(1 for r in results if not r.from_cache)
+    report = write_package([part for _, part in parts], output, cache)
+    cache.chunks = {chunk_key(job): chunk_entry(job, part) for job, part in parts if job}
+    cache.save({card.id for _, part in parts for card in part.cards})
+    report.cards_rendered = rendered
     report.seconds = time.perf_counter() - started
     return report
 
 
-def write_package(results: Sequence[FileRender], output: Path, cache: BuildCache) -> BuildReport:
+def write_package(parts: Sequence[RenderedPart], output: Path, cache: BuildCache) -> BuildReport:
     now = int(time.time())
     decks: dict[str, genanki.Deck] = {}
     media: dict[str, Path] = {}
     cards = changed = 0
-    for result in results:
-        for card, rendered in zip(result.cards, result.rendered, strict=True):
+    for part in parts:
+        for card, rendered in zip(part.cards, part.notes, strict=True):
             deck = decks.get(card.deck)
             if deck is None:
                 deck = decks[card.deck] = genanki.Deck(deck_id(card.deck), card.deck)

@@ -2,8 +2,8 @@
 
 It remembers, per card id, a digest of the note's rendered content and the `mod` time
 given to it, so a note's modification time only moves when its content does (Anki then
-reports exactly the edited notes as updated). It also keeps each source file's rendered
-cards keyed by the file's content hash, so a rebuild re-renders only changed files.
+reports exactly the edited notes as updated). It also keeps each card's rendered
+HTML keyed by a hash of its source text, so a rebuild re-renders only changed cards.
 Deleting the cache is safe: the next build stamps every note as new content once.
 """
 
@@ -42,9 +42,9 @@ class NoteStamp:
 @dataclass
 class BuildCache:
     path: Path
-    renderer: str  # fingerprint of the renderer that produced `files`
+    renderer: str  # fingerprint of the renderer that produced `chunks`
     stamps: dict[str, NoteStamp] = field(default_factory=dict)
-    files: dict[str, dict[str, Any]] = field(default_factory=dict)  # see build.py
+    chunks: dict[str, Any] = field(default_factory=dict)  # rendered cards by chunk; see build.py
 
     @classmethod
     def load(cls, path: Path, renderer: str) -> BuildCache:
@@ -55,8 +55,8 @@ class BuildCache:
                 return cls(path, renderer)
             stamps = {key: NoteStamp(d, int(m)) for key, (d, m) in data["stamps"].items()}
             # Rendered HTML from another renderer is stale; the stamps stay valid.
-            files = dict(data["files"]) if data.get("renderer") == renderer else {}
-            return cls(path, renderer, stamps, files)
+            chunks = dict(data["chunks"]) if data.get("renderer") == renderer else {}
+            return cls(path, renderer, stamps, chunks)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls(path, renderer)
 
@@ -77,7 +77,7 @@ class BuildCache:
             "version": CACHE_VERSION,
             "renderer": self.renderer,
             "stamps": stamps,
-            "files": self.files,
+            "chunks": self.chunks,
         }
         write_atomically(self.path, json.dumps(data, separators=(",", ":")).encode())
 

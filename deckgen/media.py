@@ -46,7 +46,7 @@ def media_name(path: Path) -> str:
 
 
 def bundle_images(
-    tokens: Iterable[Token], base_dir: Path, path: Path
+    tokens: Iterable[Token], base_dir: Path, path: Path, line_offset: int = 0
 ) -> tuple[list[MediaFile], list[CardError]]:
     """Point every relative image at its media name (in place); report missing files."""
     media: list[MediaFile] = []
@@ -54,7 +54,7 @@ def bundle_images(
     for token in tokens:
         if token.type != "inline" or not token.children:
             continue
-        line = (token.map[0] if token.map else 0) + 1
+        line = (token.map[0] if token.map else 0) + line_offset + 1
         for child in token.children:
             if child.type in ("softbreak", "hardbreak"):
                 line += 1

@@ -60,10 +60,6 @@ class Field:
     end_line: int = -1  # 0-based, exclusive; set when the next boundary is seen
     source: str = ""
 
-    @property
-    def location_line(self) -> int:
-        return self.line + 1
-
 
 @dataclass
 class CardDraft:
@@ -81,8 +77,8 @@ class ParsedCard:
 
     card: Card
     field_tokens: dict[str, list[Token]]
-    field_lines: dict[str, int]  # 0-based label line per field
-    env: dict[str, object]  # markdown-it env of the whole file (link references)
+    env: dict[str, object]  # markdown-it env of the card's chunk (link references)
+    line_offset: int  # token line maps count from the chunk's first line
 
 
 @dataclass
@@ -205,45 +201,162 @@ def normalize_newlines(text: str) -> str:
 
 
 def parse_document(text: str, path: Path, deck_prefix: tuple[str, ...] = ()) -> DocumentResult:
+    """Parse a whole card file (see `plan_document` for how it is cut into cards)."""
+    plan = plan_document(text, path, deck_prefix)
+    for job in plan.jobs:
+        plan.add(job.index, parse_chunk(job))
+    return plan.finish()
+
+
+@dataclass(frozen=True)
+class DeckContext:
+    """What a card inherits from its deck heading and the deck's options."""
+
+    deck: str
+    kind: CardKind | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChunkJob:
+    """One card's text (from its `## ` line to the next heading), parsable on its own."""
+
+    path: Path
+    index: int  # position of the chunk in its file
+    start: int  # 0-based line of the chunk in the file
+    text: str
+    context: DeckContext
+    deck_prefix: tuple[str, ...] = ()
+
+
+@dataclass
+class DocumentPlan:
+    """A file cut into chunks: deck chunks parsed already, card chunks still to parse."""
+
+    path: Path
+    jobs: list[ChunkJob] = field(default_factory=list)
+    results: dict[int, DocumentResult] = field(default_factory=dict)
+    errors: list[CardError] = field(default_factory=list)
+
+    def add(self, index: int, result: DocumentResult) -> None:
+        self.results[index] = result
+
+    def finish(self) -> DocumentResult:
+        merged = DocumentResult(errors=list(self.errors))
+        for index in sorted(self.results):
+            merged.parsed.extend(self.results[index].parsed)
+            merged.errors.extend(self.results[index].errors)
+        if not merged.parsed and not merged.errors:
+            merged.errors.append(no_cards_error(self.path))
+        return merged
+
+
+def no_cards_error(path: Path) -> CardError:
+    return error(path, 1, "no cards: a card starts with a '## Title' heading")
+
+
+def plan_document(text: str, path: Path, deck_prefix: tuple[str, ...] = ()) -> DocumentPlan:
+    """Cut a file at its top-level `# `/`## ` lines; parse the deck parts, queue the cards.
+
+    Cutting lets each card be parsed, cached and rendered on its own (and in parallel).
+    The cut points are only lines that markdown-it must read as a heading whatever
+    precedes them (column 0, outside any fence); anything less certain stays in one
+    chunk, which the token walk handles like a whole file.
+    """
+    plan = DocumentPlan(path)
     text = normalize_newlines(text.removeprefix("\ufeff"))
     if not text.strip():
-        return DocumentResult(errors=[error(path, 1, "empty file")])
-    env: dict[str, object] = {}
-    tokens = markdown().parse(text, env)
+        plan.errors.append(error(path, 1, "empty file"))
+        return plan
     lines = text.split("\n")
-    return DocumentWalker(path, deck_prefix, lines, env).walk(tokens)
+    context = DeckContext(deck_name([*deck_prefix, path.stem]))
+    starts = chunk_starts(lines)
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(lines)
+        job = ChunkJob(path, index, start, "\n".join(lines[start:end]), context, deck_prefix)
+        if lines[start].startswith("## ") or lines[start] == "##":
+            plan.jobs.append(job)
+        else:
+            walker = parse_chunk_walker(job)
+            plan.add(index, walker.result)
+            context = walker.context()
+    return plan
+
+
+def chunk_starts(lines: list[str]) -> list[int]:
+    """Line numbers where a chunk starts: 0 and every certain `# `/`## ` heading line."""
+    starts = [0]
+    fence: tuple[str, int] | None = None
+    for number, line in enumerate(lines):
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if fence is not None:
+            char, length = fence
+            closing = stripped.rstrip()
+            if indent <= 3 and len(closing) >= length and closing == char * len(closing):
+                fence = None
+        elif indent <= 3 and stripped[:3] in ("```", "~~~"):
+            char = stripped[0]
+            length = len(stripped) - len(stripped.lstrip(char))
+            if not (char == "`" and "`" in stripped[length:]):
+                fence = (char, length)
+        elif number and is_top_heading_line(line):
+            starts.append(number)
+    return starts
+
+
+def is_top_heading_line(line: str) -> bool:
+    for marker in ("# ", "## ", "#\t", "##\t"):
+        if line.startswith(marker):
+            return True
+    return line.rstrip() in ("#", "##")
+
+
+def parse_chunk(job: ChunkJob) -> DocumentResult:
+    return parse_chunk_walker(job).result
+
+
+def parse_chunk_walker(job: ChunkJob) -> DocumentWalker:
+    env: dict[str, object] = {}
+    tokens = markdown().parse(job.text, env)
+    walker = DocumentWalker(job, job.text.split("\n"), env)
+    walker.walk(tokens)
+    return walker
 
 
 class DocumentWalker:
-    """Walks top-level tokens once, building card drafts and their fields."""
+    """Walks one chunk's top-level tokens, building card drafts and their fields."""
 
-    def __init__(
-        self, path: Path, deck_prefix: tuple[str, ...], lines: list[str], env: dict[str, object]
-    ) -> None:
-        self.path = path
-        self.deck_prefix = deck_prefix
+    def __init__(self, job: ChunkJob, lines: list[str], env: dict[str, object]) -> None:
+        self.path = job.path
+        self.offset = job.start  # chunk lines -> file lines
+        self.deck_prefix = job.deck_prefix
         self.lines = lines
         self.env = env
         self.result = DocumentResult()
-        self.deck = deck_name([*deck_prefix, path.stem])
-        self.deck_kind: CardKind | None = None
-        self.deck_tags: tuple[str, ...] = ()
+        self.deck = job.context.deck
+        self.deck_kind: CardKind | None = job.context.kind
+        self.deck_tags: tuple[str, ...] = job.context.tags
         self.deck_fields: dict[str, Field] = {}
         self.in_preamble = True  # before the first card of the current deck
         self.card: CardDraft | None = None
         self.current: Field | None = None
-        self.saw_heading = False
+
+    def context(self) -> DeckContext:
+        return DeckContext(self.deck, self.deck_kind, self.deck_tags)
+
+    def file_line(self, line0: int) -> int:
+        """1-based line in the file for a 0-based line of this chunk."""
+        return line0 + self.offset + 1
 
     def fail(self, line0: int, message: str) -> None:
-        self.result.errors.append(error(self.path, line0 + 1, message))
+        self.result.errors.append(error(self.path, self.file_line(line0), message))
 
     def walk(self, tokens: list[Token]) -> DocumentResult:
         self.check_fences(tokens)
         for start, end in top_level_blocks(tokens):
             self.visit(tokens[start:end])
         self.close_card(len(self.lines))
-        if not self.result.parsed and not self.result.errors:
-            self.fail(0, "no cards: a card starts with a '## Title' heading")
         return self.result
 
     def check_fences(self, tokens: list[Token]) -> None:
@@ -348,12 +461,12 @@ class DocumentWalker:
         elif name not in allowed:
             self.fail(line0, f"label **{label_text}:** must be inside a card ('## Title')")
         elif self.card is not None and name in self.card.fields:
-            first = self.card.fields[name].location_line
+            first = self.file_line(self.card.fields[name].line)
             self.fail(
                 line0, f"label **{label_text}:** given twice in one card (first on line {first})"
             )
         elif self.card is None and name in self.deck_fields:
-            first = self.deck_fields[name].location_line
+            first = self.file_line(self.deck_fields[name].line)
             self.fail(line0, f"deck label **{label_text}:** given twice (first on line {first})")
         raw = self.lines[line0].lstrip()
         prefix = f"{markup}{label_text}:{markup}"
@@ -423,7 +536,7 @@ class CardBuilder:
             title=draft.title,
             front=self.text("front"),
             back=self.text("back"),
-            location=SourceLocation(path, draft.line + 1),
+            location=SourceLocation(path, self.walker.file_line(draft.line)),
             tags=tags,
             kind=kind,
             run=run,
@@ -431,8 +544,8 @@ class CardBuilder:
         return ParsedCard(
             card=card,
             field_tokens={name: f.tokens for name, f in fields.items()},
-            field_lines={name: f.line for name, f in fields.items()},
             env=self.walker.env,
+            line_offset=self.walker.offset,
         )
 
     def card_id(self) -> str:
@@ -481,7 +594,7 @@ class CardBuilder:
         expect = self.expect_text()
         timeout = self.timeout()
         service = self.service()
-        location = SourceLocation(self.walker.path, run.line + 1)
+        location = SourceLocation(self.walker.path, self.walker.file_line(run.line))
         return RunSpec(command.strip("\n"), expect, timeout, service, location)
 
     def expect_text(self) -> str | None:

@@ -56,7 +56,7 @@ def render_card(parsed: ParsedCard) -> tuple[RenderedCard | None, list[CardError
     media: list[MediaFile] = []
     errors: list[CardError] = []
     for tokens in (front_tokens, back_tokens):
-        found, problems = bundle_images(tokens, base_dir, card.location.path)
+        found, problems = bundle_images(tokens, base_dir, card.location.path, parsed.line_offset)
         media.extend(found)
         errors.extend(problems)
     if errors:

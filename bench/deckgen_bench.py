@@ -1,0 +1,132 @@
+"""Benchmark deckgen on a synthetic 10,000-card deck (10 files of 1,000 cards).
+
+Prints, from one run: the cold build, the rebuild after one card is edited, and the
+floor (a bare genanki build of the same notes from ready-made HTML), plus the ratios to
+the floor. Usage: .venv/bin/python bench/deckgen_bench.py [--cards 10000] [--files 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import genanki
+
+from deckgen.anki import BASIC_MODEL, deck_id, note_guid
+from deckgen.build import build, render_all
+
+TOPICS = ("worker", "beat", "flower", "broker", "backend", "queue", "retry", "chord")
+
+
+def card_text(number: int, file_number: int) -> str:
+    topic = TOPICS[number % len(TOPICS)]
+    return f"""## Card {number}: {topic.title()} fact {file_number}-{number}
+**Front:** What does the `{topic}_{number}` setting change in deck {file_number}?
+**Back:**
+- **{topic.title()}** reads `{topic}_{number}` at start-up
+- it applies to *every* task in queue `q{number % 7}`
+```bash
+celery -A config.celery_app inspect stats --destination w{number}@host
+```
+"""
+
+
+def write_deck(root: Path, cards: int, files: int) -> list[Path]:
+    paths = []
+    per_file = cards // files
+    for file_number in range(files):
+        body = [f"# Synthetic deck {file_number}\n"]
+        body += [card_text(n, file_number) for n in range(per_file)]
+        path = root / f"deck_{file_number:02d}.md"
+        path.write_text("\n".join(body), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def floor_build(fields: list[tuple[str, str, str]], output: Path) -> None:
+    """genanki alone: the same notes from ready-made HTML, no parsing or rendering."""
+    deck = genanki.Deck(deck_id("floor"), "floor")
+    for number, note_fields in enumerate(fields):
+        deck.add_note(
+            genanki.Note(model=BASIC_MODEL, fields=list(note_fields), guid=note_guid(str(number)))
+        )
+    genanki.Package(deck).write_to_file(str(output))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cards", type=int, default=10_000)
+    parser.add_argument("--files", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="deckgen-bench-") as temp:
+        root = Path(temp)
+        source = root / "cards"
+        source.mkdir()
+        paths = write_deck(source, args.cards, args.files)
+        output = root / "out" / "bench.apkg"
+        cache = output.with_name(output.name + ".cache.json")
+
+        results, errors = render_all([source])
+        assert not errors, errors[:3]
+        fields = [r for result in results for r in (x.fields for x in result.rendered)]
+
+        floors, colds, rebuilds, cli_colds = [], [], [], []
+        for run in range(args.repeat):
+            floors.append(timed(lambda: floor_build(fields, root / "floor.apkg")))
+
+            output.unlink(missing_ok=True)
+            cache.unlink(missing_ok=True)
+            colds.append(timed(lambda: build([source], output)))
+
+            edited = paths[run % len(paths)]
+            text = edited.read_text(encoding="utf-8")
+            edited.write_text(text.replace("at start-up", f"at boot ({run})", 1), "utf-8")
+            report = None
+
+            def rebuild() -> None:
+                nonlocal report
+                report = build([source], output)
+
+            rebuilds.append(timed(rebuild))
+            assert report is not None and report.notes_changed == 1, report
+
+            output.unlink(missing_ok=True)
+            cache.unlink(missing_ok=True)
+            cli_colds.append(timed(lambda: run_cli(source, output)))
+
+    floor = statistics.median(floors)
+    cold = statistics.median(colds)
+    rebuild_time = statistics.median(rebuilds)
+    cli_cold = statistics.median(cli_colds)
+    print(f"deckgen benchmark: {args.cards} cards in {args.files} files, median of {args.repeat}")
+    print(f"{'floor (bare genanki from ready HTML):':38s} {floor:.3f} s")
+    figure("cold build (in process)", cold, floor, "target <= 4.5x")
+    figure("rebuild after one edited card", rebuild_time, floor, "target <= 2x")
+    figure("cold `python -m deckgen build`", cli_cold, floor, "includes interpreter start")
+
+
+def figure(label: str, seconds: float, floor: float, note: str) -> None:
+    print(f"{label + ':':38s} {seconds:.3f} s = {seconds / floor:.2f}x floor ({note})")
+
+
+def run_cli(source: Path, output: Path) -> None:
+    command = [sys.executable, "-m", "deckgen", "build", str(source), "-o", str(output)]
+    subprocess.run(command, check=True, capture_output=True)
+
+
+if __name__ == "__main__":
+    main()
