@@ -32,3 +32,18 @@ def load_app() -> Celery:
     module = _import_demo_module("config.celery_app")
     app: Celery = module.app
     return app
+
+
+def make_app(broker_url: str, result_backend: str, name: str = "demo-client") -> Celery:
+    """A separate app with the demo's settings and tasks but explicit broker/backend URLs,
+    for in-process users that need a given Redis (tests, the benchmark).
+
+    It is not made the current app. Celery lets ``CELERY_BROKER_URL`` and
+    ``CELERY_RESULT_BACKEND`` in the environment override the URLs, so keep them equal.
+    """
+    config = _import_demo_module("config.celery_app")
+    app = Celery(name, include=list(config.TASK_MODULES), set_as_current=False)
+    app.config_from_object("config.settings", namespace="CELERY")
+    app.conf.update(broker_url=broker_url, result_backend=result_backend)
+    app.loader.import_default_modules()
+    return app

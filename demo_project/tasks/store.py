@@ -7,7 +7,7 @@ each with an expiry so demo runs never accumulate.
 from functools import lru_cache
 
 import redis
-from celery import current_app
+from celery import current_app, current_task
 
 TRACE_TTL_SECONDS = 24 * 60 * 60
 
@@ -18,8 +18,9 @@ def _client_for(url: str) -> redis.Redis:
 
 
 def client() -> redis.Redis:
-    """The Redis client for the current app's result backend (one pool per process)."""
-    return _client_for(str(current_app.conf.result_backend))
+    """The Redis client for the running task's result backend (one pool per process)."""
+    app = current_task.app if current_task else current_app
+    return _client_for(str(app.conf.result_backend))
 
 
 def count(key: str) -> int:

@@ -10,7 +10,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import pytest
+from celery import Celery
 
+from demo_project.app_loader import make_app
 from demo_project.launch import RedisServer, Worker
 from demo_project.launch import demo_env as make_demo_env
 
@@ -82,3 +84,21 @@ def module_worker(demo_env: dict[str, str]) -> Iterator[Worker]:
 
 def pytest_report_header(config: Any) -> str:
     return "demo tests: private redis-server per module, real celery workers"
+
+
+@pytest.fixture(scope="module")
+def demo_app(redis_server: RedisServer) -> Iterator[Celery]:
+    """An in-process app with the demo's settings and tasks, pointed at ``redis_server``.
+
+    Celery lets the CELERY_BROKER_URL / CELERY_RESULT_BACKEND environment variables win
+    over the app's configuration, so they are set to the same URLs while the module runs.
+    """
+    broker, backend = redis_server.url(0), redis_server.url(1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CELERY_BROKER_URL", broker)
+        patch.setenv("CELERY_RESULT_BACKEND", backend)
+        app = make_app(broker, backend, name="demo-tests")
+        try:
+            yield app
+        finally:
+            app.close()
