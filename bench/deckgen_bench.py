@@ -80,9 +80,9 @@ def main() -> None:
         output = root / "out" / "bench.apkg"
         cache = output.with_name(output.name + ".cache.json")
 
-        results, errors = render_all([source])
+        parts, errors, _ = render_all([source])
         assert not errors, errors[:3]
-        fields = [r for result in results for r in (x.fields for x in result.rendered)]
+        fields = [note.fields for _, part in parts for note in part.notes]
 
         floors, colds, rebuilds, cli_colds = [], [], [], []
         for run in range(args.repeat):
