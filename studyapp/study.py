@@ -9,10 +9,11 @@ keep their history, and a card that leaves the sources keeps it for when it come
 from __future__ import annotations
 
 import weakref
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from studyapp.queue import (
     deck_counts,
     study_day,
 )
-from studyapp.records import CardState, Phase, ReviewKind, RevlogEntry
+from studyapp.records import CardState, Phase, ReviewKind, RevlogEntry, datetime_to_ms
 from studyapp.scheduler import MAX_ANSWER_MS, Scheduler
 from studyapp.settings import Settings, load_settings, save_settings
 from studyapp.source_cache import parse_with_cache
@@ -231,29 +232,30 @@ class Study:
     def stats(self, weeks: int = STATS_WEEKS) -> Stats:
         now = self.clock.now()
         today = self.study_day(now)
-        tz = self.clock.local_tz()
-        hour = self.settings.day_start_hour
         first_day = today.date - timedelta(days=weeks * 7 - 1)
-        per_day = {first_day + timedelta(days=offset): 0 for offset in range(weeks * 7)}
-        since = today.start - timedelta(days=weeks * 7 - 1)
-        retention_since = now - timedelta(days=RETENTION_DAYS)
+        # Day boundaries computed once (DST-correct), then each review found by bisection.
+        past_starts = self._day_starts(first_day, weeks * 7)
+        per_day = dict.fromkeys((first_day + timedelta(days=n) for n in range(weeks * 7)), 0)
+        days = list(per_day)
+        starts_ms = [datetime_to_ms(start) for start in past_starts]
+        retention_since = datetime_to_ms(now - timedelta(days=RETENTION_DAYS))
         passed = answered = 0
-        for review_id, kind, rating in self.store.reviews_since(since - timedelta(days=1)):
-            reviewed_at = datetime.fromtimestamp(review_id / 1000, tz=now.tzinfo)
-            day = study_day(reviewed_at, tz, hour).date
-            if day in per_day:
-                per_day[day] += 1
-            if kind is ReviewKind.REVIEW and reviewed_at >= retention_since:
+        for review_id, kind, rating in self.store.reviews_since(past_starts[0]):
+            index = bisect_right(starts_ms, review_id) - 1
+            if 0 <= index < len(days):
+                per_day[days[index]] += 1
+            if kind is ReviewKind.REVIEW and review_id >= retention_since:
                 answered += 1
                 passed += rating > 1
         forecast = [0] * FORECAST_DAYS
-        by_state = Counter({name: 0 for name in _STATE_NAMES})
+        future_starts = self._day_starts(today.date, FORECAST_DAYS)[1:]
+        by_state = Counter(dict.fromkeys(_STATE_NAMES, 0))
         for card in self.cards:
             state = self.state(card.id)
             by_state[_state_name(state)] += 1
             if state.suspended or state.is_new or state.due is None:
                 continue
-            offset = max(0, (state.due - today.start) // timedelta(days=1))
+            offset = bisect_right(future_starts, state.due)  # overdue counts for today
             if offset < FORECAST_DAYS:
                 forecast[offset] += 1
         return Stats(
@@ -262,6 +264,15 @@ class Study:
             true_retention=passed / answered if answered else None,
             by_state=dict(by_state),
         )
+
+    def _day_starts(self, first: date, count: int) -> list[datetime]:
+        """UTC start of `count` study days from `first`, plus the start of the day after."""
+        tz = self.clock.local_tz()
+        hour = self.settings.day_start_hour
+        return [
+            datetime.combine(first + timedelta(days=n), time(hour), tzinfo=tz).astimezone(UTC)
+            for n in range(count + 1)
+        ]
 
     def browse(self, query: str) -> list[BrowseRow]:
         """Cards matching every term: plain text (title/front/back), `tag:x`, `deck:x`."""
