@@ -1,8 +1,8 @@
 """Before running a card's command: is the part of the stack it needs up?
 
 Rules, kept simple on purpose:
-- A command needs Redis when it names `celery`, `flower`, `redis-cli`, the demo `client`, or
-  the broker variable; a card tagged `needs-redis` always does, `no-redis` never does.
+- A command needs Redis when it names `celery`, `flower`, `redis-cli`, the demo `client`,
+  a worker/beat start script, or the broker variable; a card tagged `needs-redis` always does, `no-redis` never does.
 - A command needs a worker when it talks to one: the demo `client` (it sends tasks and
   waits for results), or `celery ... inspect|call|result|status|control`; a card tagged
   `needs-worker` always does, `no-worker` never does. Starting a worker itself never does.
@@ -20,7 +20,9 @@ from studyapp.runner import probes
 REDIS_START_HINT = "bash demo_project/redis/start.sh"
 WORKER_START_HINT_CLI = "bash demo_project/worker/start.sh"
 
-_REDIS_WORDS = re.compile(r"\b(celery|flower|redis-cli|client|CELERY_BROKER_URL)\b")
+_REDIS_WORDS = re.compile(
+    r"\b(celery|flower|redis-cli|client|CELERY_BROKER_URL|worker/start|beat/start)\b"
+)
 _WORKER_SUBCOMMANDS = re.compile(r"\bcelery\b.*\b(inspect|call|result|status|control)\b")
 _CLIENT = re.compile(r"(-m\s+client\b|\bclient[/.])")
 _STARTS_WORKER = re.compile(r"(\bworker\b\s|worker/start\.sh|\bworker$|\bmulti\b)")

@@ -1,0 +1,257 @@
+"""RunPanel: runs the shown card's `**Run:**` command and streams its output.
+
+`request_run()` asks for confirmation once per card file content (ConfirmRunScreen +
+TrustStore), checks that Redis / a worker are up when the command needs them (one line
+instead of a hang), then runs: a one-shot command in an async worker with its timeout, a
+`**Service:** yes` command as a managed service that keeps running after the card changes.
+`stop()` (x, or Ctrl-C with the panel focused) ends the whole process group.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Label, Log
+
+from deckgen.model import Card
+from studyapp.runner.expect import ExpectMatcher, ExpectResult
+from studyapp.runner.preflight import preflight
+from studyapp.runner.process import RunningProcess, RunOutcome, run_to_completion
+from studyapp.runner.services import ManagedService, ServiceManager
+from studyapp.runner.trust import TrustStore
+from studyapp.tui.screens.confirm_run import ConfirmRunScreen
+
+WORKER_KEY_HINT = "press W (or run: bash demo_project/worker/start.sh)"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+class RunPanel(Vertical):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "stop", "Stop command"),
+        Binding("ctrl+c", "stop", "Stop command", show=False, priority=True),
+    ]
+
+    @dataclass
+    class Finished(Message):
+        """A run ended (or a service stopped): how, and whether its Expect held."""
+
+        card_id: str
+        outcome: RunOutcome
+        expect: ExpectResult | None
+
+    @dataclass
+    class Blocked(Message):
+        """The run did not start: not confirmed, or the stack it needs is down."""
+
+        card_id: str
+        reason: str
+
+    def __init__(
+        self,
+        manager: ServiceManager | None = None,
+        trust: TrustStore | None = None,
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self._manager = manager
+        self.trust = trust if trust is not None else TrustStore()
+        self.card: Card | None = None
+        self._process: RunningProcess | None = None
+        self._service: ManagedService | None = None
+        self._matcher: ExpectMatcher | None = None
+        self._started_at = 0.0
+
+    @property
+    def manager(self) -> ServiceManager:
+        if self._manager is None:
+            found = getattr(self.app, "services", None)
+            self._manager = found if isinstance(found, ServiceManager) else ServiceManager()
+        return self._manager
+
+    def compose(self) -> ComposeResult:
+        yield Label(id="run-hint", markup=False)
+        yield Log(id="run-output", max_lines=2000)
+        yield Label(id="run-status", markup=False)
+        yield Label(id="run-expect", markup=False)
+
+    def on_mount(self) -> None:
+        self.show_card(self.card)
+
+    @property
+    def busy(self) -> bool:
+        return self._process is not None or (self._service is not None and self._service.running)
+
+    # --- showing a card ------------------------------------------------------------------
+
+    def show_card(self, card: Card | None) -> None:
+        """Reset for `card`: visible only when it has a command; reattach its service."""
+        if self._service is not None:
+            self._service.detach(self._on_line)
+            self._service = None
+        if self._process is not None:
+            self.workers.cancel_group(self, "run")  # a one-shot run ends with its card
+            self._process = None
+        self.card = card
+        if not self.is_mounted:
+            return
+        self.query_one(Log).clear()
+        self._set_status("")
+        self._set_expect("")
+        self.display = card is not None and card.run is not None
+        if card is None or card.run is None:
+            return
+        kind = "service" if card.run.service else "command"
+        self.query_one("#run-hint", Label).update(f"▶ This card has a {kind}: press r to run it")
+        service = self.manager.get(card.id)
+        if service is not None and service.running:
+            self._follow_service(service, replay=True)
+
+    # --- running ---------------------------------------------------------------------------
+
+    def request_run(self) -> None:
+        card = self.card
+        if card is None or card.run is None or self.busy:
+            return
+        if self.trust.is_trusted(card.location.path):
+            self._preflight_then_run(card)
+            return
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self.trust.trust(card.location.path)
+                self._preflight_then_run(card)
+            else:
+                self._set_status("Not run: the command was not confirmed.")
+                self.post_message(self.Blocked(card.id, "not confirmed"))
+
+        self.app.push_screen(ConfirmRunScreen(card.location.path, card.run.command), answered)
+
+    @work(thread=True, exclusive=True, group="preflight")
+    def _preflight_then_run(self, card: Card) -> None:
+        assert card.run is not None
+        env = self.manager.prepare(card.run.command).env
+        problem = preflight(card.run.command, env, card.tags, worker_hint=WORKER_KEY_HINT)
+        self.app.call_from_thread(self._start_after_preflight, card, problem)
+
+    def _start_after_preflight(self, card: Card, problem: str | None) -> None:
+        if card is not self.card or card.run is None:
+            return  # the learner moved on meanwhile
+        if problem is not None:
+            self._set_status(problem, "run-blocked")
+            self.post_message(self.Blocked(card.id, problem))
+            return
+        self.query_one(Log).clear()
+        self._set_expect("")
+        self._matcher = ExpectMatcher(card.run.expect)
+        self._started_at = time.monotonic()
+        self._set_status(f"$ {card.run.command.strip()}   (running… x stops)", "run-running")
+        if card.run.service:
+            self._start_service(card)
+        else:
+            self._run_one_shot(card)
+
+    @work(exclusive=True, group="run")
+    async def _run_one_shot(self, card: Card) -> None:
+        assert card.run is not None
+
+        def remember(process: RunningProcess) -> None:
+            self._process = process
+
+        try:
+            outcome = await run_to_completion(
+                self.manager.prepare(card.run.command),
+                card.run.timeout,
+                on_line=self._on_line,
+                on_start=remember,
+            )
+        except OSError as exc:
+            self._set_status(f"Cannot start the command: {exc}", "run-failed")
+            return
+        finally:
+            self._process = None
+        self._show_outcome(card, outcome)
+
+    @work(group="service")
+    async def _start_service(self, card: Card) -> None:
+        assert card.run is not None
+        try:
+            service = await self.manager.start(card.id, card.run.command)
+        except OSError as exc:
+            self._set_status(f"Cannot start the service: {exc}", "run-failed")
+            return
+        if card is not self.card:
+            return
+        self._follow_service(service, replay=True)
+
+    def _follow_service(self, service: ManagedService, replay: bool) -> None:
+        if self.card is not None and self.card.run is not None and self._matcher is None:
+            self._matcher = ExpectMatcher(self.card.run.expect)
+        self._service = service
+        self._set_status(
+            f"$ {service.command.display()}   (service running in the background; x stops it)",
+            "run-running",
+        )
+        service.attach(self._on_line, replay=replay)
+        self._await_service_end(service)
+
+    @work(group="service-watch")
+    async def _await_service_end(self, service: ManagedService) -> None:
+        outcome = await service.wait()
+        if self._service is service and self.card is not None:
+            self._service = None
+            self._show_outcome(self.card, outcome)
+
+    def _on_line(self, line: str) -> None:
+        self.query_one(Log).write_line(line)
+        matcher = self._matcher
+        if matcher is not None and matcher.lines and not matcher.done and matcher.feed(line + "\n"):
+            self._set_expect(_sentence(matcher.result().describe()), "expect-ok")
+
+    def _show_outcome(self, card: Card, outcome: RunOutcome) -> None:
+        ok = outcome.succeeded or (card.run is not None and card.run.service and outcome.stopped)
+        self._set_status(outcome.status_text(), "run-ok" if ok else "run-failed")
+        expect = self._matcher.result() if self._matcher and self._matcher.lines else None
+        if expect is not None:
+            text = expect.describe()
+            self._set_expect(
+                text[0].upper() + text[1:], "expect-ok" if expect.ok else "expect-failed"
+            )
+        self._matcher = None
+        self.post_message(self.Finished(card.id, outcome, expect))
+
+    # --- stopping --------------------------------------------------------------------------
+
+    async def action_stop(self) -> None:
+        await self.stop()
+
+    async def stop(self) -> None:
+        """End the running command's whole process group (one-shot or this card's service)."""
+        if self._process is not None:
+            await self._process.stop()
+        elif self._service is not None and self._service.running:
+            await self._service.stop()
+
+    # --- labels ----------------------------------------------------------------------------
+
+    def _set_status(self, text: str, css_class: str = "") -> None:
+        label = self.query_one("#run-status", Label)
+        label.set_classes(css_class)
+        label.update(text)
+        label.display = bool(text)
+
+    def _set_expect(self, text: str, css_class: str = "") -> None:
+        label = self.query_one("#run-expect", Label)
+        label.set_classes(css_class)
+        label.update(text)
+        label.display = bool(text)

@@ -1,0 +1,47 @@
+"""ServicesBar: one line showing Redis / worker / beat / Flower as up or down.
+
+The probes block (a socket PING, a broadcast ping with a 0.5 s reply window), so they run in
+a thread worker on an interval timer and post the answer back with `call_from_thread`.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.widgets import Static
+
+from studyapp.runner.services import ServiceManager, StackStatus
+
+REFRESH_SECONDS = 3.0
+
+
+class ServicesBar(Static):
+    def __init__(self, manager: ServiceManager | None = None, *, id: str | None = None) -> None:
+        super().__init__("services: checking…", id=id, markup=False)
+        self._manager = manager
+        self.status: StackStatus | None = None
+
+    @property
+    def manager(self) -> ServiceManager:
+        if self._manager is None:
+            found = getattr(self.app, "services", None)
+            self._manager = found if isinstance(found, ServiceManager) else ServiceManager()
+        return self._manager
+
+    def on_mount(self) -> None:
+        self.refresh_status()
+        self.set_interval(REFRESH_SECONDS, self.refresh_status)
+
+    def refresh_status(self) -> None:
+        self._probe()
+
+    @work(thread=True, exclusive=True, group="services-probe")
+    def _probe(self) -> None:
+        status = self.manager.stack_status()
+        self.app.call_from_thread(self.show_status, status)
+
+    def show_status(self, status: StackStatus) -> None:
+        self.status = status
+        managed = sum(1 for s in self.manager.services if s.running)
+        suffix = f"   ({managed} started here; S lists them)" if managed else "   (S: services)"
+        self.update(status.as_text() + suffix)
+        self.set_class(not status.redis, "-redis-down")
