@@ -2,7 +2,8 @@
 
 Rules, kept simple on purpose:
 - A command needs Redis when it names `celery`, `flower`, `redis-cli`, the demo `client`,
-  a worker/beat start script, or the broker variable; a card tagged `needs-redis` always does, `no-redis` never does.
+  a worker/beat start script, or the broker variable; a card tagged `needs-redis` always
+  does, `no-redis` never does.
 - A command needs a worker when it talks to one: the demo `client` (it sends tasks and
   waits for results), or `celery ... inspect|call|result|status|control`; a card tagged
   `needs-worker` always does, `no-worker` never does. Starting a worker itself never does.
