@@ -88,16 +88,16 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, data_dir: Path) -> Store:
+    def open(cls, data_dir: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
         _ensure_writable_dir(data_dir)
         path = data_dir / DB_FILE
         try:
-            db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            db = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None)
         except sqlite3.Error as exc:
             raise StoreError(f"{path}: cannot open database: {exc}") from None
         try:
             _refuse_newer_schema(db, path)
-            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             _migrate(db, path)
@@ -114,17 +114,24 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One immediate transaction: committed on success, rolled back on error."""
+        """One immediate transaction: committed on success, rolled back on any error."""
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: {exc} (is another instance busy?)") from None
         try:
             yield self._db
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise StoreError(f"{self.path}: {exc}") from None
         except BaseException:
-            self._db.execute("ROLLBACK")
+            self._rollback()
             raise
-        self._db.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
 
     # card states ---------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from core_support import OpenStudy, titled, write_deck
 
-from studyapp.records import ReviewKind, RevlogEntry
+from studyapp.records import CardState, ReviewKind, RevlogEntry
 from studyapp.store import DB_FILE, SCHEMA_VERSION, Store, StoreError
 from studyapp.study import Study
 
@@ -120,6 +120,25 @@ def test_a_grade_waits_for_another_writer_instead_of_failing(
     holder.join()
     assert waited >= 0.2, "the grade did not wait for the lock"
     assert [entry.rating for entry in study.history(card.id)] == [GOOD]
+
+
+def test_a_writer_holding_the_lock_too_long_gives_a_clear_error(data_dir: Path) -> None:
+    store = Store.open(data_dir, busy_timeout_ms=100)
+    blocker = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        blocker.execute("BEGIN IMMEDIATE")
+        state = CardState("card-1")
+        with pytest.raises(StoreError) as caught:
+            store.save_state(state)
+        assert str(caught.value) == (
+            f"{store.path}: database is locked (is another instance busy?)"
+        )
+        blocker.execute("ROLLBACK")
+        store.save_state(state)  # works again once the other writer is done
+        assert store.load_states() == {"card-1": state}
+    finally:
+        blocker.close()
+        store.close()
 
 
 def test_bulk_insert_revlog_and_history(data_dir: Path) -> None:
