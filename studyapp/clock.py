@@ -6,8 +6,10 @@ study day starts, so tests can pin it instead of depending on the machine's TZ.
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class Clock(Protocol):
@@ -21,6 +23,19 @@ class Clock(Protocol):
 
 
 def system_local_tz() -> tzinfo:
+    """The named local zone when it can be found (right across DST changes), else the offset."""
+    name = os.environ.get("TZ", "").removeprefix(":")
+    if not name:
+        try:
+            target = os.path.realpath("/etc/localtime")
+        except OSError:
+            target = ""
+        name = target.split("/zoneinfo/", 1)[1] if "/zoneinfo/" in target else ""
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
     tz = datetime.now().astimezone().tzinfo
     return tz if tz is not None else UTC
 
