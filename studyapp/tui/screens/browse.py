@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -14,6 +16,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from deckgen.model import SourceLocation
 from studyapp.study import BrowseRow, Study
 from studyapp.tui.widgets.rating_bar import RATING_NAMES
 
@@ -28,8 +31,20 @@ def interval_text(interval: int) -> str:
     return f"{interval}d"
 
 
-def due_text(due: datetime | None) -> str:
-    return "-" if due is None else due.astimezone().strftime("%Y-%m-%d %H:%M")
+def due_text(due: datetime | None, tz: tzinfo, with_time: bool = True) -> str:
+    if due is None:
+        return "-"
+    return due.astimezone(tz).strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def shown_location(location: SourceLocation, roots: Sequence[Path]) -> str:
+    """`cards/deck.md:12` rather than a long absolute path, when under a searched folder."""
+    path = location.path.absolute()
+    for root in roots:
+        base = root.absolute().parent
+        if path.is_relative_to(base):
+            return f"{path.relative_to(base)}:{location.line}"
+    return str(location)
 
 
 class BrowseScreen(Screen[None]):
@@ -64,7 +79,7 @@ class BrowseScreen(Screen[None]):
 
     def on_mount(self) -> None:
         results = self.query_one("#results", DataTable)
-        results.add_columns("Card", "Deck", "State", "Due", "Reps", "Lapses")
+        results.add_columns("Card", "State", "Due", "Reps", "Lapses")
         history = self.query_one("#history", DataTable)
         history.add_columns("When", "Grade", "Interval", "Kind")
         history.can_focus = False
@@ -88,12 +103,12 @@ class BrowseScreen(Screen[None]):
         self.rows = {row.card.id: row for row in found}
         table = self.query_one("#results", DataTable)
         table.clear()
+        tz = self.study.clock.local_tz()
         for row in found:
             table.add_row(
                 Text(row.card.title),
-                Text(row.card.deck),
                 row.state,
-                due_text(row.due),
+                due_text(row.due, tz, with_time=False),
                 Text(str(row.reps), justify="right"),
                 Text(str(row.lapses), justify="right"),
                 key=row.card.id,
@@ -117,17 +132,19 @@ class BrowseScreen(Screen[None]):
             details.update("")
             return
         card = row.card
+        tz = self.study.clock.local_tz()
+        where = shown_location(card.location, self.study.searched_paths)
         tags = " ".join(card.tags) or "-"
         details.update(
             Text.assemble(
                 (card.title, "bold"),
-                f"\n{card.id}\n{card.location}\n",
-                f"tags: {tags}\nstate: {row.state}   next due: {due_text(row.due)}",
+                f"\n{card.deck}\n{card.id}\n{where}\n",
+                f"tags: {tags}\nstate: {row.state}\nnext due: {due_text(row.due, tz)}",
             )
         )
         for entry in reversed(self.study.history(card.id)):
             history.add_row(
-                due_text(entry.reviewed_at),
+                due_text(entry.reviewed_at, tz),
                 RATING_NAMES.get(int(entry.rating), str(entry.rating)),
                 interval_text(entry.interval),
                 entry.kind.name.lower(),

@@ -12,7 +12,7 @@ from studyapp.study import Stats, Study
 from studyapp.tui.widgets.forecast_bars import ForecastBars
 from studyapp.tui.widgets.heatmap import Heatmap
 
-HEATMAP_WEEKS = 16
+HEATMAP_WEEKS = 26
 STATE_ORDER = ("new", "learning", "review", "relearning", "suspended")
 
 

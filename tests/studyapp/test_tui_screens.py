@@ -1,0 +1,154 @@
+"""Pilot tests of the app's global keys and the stats, browse and settings screens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from test_tui_support import TERMINAL, open_fixture_study
+from textual.widgets import DataTable, Input
+
+from studyapp.clock import ManualClock
+from studyapp.settings import load_settings, settings_path
+from studyapp.study import Study
+from studyapp.tui.app import StudyApp
+from studyapp.tui.screens.browse import BrowseScreen
+from studyapp.tui.screens.deck_list import DeckListScreen
+from studyapp.tui.screens.review import ReviewScreen
+from studyapp.tui.screens.settings import SettingsScreen
+from studyapp.tui.screens.stats import StatsScreen
+
+
+@pytest.fixture
+def study(tmp_path: Path) -> Iterator[Study]:
+    opened, _ = open_fixture_study(tmp_path)
+    yield opened
+    opened.close()
+
+
+def grade_all_decks(study: Study, clock: ManualClock, rating: int) -> None:
+    session = study.start_review(None)
+    while session.current() is not None:
+        session.grade(rating, 4000)
+        clock.advance(timedelta(seconds=30))
+
+
+async def test_escape_goes_back_and_q_quits_from_a_review(study: Study) -> None:
+    app = StudyApp(study)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await pilot.press("escape")  # nothing to go back to: stays
+        assert isinstance(app.screen, DeckListScreen)
+        await pilot.press("t")
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, DeckListScreen)
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("question_mark")
+        assert app.screen.query("HelpPanel")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert not app.screen.query("HelpPanel")
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_ctrl_q_quits_while_typing_and_q_is_text_in_a_search(study: Study) -> None:
+    app = StudyApp(study)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await pilot.press("slash")
+        assert isinstance(app.screen, BrowseScreen)
+        await pilot.press("q")
+        assert app.screen.query_one("#search", Input).value == "q"
+        assert app.is_running
+        await pilot.press("ctrl+q")
+    assert not app.is_running
+
+
+async def test_browse_filters_by_tag_and_deck_and_shows_history(study: Study) -> None:
+    session = study.start_review("Celery::Beat")
+    session.grade(3, 5000)  # beat-schedule gets one review
+    app = StudyApp(study)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await pilot.press("slash")
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        results = screen.query_one("#results", DataTable)
+        assert results.row_count == 7
+
+        await pilot.press(*"tag:beat", "enter")
+        assert [key.value for key in results.rows] == ["beat-schedule", "beat-pidfile"]
+        history = screen.query_one("#history", DataTable)
+        assert history.row_count == 1
+        assert [str(cell) for cell in history.get_row_at(0)[1:]] == ["Good", "10m", "learn"]
+        details = str(screen.query_one("#card-details").content)  # type: ignore[attr-defined]
+        assert "state: learning" in details
+
+        await pilot.press("down")  # the second result: never reviewed
+        assert history.row_count == 0
+
+        search = screen.query_one("#search", Input)
+        search.value = "deck:redis"
+        await pilot.pause(0.4)  # typing pause, then the search runs by itself
+        assert [key.value for key in results.rows] == ["broker-url", "broker-url:reverse"]
+
+
+async def test_stats_screen_shows_retention_states_and_forecast(
+    tmp_path: Path,
+) -> None:
+    study, clock = open_fixture_study(tmp_path)
+    try:
+        grade_all_decks(study, clock, 4)  # all 7 graduate to review with Easy
+        clock.advance(timedelta(days=40))
+        session = study.start_review(None)
+        for rating in (1, 3, 3, 3):  # 3 of 4 review answers pass
+            session.grade(rating, 3000)
+        app = StudyApp(study)
+        async with app.run_test(size=TERMINAL) as pilot:
+            await pilot.press("t")
+            screen = app.screen
+            assert isinstance(screen, StatsScreen)
+            retention = str(screen.query_one("#retention").content)  # type: ignore[attr-defined]
+            assert retention == "75.0%"
+            stats = study.stats()
+            total = str(screen.query_one("#heatmap-total").content)  # type: ignore[attr-defined]
+            assert total.startswith(f"{sum(stats.reviews_per_day.values())} reviews on 2 days")
+            forecast = str(screen.query_one("#forecast-total").content)  # type: ignore[attr-defined]
+            assert forecast == f"{sum(stats.forecast)} reviews due"
+    finally:
+        study.close()
+
+
+async def test_settings_save_writes_the_toml_and_rejects_bad_values(study: Study) -> None:
+    app = StudyApp(study)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await pilot.press("comma")
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        screen.query_one("#setting-desired_retention", Input).value = "1.5"
+        before = settings_path(study.data_dir).read_text(encoding="utf-8")
+        await pilot.press("ctrl+s")
+        message = str(screen.query_one("#settings-message").content)  # type: ignore[attr-defined]
+        assert message == "Not saved: desired_retention must be at least 0.5 and below 1.0"
+        assert settings_path(study.data_dir).read_text(encoding="utf-8") == before
+
+        screen.query_one("#setting-new_per_day", Input).value = "seven"
+        await pilot.press("ctrl+s")
+        message = str(screen.query_one("#settings-message").content)  # type: ignore[attr-defined]
+        assert message == "Not saved: New cards per day: 'seven' is not a whole number"
+
+        screen.query_one("#setting-desired_retention", Input).value = "0.85"
+        screen.query_one("#setting-new_per_day", Input).value = "1"
+        screen.query_one("#setting-learning_steps_minutes", Input).value = "2, 15 60"
+        await pilot.press("ctrl+s")
+        saved = load_settings(study.data_dir)
+        assert saved.desired_retention == 0.85
+        assert saved.new_per_day == 1
+        assert saved.learning_steps_minutes == (2, 15, 60)
+        assert study.settings == saved
+
+        await pilot.press("escape")
+        table = app.screen.query_one("#decks", DataTable)
+        assert str(table.get_row("Celery::Workers")[1]) == "1"  # the new limit applies
