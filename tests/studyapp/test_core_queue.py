@@ -10,7 +10,10 @@ import fsrs
 from core_support import START, CardSpec, OpenStudy, titled, write_deck
 
 from studyapp.clock import ManualClock
+from studyapp.intervals import format_interval
 from studyapp.records import LEECH_TAG, Phase
+from studyapp.scheduler import Scheduler
+from studyapp.settings import Settings
 from studyapp.study import REVERSE_SUFFIX
 
 GOOD, AGAIN, EASY = 3, 1, 4
@@ -250,3 +253,26 @@ def test_revlog_keeps_what_anki_keeps(
     assert (second.last_interval, second.kind, second.duration_ms) == (-600, 0, 60_000)
     assert second.stability == state.stability and second.difficulty == state.difficulty
     assert clock.now().tzinfo is UTC
+
+
+def test_with_fuzz_on_the_button_shows_the_interval_the_grade_gives(
+    open_study: OpenStudy, cards_dir: Path, clock: ManualClock
+) -> None:
+    write_deck(cards_dir / "deck.md", "Celery", titled(6))
+    study = open_study(fuzz=True)
+    session = study.start_review(None)
+    for _ in range(3):
+        session.grade(EASY)
+    clock.advance(timedelta(days=40))
+    review = study.start_review(None)
+    unfuzzed = Scheduler(Settings(fuzz=False))
+    differs = 0
+    while (card := review.current()) is not None and review.remaining()[2]:
+        state = study.state(card.id)
+        shown = review.intervals()[EASY]
+        plain = unfuzzed.preview(state, clock.now())[fsrs.Rating.Easy]
+        review.grade(EASY)
+        given = study.state(card.id).due - clock.now()
+        assert format_interval(given) == shown
+        differs += given != plain
+    assert differs > 0, "fuzz never changed an interval"
