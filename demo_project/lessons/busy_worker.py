@@ -1,0 +1,54 @@
+"""``celery inspect active`` versus ``celery inspect reserved`` on a worker with a backlog.
+
+Starts a private worker (one process, prefetch 1) on its own queue, gives it three slow tasks
+and prints what the two inspect commands report: one task running, one reserved (prefetched
+but waiting), the third still in Redis. Usage: ``python -m lessons.busy_worker active|reserved``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+from celery.result import AsyncResult
+from config.celery_app import app
+from lessons.idle_queue import idle_queue
+
+from demo_project.launch import Worker
+
+
+def _wait_started(result: AsyncResult, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while result.state != "STARTED" and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def main(what: str) -> int:
+    if what not in ("active", "reserved"):
+        print("usage: python -m lessons.busy_worker active|reserved", file=sys.stderr)
+        return 2
+    with idle_queue(str(app.conf.broker_url), prefix="lesson-busy") as queue:
+        results = [app.send_task("tasks.basic.slow", args=(10,), queue=queue) for _ in range(3)]
+        print(f"sent 3 x slow(10) to {queue}: ids {', '.join(r.id[:8] for r in results)}")
+        worker = Worker(os.environ, queues=[queue], concurrency=1, name=f"{queue}@lesson")
+        try:
+            worker.start().wait_ready(timeout=30)
+            print(f"worker {worker.nodename} up: concurrency 1, prefetch multiplier 1")
+            _wait_started(results[0])
+            command = ["celery", "-A", "config.celery_app", "inspect", what]
+            command += ["-d", worker.nodename, "-t", "2"]
+            print("$", " ".join(command))
+            shown = subprocess.run(command, capture_output=True, text=True, check=False)
+            print(shown.stdout.strip())
+        finally:
+            app.control.revoke([r.id for r in results], terminate=True)
+            worker.stop(grace=5)
+            for result in results:
+                result.forget()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else ""))

@@ -1,0 +1,97 @@
+"""Flower's HTTP basic auth, given three ways: ``--basic-auth``, ``--basic_auth``, FLOWER_BASIC_AUTH.
+
+Starts a real Flower on a free loopback port, asks for its workers page without and with
+the credentials, prints the HTTP status codes and stops Flower again.
+Usage: ``python -m lessons.flower_auth basic-auth|basic_auth|env``.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+from demo_project.launch import free_port
+
+CREDENTIALS = "learner:s3cret-pass"
+
+
+def _status(url: str, credentials: str | None) -> int:
+    request = urllib.request.Request(url)
+    if credentials is not None:
+        token = base64.b64encode(credentials.encode()).decode()
+        request.add_header("Authorization", f"Basic {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def _wait_listening(url: str, process: subprocess.Popen[bytes], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            _status(url, None)
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def main(way: str) -> int:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLOWER_")}
+    command = ["celery", "-A", "config.celery_app", "flower", "--address=127.0.0.1"]
+    command.append(f"--port={port}")
+    if way == "basic-auth":
+        command.append(f"--basic-auth={CREDENTIALS}")
+    elif way == "basic_auth":
+        command.append(f"--basic_auth={CREDENTIALS}")
+    elif way == "env":
+        env["FLOWER_BASIC_AUTH"] = CREDENTIALS
+    else:
+        print("usage: python -m lessons.flower_auth basic-auth|basic_auth|env", file=sys.stderr)
+        return 2
+    shown = " ".join(command).replace(f"--port={port}", "--port=<free port>")
+    prefix = "FLOWER_BASIC_AUTH=learner:s3cret-pass " if way == "env" else ""
+    print(f"$ {prefix}{shown}")
+    url = f"http://127.0.0.1:{port}/workers"
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            if not _wait_listening(url, process, timeout=30):
+                log.seek(0)
+                print("Flower did not start:", log.read().decode(errors="replace")[-1500:])
+                return 1
+            print(f"GET /workers without credentials -> {_status(url, None)}")
+            print(f"GET /workers with a wrong password -> {_status(url, 'learner:wrong')}")
+            print(f"GET /workers with {CREDENTIALS} -> {_status(url, CREDENTIALS)}")
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+            log.seek(0)
+            banner = [
+                line
+                for line in log.read().decode(errors="replace").splitlines()
+                if "Visit me at" in line
+            ]
+            if banner:
+                print("Flower's banner:", banner[0].split("] ", 1)[-1])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else ""))
