@@ -1,4 +1,4 @@
-"""Flower's HTTP basic auth, given three ways: ``--basic-auth``, ``--basic_auth``, FLOWER_BASIC_AUTH.
+"""Flower basic auth, three ways: ``--basic-auth``, ``--basic_auth``, FLOWER_BASIC_AUTH.
 
 Starts a real Flower on a free loopback port, asks for its workers page without and with
 the credentials, prints the HTTP status codes and stops Flower again.
