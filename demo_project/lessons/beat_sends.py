@@ -50,13 +50,10 @@ def main() -> int:
                 return 1
             print("beat log:", sent.split("] ", 1)[-1])
             deadline = time.monotonic() + 20
-            ran = None
+            ran: str | None = None
             while ran is None and time.monotonic() < deadline:
-                newer = [
-                    entry
-                    for entry in traces.lrange(HEARTBEAT_KEY, 0, -1)
-                    if float(str(entry).split()[0]) >= started_at
-                ]
+                entries = [str(entry) for entry in traces.lrange(HEARTBEAT_KEY, 0, -1)]
+                newer = [entry for entry in entries if float(entry.split()[0]) >= started_at]
                 ran = newer[0] if newer else None
                 time.sleep(0.1)
             if ran is None:
