@@ -20,6 +20,7 @@ def test_first_load_writes_the_defaults(data_dir: Path) -> None:
     assert written["learning_steps_minutes"] == [1, 10]
     assert written["day_start_hour"] == 4
     assert [path.name for path in data_dir.iterdir()] == ["settings.toml"], "no temp file left"
+    assert (data_dir / "settings.toml").stat().st_mode & 0o777 == 0o644
 
 
 def test_saved_settings_round_trip(data_dir: Path) -> None:
