@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -9,10 +10,8 @@ from pathlib import Path
 
 def write_text_atomic(path: Path, text: str, mode: int = 0o644) -> None:
     """Replace `path` with `text`; keeps an existing file's permissions (mkstemp makes 0600)."""
-    try:
+    with contextlib.suppress(FileNotFoundError):
         mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        pass
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
