@@ -71,6 +71,7 @@ class RunPanel(Vertical):
         self._service: ManagedService | None = None
         self._matcher: ExpectMatcher | None = None
         self._started_at = 0.0
+        self._ready = False  # children exist (set on mount)
 
     @property
     def manager(self) -> ServiceManager:
@@ -86,6 +87,7 @@ class RunPanel(Vertical):
         yield Label(id="run-expect", markup=False)
 
     def on_mount(self) -> None:
+        self._ready = True
         self.show_card(self.card)
 
     @property
@@ -103,7 +105,7 @@ class RunPanel(Vertical):
             self.workers.cancel_group(self, "run")  # a one-shot run ends with its card
             self._process = None
         self.card = card
-        if not self.is_mounted:
+        if not self._ready:
             return
         self.query_one(Log).clear()
         self._set_status("")

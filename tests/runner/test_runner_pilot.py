@@ -1,0 +1,172 @@
+"""The RunPanel driven with Pilot: streaming, stop, confirmation memory, timeout, Redis down."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from conftest import MakeCard, RunnerApp
+from procs import pid_alive
+from textual.pilot import Pilot
+from textual.widgets import Label, Log
+
+from studyapp.runner.services import ServiceManager
+from studyapp.runner.trust import TrustStore
+from studyapp.tui.screens.confirm_run import ConfirmRunScreen
+
+COUNT_SCRIPT = (
+    "import time\nfor i in range(3):\n    print(f'step {i}', flush=True); time.sleep(0.1)"
+)
+HANG_SCRIPT = "import time\nprint('started', flush=True)\ntime.sleep(60)"
+
+
+async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await pilot.pause(0.05)
+
+
+def log_lines(app: RunnerApp) -> list[str]:
+    return [str(line) for line in app.panel.query_one(Log).lines]
+
+
+def label(app: RunnerApp, name: str) -> str:
+    return str(app.panel.query_one(f"#{name}", Label).content)
+
+
+async def confirm(pilot: Pilot[None], answer: str = "y") -> None:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmRunScreen))
+    await pilot.press(answer)
+
+
+async def test_quick_command_lines_appear_in_order_then_status_and_expect(
+    make_card: MakeCard, trust: TrustStore
+) -> None:
+    card = make_card("count", f'python -c "{COUNT_SCRIPT}"', expect="step 0\nre: step [2]")
+    app = RunnerApp(card, trust, ServiceManager())
+    async with app.run_test() as pilot:
+        assert "press r to run" in label(app, "run-hint")
+        await pilot.press("r")
+        await confirm(pilot)
+        await wait_for(pilot, lambda: bool(app.finished))
+        assert log_lines(app) == ["step 0", "step 1", "step 2"]
+        assert label(app, "run-status").startswith("exit 0 in ")
+        assert label(app, "run-expect") == "Expect passed (2 lines)"
+        assert app.finished[0].expect is not None and app.finished[0].expect.ok
+
+
+async def test_failed_expect_is_shown(make_card: MakeCard, trust: TrustStore) -> None:
+    card = make_card("nope", "echo something else", expect="pong")
+    trust.trust(card.location.path)
+    app = RunnerApp(card, trust, ServiceManager())
+    async with app.run_test() as pilot:
+        await pilot.press("r")
+        await wait_for(pilot, lambda: bool(app.finished))
+        assert label(app, "run-expect") == "Expect line 1 not found: pong"
+        assert "expect-failed" in app.panel.query_one("#run-expect").classes
+
+
+async def test_long_running_command_is_stopped_by_x(make_card: MakeCard, trust: TrustStore) -> None:
+    card = make_card("hang", f'python -c "{HANG_SCRIPT}"')
+    trust.trust(card.location.path)
+    app = RunnerApp(card, trust, ServiceManager())
+    async with app.run_test() as pilot:
+        await pilot.press("r")
+        await wait_for(pilot, lambda: log_lines(app) == ["started"])
+        process = app.panel._process
+        assert process is not None and pid_alive(process.pid)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: bool(app.finished))
+        assert app.finished[0].outcome.stopped
+        assert label(app, "run-status").startswith("stopped after")
+        assert not pid_alive(process.pid)
+
+
+async def test_confirmation_once_per_file_and_again_after_it_changes(
+    make_card: MakeCard, trust: TrustStore
+) -> None:
+    card = make_card("hello", "echo hello")
+    app = RunnerApp(card, trust, ServiceManager())
+    async with app.run_test() as pilot:
+        await pilot.press("r")
+        await confirm(pilot, "n")  # declined: nothing runs
+        await wait_for(pilot, lambda: bool(app.blocked))
+        assert not app.finished and log_lines(app) == []
+        await pilot.press("r")
+        await confirm(pilot, "y")
+        await wait_for(pilot, lambda: len(app.finished) == 1)
+        assert log_lines(app) == ["hello"]
+        # Same file content: runs straight away.
+        await pilot.press("r")
+        await wait_for(pilot, lambda: len(app.finished) == 2)
+        assert not isinstance(app.screen, ConfirmRunScreen)
+        # The file changed: asked again.
+        card.location.path.write_text(card.location.path.read_text() + "\n<!-- edited -->\n")
+        await pilot.press("r")
+        await confirm(pilot, "y")
+        await wait_for(pilot, lambda: len(app.finished) == 3)
+
+
+async def test_confirm_screen_shows_the_file_and_exact_command(
+    make_card: MakeCard, trust: TrustStore
+) -> None:
+    card = make_card("shown", "echo [bold]not markup[/bold] | tr a-z A-Z")
+    app = RunnerApp(card, trust, ServiceManager())
+    async with app.run_test() as pilot:
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
+        command = app.screen.query_one("#confirm-run-command")
+        assert str(command.render()) == "echo [bold]not markup[/bold] | tr a-z A-Z"
+        assert str(card.location.path) in str(app.screen.query_one("#confirm-run-file").render())
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: bool(app.blocked))
+
+
+async def test_timeout_ends_a_hanging_command(make_card: MakeCard, trust: TrustStore) -> None:
+    card = make_card("slow", f'python -c "{HANG_SCRIPT}"', timeout=1)
+    trust.trust(card.location.path)
+    app = RunnerApp(card, trust, ServiceManager())
+    async with app.run_test() as pilot:
+        await pilot.press("r")
+        await wait_for(pilot, lambda: bool(app.finished))
+        assert app.finished[0].outcome.timed_out
+        assert label(app, "run-status").startswith("timed out after 1.")
+
+
+async def test_redis_down_gives_one_line_instead_of_running(
+    make_card: MakeCard, trust: TrustStore, free_broker: str
+) -> None:
+    card = make_card("ping", "celery -A config.celery_app inspect ping -t 0.5")
+    trust.trust(card.location.path)
+    app = RunnerApp(card, trust, ServiceManager())
+    async with app.run_test() as pilot:
+        await pilot.press("r")
+        await wait_for(pilot, lambda: bool(app.blocked))
+        status = label(app, "run-status")
+        assert status == (
+            f"Redis is not reachable at {free_broker}; "
+            "start it with: bash demo_project/redis/start.sh"
+        )
+        assert not app.finished and log_lines(app) == []
+
+
+async def test_service_keeps_running_after_the_card_changes_and_stops_on_exit(
+    make_card: MakeCard, trust: TrustStore
+) -> None:
+    card = make_card("svc", f'python -c "{HANG_SCRIPT}"', service=True, expect="started")
+    trust.trust(card.location.path)
+    services = ServiceManager()
+    app = RunnerApp(card, trust, services)
+    async with app.run_test() as pilot:
+        await pilot.press("r")
+        await wait_for(pilot, lambda: label(app, "run-expect") == "Expect passed (1 line)")
+        service = services.get("svc")
+        assert service is not None and service.process is not None
+        app.panel.show_card(None)  # the learner moves on
+        await pilot.pause(0.3)
+        assert service.running and pid_alive(service.process.pid)
+        app.panel.show_card(card)  # coming back shows its output again
+        await wait_for(pilot, lambda: log_lines(app) == ["started"])
+        pid = service.process.pid
+    assert not pid_alive(pid)  # the app's exit stopped it
