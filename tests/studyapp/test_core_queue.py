@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,7 +14,7 @@ from studyapp.clock import ManualClock
 from studyapp.intervals import format_interval
 from studyapp.records import LEECH_TAG, Phase
 from studyapp.scheduler import Scheduler
-from studyapp.settings import Settings
+from studyapp.settings import Settings, load_settings
 from studyapp.study import REVERSE_SUFFIX
 
 GOOD, AGAIN, EASY = 3, 1, 4
@@ -276,3 +277,15 @@ def test_with_fuzz_on_the_button_shows_the_interval_the_grade_gives(
         assert format_interval(given) == shown
         differs += given != plain
     assert differs > 0, "fuzz never changed an interval"
+
+
+def test_changed_settings_apply_to_open_sessions_and_are_saved(
+    open_study: OpenStudy, cards_dir: Path, data_dir: Path
+) -> None:
+    write_deck(cards_dir / "deck.md", "Celery", titled(5))
+    study = open_study()
+    session = study.start_review(None)
+    assert session.remaining() == (5, 0, 0)
+    study.update_settings(replace(study.settings, new_per_day=2))
+    assert session.remaining() == (2, 0, 0)
+    assert load_settings(data_dir).new_per_day == 2
