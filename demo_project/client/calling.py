@@ -32,8 +32,9 @@ def send_task(session: Session) -> None:
 
 
 def inspect_result(session: Session) -> None:
-    say("calling add.delay(20, 22), then inspecting AsyncResult(task_id)")
-    sent = session.task("tasks.basic.add").delay(20, 22)
+    say("calling add.apply_async((20, 22), countdown=1), then inspecting AsyncResult(task_id)")
+    say("(the countdown keeps it unfinished for a moment, so ready() starts False)")
+    sent = session.task("tasks.basic.add").apply_async((20, 22), countdown=1)
     result = AsyncResult(sent.id, app=session.app)
     say(f"task id: {result.id}")
     say(f"ready() right after sending: {result.ready()}")
