@@ -18,6 +18,7 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from deckgen.ids import deck_name, derived_card_id, is_valid_explicit_id
+from deckgen.labels import CARD_FIELDS, DECK_FIELDS, LABEL_NAMES, looks_like_label
 from deckgen.markdown import markdown
 from deckgen.model import (
     DEFAULT_RUN_TIMEOUT,
@@ -29,23 +30,9 @@ from deckgen.model import (
     SourceLocation,
 )
 
-LABEL_NAMES = {
-    "front": "Front",
-    "back": "Back",
-    "tags": "Tags",
-    "id": "ID",
-    "run": "Run",
-    "expect": "Expect",
-    "timeout": "Timeout",
-    "service": "Service",
-    "type": "Type",
-}
-CARD_FIELDS = tuple(LABEL_NAMES)
-DECK_FIELDS = ("type", "tags")
 CARD_NUMBER_PREFIX = re.compile(r"card\s+\d+\s*[:.)-]\s*", re.IGNORECASE)
 CLOZE_MARK = re.compile(r"\{\{c\d+::")
 LINE_BREAKS = ("softbreak", "hardbreak")
-MAX_LABEL_LENGTH = 40
 
 
 @dataclass
@@ -671,10 +658,6 @@ def find_labels(children: list[Token]) -> list[tuple[int, str]]:
         elif not (child.type == "text" and not child.content.strip()):
             at_line_start = False
     return found
-
-
-def looks_like_label(name: str) -> bool:
-    return 0 < len(name) <= MAX_LABEL_LENGTH and name.replace(" ", "").replace("-", "").isalpha()
 
 
 def count_breaks(children: list[Token]) -> int:

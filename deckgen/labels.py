@@ -1,0 +1,32 @@
+"""The `**Label:**` vocabulary of the card format."""
+
+from __future__ import annotations
+
+LABEL_NAMES = {
+    "front": "Front",
+    "back": "Back",
+    "tags": "Tags",
+    "id": "ID",
+    "run": "Run",
+    "expect": "Expect",
+    "timeout": "Timeout",
+    "service": "Service",
+    "type": "Type",
+}
+CARD_FIELDS = tuple(LABEL_NAMES)
+DECK_FIELDS = ("type", "tags")
+MAX_LABEL_LENGTH = 40
+
+
+def looks_like_label(name: str) -> bool:
+    """A label is one or a few words of letters (hyphens allowed), e.g. `Front`."""
+    return 0 < len(name) <= MAX_LABEL_LENGTH and name.replace(" ", "").replace("-", "").isalpha()
+
+
+def starts_with_label(line: str) -> bool:
+    """`**Word:**` or `__Word:__` at the very start of a line."""
+    marker = line[:2]
+    if marker not in ("**", "__"):
+        return False
+    end = line.find(":" + marker, 2)
+    return end > 2 and looks_like_label(line[2:end])
