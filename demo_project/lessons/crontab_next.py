@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from celery.schedules import crontab, schedule
 
-NOW = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc)  # a Wednesday, 12:00 UTC
+NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # a Wednesday, 12:00 UTC
 
 
 def _fixed_now() -> datetime:
