@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,7 +19,7 @@ from studyapp.runner.services import (
 from studyapp.tui.widgets.services_bar import ServicesBar
 
 
-async def start_demo_worker(app: App[object], manager: ServiceManager) -> ManagedService | None:
+async def start_demo_worker(app: App[Any], manager: ServiceManager) -> ManagedService | None:
     """Start the demo worker (every demo queue) as a managed service and say so."""
     try:
         service = await manager.start(WORKER_SERVICE_NAME, WORKER_COMMAND, ServiceKind.WORKER)

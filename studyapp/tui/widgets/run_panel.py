@@ -27,6 +27,7 @@ from studyapp.runner.process import RunningProcess, RunOutcome, run_to_completio
 from studyapp.runner.services import ManagedService, ServiceManager
 from studyapp.runner.trust import TrustStore
 from studyapp.tui.screens.confirm_run import ConfirmRunScreen
+from studyapp.tui.widgets.services_bar import ServicesBar
 
 WORKER_KEY_HINT = "press W (or run: bash demo_project/worker/start.sh)"
 
@@ -81,6 +82,7 @@ class RunPanel(Vertical):
         return self._manager
 
     def compose(self) -> ComposeResult:
+        yield ServicesBar(self._manager)
         yield Label(id="run-hint", markup=False)
         yield Log(id="run-output", max_lines=2000)
         yield Label(id="run-status", markup=False)
@@ -113,6 +115,7 @@ class RunPanel(Vertical):
         self.display = card is not None and card.run is not None
         if card is None or card.run is None:
             return
+        self.query_one(ServicesBar).refresh_status()
         kind = "service" if card.run.service else "command"
         self.query_one("#run-hint", Label).update(f"▶ This card has a {kind}: press r to run it")
         service = self.manager.get(card.id)

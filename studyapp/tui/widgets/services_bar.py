@@ -7,6 +7,7 @@ a thread worker on an interval timer and post the answer back with `call_from_th
 from __future__ import annotations
 
 from textual import work
+from textual.widget import Widget
 from textual.widgets import Static
 
 from studyapp.runner.services import ServiceManager, StackStatus
@@ -32,7 +33,12 @@ class ServicesBar(Static):
         self.set_interval(REFRESH_SECONDS, self.refresh_status)
 
     def refresh_status(self) -> None:
-        self._probe()
+        if self._shown():
+            self._probe()
+
+    def _shown(self) -> bool:
+        """Probe only while visible (inside a hidden RunPanel it would be wasted work)."""
+        return all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))
 
     @work(thread=True, exclusive=True, group="services-probe")
     def _probe(self) -> None:
