@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePath
@@ -11,15 +13,18 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from studyapp.runner.services import ServiceManager
 from studyapp.settings import SettingsError
 from studyapp.store import StoreError
 from studyapp.study import Study
 from studyapp.tui.screens.browse import BrowseScreen
 from studyapp.tui.screens.deck_list import DeckListScreen
+from studyapp.tui.screens.services import ServicesScreen, start_demo_worker
 from studyapp.tui.screens.settings import SettingsScreen
 from studyapp.tui.screens.stats import StatsScreen
 
 STYLES_DIR = Path(__file__).parent / "styles"
+EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
 
 class StudyApp(App[int]):
@@ -37,11 +42,35 @@ class StudyApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
         Binding("escape", "back", "Back"),
         Binding("question_mark", "toggle_keys", "Keys", key_display="?"),
+        Binding("S", "show_services", "Services", show=False),
+        Binding("W", "start_worker", "Start worker", show=False),
     ]
 
     def __init__(self, study: Study) -> None:
         super().__init__()
         self.study = study
+        # Commands started from cards that keep running (worker, beat, Flower...).
+        self.services = ServiceManager()
+
+    def on_mount(self) -> None:
+        # SIGTERM/SIGHUP/SIGINT end the app through its normal exit, so on_unmount stops
+        # every service it started (they run in their own sessions and would outlive it).
+        loop = asyncio.get_running_loop()
+        for sig in EXIT_SIGNALS:
+            loop.add_signal_handler(sig, self.exit)
+
+    async def on_unmount(self) -> None:
+        await self.services.stop_all()
+        loop = asyncio.get_running_loop()
+        for sig in EXIT_SIGNALS:
+            loop.remove_signal_handler(sig)
+
+    def action_show_services(self) -> None:
+        if not isinstance(self.screen, ServicesScreen):
+            self.push_screen(ServicesScreen(self.services))
+
+    async def action_start_worker(self) -> None:
+        await start_demo_worker(self, self.services)
 
     def get_default_screen(self) -> Screen[None]:
         return DeckListScreen(self.study)
@@ -80,6 +109,7 @@ class StudyApp(App[int]):
         yield SystemCommand("Stats", "Reviews, forecast, retention", self.action_show_stats)
         yield SystemCommand("Browse", "Search cards and their history", self.action_show_browse)
         yield SystemCommand("Settings", "Retention, limits, steps", self.action_show_settings)
+        yield SystemCommand("Services", "Worker, beat, Flower run here", self.action_show_services)
 
 
 def run_app(paths: Sequence[Path], data_dir: Path) -> int:

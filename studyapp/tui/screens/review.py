@@ -15,11 +15,13 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label
 
 from deckgen.model import Card
+from studyapp.runner.trust import TRUST_FILE_NAME, TrustStore
 from studyapp.study import ReviewSession, Study
 from studyapp.tui.editor import NoEditorError, editor_command
 from studyapp.tui.screens.summary import SummaryScreen
 from studyapp.tui.widgets.card_view import CardView
 from studyapp.tui.widgets.rating_bar import RatingBar
+from studyapp.tui.widgets.run_panel import RunPanel
 
 GOOD = 3
 
@@ -37,6 +39,8 @@ class ReviewScreen(Screen[None]):
         Binding("s", "suspend_card", "Suspend"),
         Binding("b", "bury", "Bury"),
         Binding("e", "edit", "Edit"),
+        Binding("r", "run_command", "Run"),
+        Binding("x", "stop_command", "Stop", show=False),
     ]
 
     @dataclass
@@ -58,7 +62,8 @@ class ReviewScreen(Screen[None]):
         with VerticalScroll(id="card-scroll"):
             yield CardView(id="card")
         # Extra panels (e.g. the runner's command output) are mounted here, below the card.
-        yield Vertical(id="panels")
+        with Vertical(id="panels"):
+            yield RunPanel(trust=TrustStore(self.study.data_dir / TRUST_FILE_NAME))
         with Horizontal(id="answer-bar"):
             yield Button("Show answer  (space)", id="show-answer", variant="primary")
             yield RatingBar(id="ratings")
@@ -103,7 +108,18 @@ class ReviewScreen(Screen[None]):
         # Grades make sense only once the answer is visible; hidden from the Footer before.
         if action == "grade":
             return self.revealed
+        if action == "run_command":
+            return self.card is not None and self.card.run is not None
         return True
+
+    def on_review_screen_card_shown(self, message: CardShown) -> None:
+        self.query_one(RunPanel).show_card(message.card)
+
+    def action_run_command(self) -> None:
+        self.query_one(RunPanel).request_run()
+
+    async def action_stop_command(self) -> None:
+        await self.query_one(RunPanel).stop()
 
     async def action_space(self) -> None:
         if self.card is None:
