@@ -1,0 +1,104 @@
+"""stack.sh: one command starts Redis, two workers, beat and Flower under honcho; Ctrl-C (SIGINT)
+or SIGTERM to it stops every process it started."""
+
+import base64
+import re
+import signal
+import socket
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import redis
+from celery import Celery
+from kombu.exceptions import OperationalError
+from script_procs import (
+    ScriptProcess,
+    kill_sessions,
+    process_family,
+    script_env,
+    still_alive,
+    wait_until,
+)
+
+from demo_project.launch import free_port, ping_workers
+
+SERVICES = ("redis", "worker", "reports", "beat", "flower")
+# stack.sh's local-only Flower login, used when no credentials are set.
+FLOWER_LOGIN = ("demo", "demo-local-only")
+
+
+def _flower_status(url: str) -> int:
+    token = base64.b64encode(":".join(FLOWER_LOGIN).encode()).decode()
+    request = urllib.request.Request(url, headers={"Authorization": f"Basic {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
+
+
+def _workers_answer(broker_url: str, names: list[str]) -> bool:
+    try:
+        return ping_workers(broker_url, names, timeout=0.5) == sorted(names)
+    except (redis.RedisError, OperationalError):
+        return False  # Redis itself may still be starting
+
+
+@pytest.mark.parametrize(
+    ("mode", "stop_signal", "exit_code"),
+    [("development", signal.SIGINT, 130), ("production", signal.SIGTERM, 143)],
+    ids=["development-ctrl-c", "production-sigterm"],
+)
+def test_stack_starts_every_service_and_stops_without_leftovers(
+    tmp_path: Path, mode: str, stop_signal: signal.Signals, exit_code: int
+) -> None:
+    redis_port, flower_port = free_port(), free_port()
+    env = script_env(redis_port, tmp_path / "var", DEMO_ENV=mode, FLOWER_PORT=str(flower_port))
+    # Let the scripts derive the Celery URLs from REDIS_PORT, as they do for a learner.
+    del env["CELERY_BROKER_URL"], env["CELERY_RESULT_BACKEND"]
+    broker_url = f"redis://127.0.0.1:{redis_port}/0"
+    host = socket.gethostname()
+
+    # "-e /dev/null": a developer's demo_project/.env must not redirect the test's stack.
+    stack = ScriptProcess("stack.sh", env, tmp_path / "stack.log", args=["-e", "/dev/null"])
+    family: set[tuple[int, int]] = set()
+    try:
+        stack.start()
+        wait_until(
+            lambda: _workers_answer(broker_url, [f"celery@{host}", f"reports@{host}"]),
+            90,
+            "both workers to answer",
+            interval=0.5,
+        )
+        flower = f"http://127.0.0.1:{flower_port}/api/workers"
+        wait_until(lambda: _flower_status(flower) == 200, 60, "Flower", interval=0.5)
+        stack.wait_for_output(r"beat\.1\s+\|.*beat: Starting\.\.\.", 30)
+
+        output = stack.output()
+        for service in SERVICES:
+            assert re.search(rf"^\d\d:\d\d:\d\d {service}\.1\s+\| ", output, re.MULTILINE)
+
+        # The second worker serves its own queue.
+        client = Celery("stack-client", broker=broker_url, backend=broker_url[:-1] + "1")
+        try:
+            report = client.send_task(
+                "tasks.advanced.build_report", args=("weekly",), queue="reports"
+            ).get(timeout=30)
+        finally:
+            client.close()
+        assert report["worker"] == f"reports@{host}"
+
+        family = process_family(stack.pid)
+        assert len(family) >= 10, family  # honcho, its helpers, 5 services and their children
+
+        assert stack.process is not None
+        stack.process.send_signal(stop_signal)
+        assert stack.process.wait(timeout=60) == exit_code
+        wait_until(lambda: not still_alive(family), 10, "every stack process to exit")
+    finally:
+        kill_sessions(family)
+        stack.kill()
