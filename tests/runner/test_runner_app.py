@@ -1,0 +1,110 @@
+"""The runner inside the real StudyApp: Pilot on the review screen, and no orphan processes
+after the app is ended by a signal."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import card_markdown, write_deck
+from procs import wait_until
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Log
+
+from demo_project.launch import RedisServer, demo_env
+from studyapp.runner.process import group_alive, group_members
+from studyapp.study import Study
+from studyapp.tui.app import StudyApp
+from studyapp.tui.screens.confirm_run import ConfirmRunScreen
+from studyapp.tui.screens.services import ServicesScreen
+from studyapp.tui.widgets.run_panel import RunPanel
+
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.fixture
+def study(tmp_path: Path) -> Iterator[Study]:
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    write_deck(cards / "runner.md", card_markdown("say-hi", "echo hi from the card", expect="hi"))
+    opened = Study.open([cards], tmp_path / "data")
+    yield opened
+    opened.close()
+
+
+async def until(pilot: Pilot[int], condition: object, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "condition not met in time"
+        await pilot.pause(0.05)
+
+
+async def test_review_screen_runs_the_card_and_lists_services(study: Study) -> None:
+    app = StudyApp(study)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # the only deck
+        await until(pilot, lambda: bool(app.screen.query(RunPanel)))
+        panel = app.screen.query_one(RunPanel)
+        assert panel.display and panel.card is not None and panel.card.id == "say-hi"
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
+        await pilot.press("y")
+        await until(
+            pilot, lambda: [str(x) for x in panel.query_one(Log).lines] == ["hi from the card"]
+        )
+        await until(pilot, lambda: "Expect passed" in str(panel.query_one("#run-expect").render()))
+        await pilot.press("S")
+        await until(pilot, lambda: isinstance(app.screen, ServicesScreen))
+        assert app.screen.query_one(DataTable).row_count == 0
+
+
+@pytest.fixture(scope="module")
+def redis_env() -> Iterator[dict[str, str]]:
+    with RedisServer() as server:
+        yield demo_env(server.url(0), server.url(1))
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_no_process_outlives_the_app_after_a_signal(
+    tmp_path: Path, redis_env: dict[str, str], sig: signal.Signals
+) -> None:
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    write_deck(cards / "deck.md", card_markdown("one", "echo one"))
+    report = tmp_path / "report.txt"
+    app = subprocess.Popen(
+        [
+            sys.executable,
+            str(HERE / "app_with_worker.py"),
+            str(cards),
+            str(tmp_path / "data"),
+            str(report),
+        ],
+        env=redis_env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        assert wait_until(lambda: report.exists() and report.read_text().endswith("\n"), 60), (
+            app.stderr.read().decode() if app.poll() is not None and app.stderr else "no report"
+        )
+        app_pid, service_pgid = map(int, report.read_text().split())
+        assert app_pid == app.pid
+        # The worker service: watchfiles, celery and its pool processes, all in one group.
+        assert len(group_members(service_pgid)) >= 3
+        app.send_signal(sig)
+        assert app.wait(timeout=30) == 0
+        assert wait_until(lambda: not group_alive(service_pgid), 5)
+    finally:
+        if app.poll() is None:
+            os.killpg(app.pid, signal.SIGKILL)
+            app.wait()
