@@ -5,13 +5,16 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-from anki.cards import Card as AnkiCard  # after anki.collection: anki's import order
 from conftest import SAMPLE_DECK
 
 from deckgen.build import build
+
+if TYPE_CHECKING:  # anki.cards must not be imported before anki.collection
+    from anki.cards import Card as AnkiCard
 
 # 1x1 transparent PNG
 PNG = bytes.fromhex(
