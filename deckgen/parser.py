@@ -430,12 +430,12 @@ class DocumentWalker:
         for number, (index, name_text) in enumerate(labels):
             label_line = line0 + count_breaks(children[:index])
             stop = labels[number + 1][0] if number + 1 < len(labels) else len(children)
-            rest = strip_segment(children[index + 3 : stop])
             self.start_field(name_text, label_line, children[index].markup)
+            rest = paragraph_segment(
+                opening, inline, closing, children[index + 3 : stop], label_line
+            )
             if rest:
-                self.add_content(
-                    paragraph_segment(opening, inline, closing, rest, label_line), label_line
-                )
+                self.add_content(rest, label_line)
 
     def start_field(self, label_text: str, line0: int, markup: str) -> None:
         self.end_field(line0)
@@ -685,6 +685,10 @@ def paragraph_segment(
     opening: Token, inline: Token, closing: Token, children: list[Token], line0: int
 ) -> list[Token]:
     """A paragraph holding only `children` (part of a paragraph that contains labels)."""
+    for child in children:  # the map must start at the first line with content
+        if not is_blank_inline(child):
+            break
+        line0 += child.type in LINE_BREAKS
     children = strip_segment(children)
     if not children:
         return []
