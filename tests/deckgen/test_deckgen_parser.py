@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_DECK, SEED_DECK
 
-from deckgen.model import CardKind
+from deckgen.model import Card, CardKind
 from deckgen.parser import parse_paths, parse_text
 
 SEED_TITLES = [
@@ -28,7 +28,7 @@ SEED_TITLES = [
 ]
 
 
-def parse(text: str, name: str = "deck.md") -> list:  # type: ignore[type-arg]
+def parse(text: str, name: str = "deck.md") -> list[Card]:
     result = parse_text(textwrap.dedent(text), Path(name))
     assert result.errors == []
     return result.cards
@@ -302,3 +302,11 @@ def test_windows_newlines_and_bom_keep_line_numbers() -> None:
     result = parse_text(text, Path("deck.md"))
     assert [str(e) for e in result.errors] == ["deck.md:6: card 'R' has no **Back:**"]
     assert result.cards[0].back == "b"
+
+
+def test_the_example_in_format_md_parses_as_described() -> None:
+    format_md = Path(__file__).resolve().parents[2] / "deckgen" / "FORMAT.md"
+    example = format_md.read_text(encoding="utf-8").split("````markdown\n")[1].split("````")[0]
+    (card,) = parse(example)
+    assert card.tags == ("celery", "worker", "cli")
+    assert card.run is not None and card.run.service and card.run.timeout == 30
