@@ -2,7 +2,7 @@
 
 Starts a private worker (one process, prefetch 1) on its own queue, gives it three slow tasks
 and prints what the two inspect commands report: one task running, one reserved (prefetched
-but waiting), the third still in Redis. Usage: ``python -m lessons.busy_worker active|reserved``.
+but waiting), the third still in Redis.
 """
 
 from __future__ import annotations
@@ -25,10 +25,7 @@ def _wait_started(result: AsyncResult, timeout: float = 20.0) -> None:
         time.sleep(0.05)
 
 
-def main(what: str) -> int:
-    if what not in ("active", "reserved"):
-        print("usage: python -m lessons.busy_worker active|reserved", file=sys.stderr)
-        return 2
+def main() -> int:
     with idle_queue(str(app.conf.broker_url), prefix="lesson-busy") as queue:
         results = [app.send_task("tasks.basic.slow", args=(10,), queue=queue) for _ in range(3)]
         print(f"sent 3 x slow(10) to {queue}: ids {', '.join(r.id[:8] for r in results)}")
@@ -37,11 +34,12 @@ def main(what: str) -> int:
             worker.start().wait_ready(timeout=30)
             print(f"worker {worker.nodename} up: concurrency 1, prefetch multiplier 1")
             _wait_started(results[0])
-            command = ["celery", "-A", "config.celery_app", "inspect", what]
-            command += ["-d", worker.nodename, "-t", "2"]
-            print("$", " ".join(command))
-            shown = subprocess.run(command, capture_output=True, text=True, check=False)
-            print(shown.stdout.strip())
+            for what in ("active", "reserved"):
+                command = ["celery", "-A", "config.celery_app", "inspect", what]
+                command += ["-d", worker.nodename, "-t", "2"]
+                print("$", " ".join(command))
+                shown = subprocess.run(command, capture_output=True, text=True, check=False)
+                print(shown.stdout.strip())
         finally:
             app.control.revoke([r.id for r in results], terminate=True)
             worker.stop(grace=5)
@@ -51,4 +49,4 @@ def main(what: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else ""))
+    sys.exit(main())
