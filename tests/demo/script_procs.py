@@ -19,18 +19,35 @@ from demo_project.launch import DEMO_DIR, demo_env
 STOP_GRACE_SECONDS = 10.0
 
 
+# Settings the start scripts read; a developer's own values must not leak into the tests.
+SCRIPT_SETTINGS = (
+    "CELERY_FLOWER_USER",
+    "CELERY_FLOWER_PASSWORD",
+    "CELERY_BEAT_SCHEDULE_FILE",
+    "CELERY_VISIBILITY_TIMEOUT",
+    "CELERY_DEMO_HEARTBEAT_SECONDS",
+    "DEMO_ENV",
+    "WORKER_QUEUES",
+    "WORKER_CONCURRENCY",
+    "WORKER_NAME",
+    "WORKER_LOGLEVEL",
+    "BEAT_LOGLEVEL",
+    "PING_WAIT_SECONDS",
+    "REDIS_SERVER",
+    "REDIS_CLI",
+)
+
+
 def script_env(redis_port: int, var_dir: Path, **extra: str) -> dict[str, str]:
     """Environment for the start scripts: a private Redis, a private data folder, production
     mode unless overridden (tests that need watchfiles ask for development explicitly)."""
-    env = demo_env(
-        f"redis://127.0.0.1:{redis_port}/0", f"redis://127.0.0.1:{redis_port}/1", **extra
+    env = demo_env(f"redis://127.0.0.1:{redis_port}/0", f"redis://127.0.0.1:{redis_port}/1")
+    for name in list(env):
+        if name in SCRIPT_SETTINGS or name.startswith("FLOWER_"):
+            del env[name]
+    env.update(
+        REDIS_PORT=str(redis_port), DEMO_VAR_DIR=str(var_dir), DEMO_ENV="production", **extra
     )
-    env["REDIS_PORT"] = str(redis_port)
-    env["DEMO_VAR_DIR"] = str(var_dir)
-    env.setdefault("DEMO_ENV", "production")
-    for name in ("CELERY_FLOWER_USER", "CELERY_FLOWER_PASSWORD", "FLOWER_BASIC_AUTH"):
-        if name not in extra:
-            env.pop(name, None)  # a developer's own settings must not leak into the tests
     return env
 
 
