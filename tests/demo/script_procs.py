@@ -45,9 +45,8 @@ def script_env(redis_port: int, var_dir: Path, **extra: str) -> dict[str, str]:
     for name in list(env):
         if name in SCRIPT_SETTINGS or name.startswith("FLOWER_"):
             del env[name]
-    env.update(
-        REDIS_PORT=str(redis_port), DEMO_VAR_DIR=str(var_dir), DEMO_ENV="production", **extra
-    )
+    env.update({"REDIS_PORT": str(redis_port), "DEMO_VAR_DIR": str(var_dir)})
+    env.update({"DEMO_ENV": "production", **extra})
     return env
 
 
