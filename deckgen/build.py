@@ -22,7 +22,7 @@ import genanki
 import markdown_it
 import pygments
 
-from deckgen.anki import deck_id, make_note, model_for
+from deckgen.anki import deck_id, make_note
 from deckgen.cache import BuildCache, cache_path_for, content_digest, write_atomically
 from deckgen.highlight import PRE_STYLE
 from deckgen.media import MediaFile
@@ -41,7 +41,7 @@ from deckgen.parser import (
 from deckgen.render import RenderedCard, render_card
 
 # Bump when rendering changes, so cached HTML from older builds is not reused.
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 RENDER_FINGERPRINT = content_digest(
     str(RENDER_VERSION), markdown_it.__version__, pygments.__version__, PRE_STYLE
 )
@@ -58,6 +58,7 @@ class RenderedPart:
     cards: list[Card] = field(default_factory=list)
     notes: list[RenderedCard] = field(default_factory=list)
     errors: list[CardError] = field(default_factory=list)
+    cache_entry: list[Any] | None = None  # as loaded, when the part came from the cache
 
 
 @dataclass
@@ -195,9 +196,11 @@ def card_from_json(data: list[Any], path: Path, offset: int) -> Card:
 
 
 def chunk_entry(job: ChunkJob, part: RenderedPart) -> list[Any]:
+    if part.cache_entry is not None:
+        return part.cache_entry
     return [
         [card_to_json(card, job.start) for card in part.cards],
-        [list(note.fields) for note in part.notes],
+        [[*note.fields, note.digest] for note in part.notes],
         [[[m.name, str(m.source)] for m in note.media] for note in part.notes],
         image_stamps(part.notes),
     ]
@@ -205,14 +208,14 @@ def chunk_entry(job: ChunkJob, part: RenderedPart) -> list[Any]:
 
 def part_from_cache(job: ChunkJob, entry: list[Any]) -> RenderedPart | None:
     cards_json, fields, media, images = entry
-    if not images_unchanged(images):
+    if images and not images_unchanged(images):
         return None
     cards = [card_from_json(data, job.path, job.start) for data in cards_json]
     notes = [
-        RenderedCard((f[0], f[1], f[2]), tuple(MediaFile(name, Path(src)) for name, src in m))
+        RenderedCard((f[0], f[1], f[2]), tuple(MediaFile(name, Path(src)) for name, src in m), f[3])
         for f, m in zip(fields, media, strict=True)
     ]
-    return RenderedPart(cards, notes)
+    return RenderedPart(cards, notes, cache_entry=entry)
 
 
 # --- the pipeline -------------------------------------------------------------------------
@@ -230,16 +233,17 @@ def render_all(
     cache: BuildCache | None = None,
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
-) -> tuple[list[tuple[ChunkJob | None, RenderedPart]], list[CardError], int]:
+) -> tuple[list[tuple[tuple[ChunkJob, str] | None, RenderedPart]], list[CardError], int]:
     """Every card with its HTML, in source order, plus every problem found.
 
-    Returns (parts, errors, number of cards rendered afresh); a part's job is None when
-    it was parsed with its file's deck heading (those are never cached).
+    Returns (parts, errors, number of cards rendered afresh); each part comes with its
+    chunk job and cache key, or None when it was parsed with its file's deck heading
+    (those are never cached).
     """
     sources, errors = collect_sources(paths)
     files: list[FileParts] = []
     pending: list[tuple[FileParts, ChunkJob]] = []
-    jobs_of: dict[tuple[int, int], ChunkJob] = {}
+    jobs_of: dict[tuple[int, int], tuple[ChunkJob, str]] = {}
     for source in sources:
         file = FileParts(source)
         files.append(file)
@@ -252,8 +256,9 @@ def render_all(
         for index, document in plan.results.items():
             file.parts[index] = render_parsed(document)
         for job in plan.jobs:
-            jobs_of[(id(file), job.index)] = job
-            entry = cache.chunks.get(chunk_key(job)) if cache is not None else None
+            key = chunk_key(job)
+            jobs_of[(id(file), job.index)] = (job, key)
+            entry = cache.chunks.get(key) if cache is not None else None
             hit = part_from_cache(job, entry) if entry is not None else None
             if hit is None:
                 pending.append((file, job))
@@ -262,7 +267,7 @@ def render_all(
     fresh = render_all_chunks([job for _, job in pending], jobs or default_jobs(), progress)
     for (file, job), part in zip(pending, fresh, strict=True):
         file.parts[job.index] = part
-    ordered: list[tuple[ChunkJob | None, RenderedPart]] = []
+    ordered: list[tuple[tuple[ChunkJob, str] | None, RenderedPart]] = []
     for file in files:
         errors.extend(file.errors)
         for index in sorted(file.parts):
@@ -298,11 +303,17 @@ def build(
     if errors:
         return BuildReport(errors=errors)
     report = write_package([part for _, part in parts], output, cache)
-    cache.chunks = {chunk_key(job): chunk_entry(job, part) for job, part in parts if job}
+    cache.chunks = {key: chunk_entry(job, part) for (job, key), part in keyed_parts(parts)}
     cache.save({card.id for _, part in parts for card in part.cards})
     report.cards_rendered = rendered
     report.seconds = time.perf_counter() - started
     return report
+
+
+def keyed_parts(
+    parts: Sequence[tuple[tuple[ChunkJob, str] | None, RenderedPart]],
+) -> list[tuple[tuple[ChunkJob, str], RenderedPart]]:
+    return [(keyed, part) for keyed, part in parts if keyed is not None]
 
 
 def write_package(parts: Sequence[RenderedPart], output: Path, cache: BuildCache) -> BuildReport:
@@ -315,9 +326,7 @@ def write_package(parts: Sequence[RenderedPart], output: Path, cache: BuildCache
             deck = decks.get(card.deck)
             if deck is None:
                 deck = decks[card.deck] = genanki.Deck(deck_id(card.deck), card.deck)
-            model = model_for(card.kind)
-            digest = content_digest(str(model.model_id), *rendered.fields, *card.tags)
-            mod, is_changed = cache.stamp(card.id, digest, now)
+            mod, is_changed = cache.stamp(card.id, rendered.digest, now)
             changed += is_changed
             deck.add_note(make_note(card, rendered.fields, mod))
             media.update((m.name, m.source) for m in rendered.media)

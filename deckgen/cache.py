@@ -34,16 +34,10 @@ def content_digest(*parts: str) -> str:
 
 
 @dataclass
-class NoteStamp:
-    digest: str
-    mod: int
-
-
-@dataclass
 class BuildCache:
     path: Path
     renderer: str  # fingerprint of the renderer that produced `chunks`
-    stamps: dict[str, NoteStamp] = field(default_factory=dict)
+    stamps: dict[str, list[Any]] = field(default_factory=dict)  # card id -> [digest, mod]
     chunks: dict[str, Any] = field(default_factory=dict)  # rendered cards by chunk; see build.py
 
     @classmethod
@@ -53,7 +47,9 @@ class BuildCache:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") != CACHE_VERSION:
                 return cls(path, renderer)
-            stamps = {key: NoteStamp(d, int(m)) for key, (d, m) in data["stamps"].items()}
+            stamps = data["stamps"]
+            if not isinstance(stamps, dict):
+                return cls(path, renderer)
             # Rendered HTML from another renderer is stale; the stamps stay valid.
             chunks = dict(data["chunks"]) if data.get("renderer") == renderer else {}
             return cls(path, renderer, stamps, chunks)
@@ -64,15 +60,15 @@ class BuildCache:
         """The note's mod and whether it changed: kept while the content is the same,
         else strictly later than before (even for two builds within one second)."""
         previous = self.stamps.get(card_id)
-        if previous is not None and previous.digest == digest:
-            return previous.mod, False
-        mod = now if previous is None else max(now, previous.mod + 1)
-        self.stamps[card_id] = NoteStamp(digest, mod)
+        if previous is not None and previous[0] == digest:
+            return int(previous[1]), False
+        mod = now if previous is None else max(now, int(previous[1]) + 1)
+        self.stamps[card_id] = [digest, mod]
         return mod, True
 
     def save(self, keep_ids: set[str]) -> None:
         """Write atomically; forget cards that no longer exist."""
-        stamps = {k: [s.digest, s.mod] for k, s in self.stamps.items() if k in keep_ids}
+        stamps = {k: s for k, s in self.stamps.items() if k in keep_ids}
         data = {
             "version": CACHE_VERSION,
             "renderer": self.renderer,

@@ -31,6 +31,7 @@ from deckgen.model import (
 )
 
 CARD_NUMBER_PREFIX = re.compile(r"card\s+\d+\s*[:.)-]\s*", re.IGNORECASE)
+HEADING_OR_FENCE_STARTS = frozenset("#`~ ")
 CLOZE_MARK = re.compile(r"\{\{c\d+::")
 LINE_BREAKS = ("softbreak", "hardbreak")
 
@@ -275,6 +276,8 @@ def chunk_starts(lines: list[str]) -> list[int]:
     starts = [0]
     fence: tuple[str, int] | None = None
     for number, line in enumerate(lines):
+        if fence is None and line[:1] not in HEADING_OR_FENCE_STARTS:
+            continue  # fast path: most lines cannot start a heading or a fence
         stripped = line.lstrip(" ")
         indent = len(line) - len(stripped)
         if fence is not None:

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
+from deckgen.anki import model_for
+from deckgen.cache import content_digest
 from deckgen.highlight import highlight_code
 from deckgen.markdown import markdown
 from deckgen.media import MediaFile, bundle_images
-from deckgen.model import CardError, RunSpec
+from deckgen.model import Card, CardError, RunSpec
 from deckgen.parser import ParsedCard
 
 
@@ -20,6 +22,12 @@ class RenderedCard:
 
     fields: tuple[str, str, str]
     media: tuple[MediaFile, ...] = ()
+    digest: str = ""  # of everything that goes into the note; see note_digest()
+
+
+def note_digest(card: Card, fields: tuple[str, ...]) -> str:
+    """Changes exactly when the note Anki sees changes: type, fields or tags."""
+    return content_digest(str(model_for(card.kind).model_id), *fields, "\x1f".join(card.tags))
 
 
 def render_tokens(tokens: list[Token], env: dict[str, object]) -> str:
@@ -66,4 +74,4 @@ def render_card(parsed: ParsedCard) -> tuple[RenderedCard | None, list[CardError
         render_tokens(back_tokens, parsed.env),
         render_run(card.run),
     )
-    return RenderedCard(fields, tuple(media)), []
+    return RenderedCard(fields, tuple(media), note_digest(card, fields)), []
