@@ -29,6 +29,22 @@ def worker_names(broker_url: str, timeout: float = WORKER_PING_TIMEOUT) -> list[
         return []
 
 
+def consumed_queues(broker_url: str, timeout: float = WORKER_PING_TIMEOUT) -> set[str]:
+    """Names of the queues the workers on `broker_url` consume (empty if none answer)."""
+    if broker_url.startswith("redis") and not launch.redis_reachable(broker_url):
+        return set()
+    from celery import Celery
+
+    app = Celery("studyapp-probe", broker=broker_url, set_as_current=False)
+    try:
+        replies = app.control.inspect(timeout=timeout).active_queues() or {}
+    except Exception:
+        return set()
+    finally:
+        app.close()
+    return {queue["name"] for queues in replies.values() for queue in queues or ()}
+
+
 def worker_answers(broker_url: str, timeout: float = WORKER_PING_TIMEOUT) -> bool:
     return bool(worker_names(broker_url, timeout))
 

@@ -1,6 +1,7 @@
 """The live demo stack `studyapp verify` runs cards against.
 
-If a worker already answers on the configured broker, that stack is used as it is.
+If workers already answer on the configured broker and together consume every demo queue,
+that stack is used as it is.
 Otherwise a private `redis-server` on a free loopback port and two workers are started
 (one for the default `celery` queue, one for the routed `reports` queue, so routing is
 real), and stopped again on exit. Either way the result is the env overrides every card
@@ -23,10 +24,10 @@ WORKER_READY_TIMEOUT = 60.0
 
 
 def existing_stack(env: Mapping[str, str]) -> dict[str, str] | None:
-    """Overrides for a stack that is already running, or None if no worker answers."""
+    """Overrides for a running stack whose workers serve every demo queue, else None."""
     broker = env.get("CELERY_BROKER_URL", DEFAULT_BROKER)
-    if not probes.worker_answers(broker):
-        return None
+    if not set(launch.DEMO_QUEUES) <= probes.consumed_queues(broker):
+        return None  # no worker, or one that would leave routed tasks waiting forever
     return {
         "CELERY_BROKER_URL": broker,
         "CELERY_RESULT_BACKEND": env.get("CELERY_RESULT_BACKEND", broker.rsplit("/", 1)[0] + "/1"),
