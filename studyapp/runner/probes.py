@@ -35,7 +35,11 @@ def consumed_queues(broker_url: str, timeout: float = WORKER_PING_TIMEOUT) -> se
         return set()
     from celery import Celery
 
+    from demo_project.app_loader import broker_transport_options
+
     app = Celery("studyapp-probe", broker=broker_url, set_as_current=False)
+    # kombu's key separator must match the demo's, or the workers choke on our bindings.
+    app.conf.broker_transport_options = broker_transport_options()
     try:
         replies = app.control.inspect(timeout=timeout).active_queues() or {}
     except Exception:
