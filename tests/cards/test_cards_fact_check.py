@@ -68,6 +68,7 @@ def test_flower_accepts_both_basic_auth_spellings_and_env_options() -> None:
         option._value = saved  # Flower's options are process-wide
     assert ENV_VAR_PREFIX == "FLOWER_"
     assert is_flower_envvar("FLOWER_BASIC_AUTH") and is_flower_envvar("FLOWER_PORT")
+    assert not is_flower_envvar("FLOWER_NOT_AN_OPTION")  # ignored, not an error
 
 
 def test_default_worker_concurrency_is_the_cpu_count(app: Celery) -> None:
