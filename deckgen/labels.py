@@ -23,10 +23,12 @@ def looks_like_label(name: str) -> bool:
     return 0 < len(name) <= MAX_LABEL_LENGTH and name.replace(" ", "").replace("-", "").isalpha()
 
 
-def starts_with_label(line: str) -> bool:
-    """`**Word:**` or `__Word:__` at the very start of a line."""
+def label_at_start(line: str) -> tuple[str, str, int] | None:
+    """`**Word:**` or `__Word:__` at the very start of `line`: (word, marker, length)."""
     marker = line[:2]
     if marker not in ("**", "__"):
-        return False
+        return None
     end = line.find(":" + marker, 2)
-    return end > 2 and looks_like_label(line[2:end])
+    if end <= 2 or not looks_like_label(line[2:end]):
+        return None
+    return line[2:end], marker, end + 3

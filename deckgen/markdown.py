@@ -6,35 +6,67 @@ from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.paragraph import paragraph
 
 from deckgen.highlight import highlight_fence
-from deckgen.labels import starts_with_label
+from deckgen.labels import label_at_start
+
+LABEL_TOKEN = "deckgen_label"
 
 
 @cache
 def markdown() -> MarkdownIt:
-    """CommonMark plus tables and strikethrough; raw HTML is shown as text, not injected."""
+    """CommonMark plus tables and strikethrough; raw HTML is shown as text, not injected.
+
+    One addition: a `**Label:**` line of the card format is its own block token
+    (`deckgen_label`, label word in `.info`), followed by the rest of its line as an
+    ordinary paragraph.
+    """
     md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_fence})
     md.enable(["table", "strikethrough"])
     md.block.ruler.before(
-        "paragraph",
-        "deckgen_label_line",
-        label_line_ends_block,
-        {"alt": ["paragraph", "blockquote", "list"]},
+        "paragraph", LABEL_TOKEN, label_line, {"alt": ["paragraph", "blockquote", "list"]}
     )
+    md.add_render_rule(LABEL_TOKEN, lambda *_args: "")
     return md
 
 
-def label_line_ends_block(state: StateBlock, line: int, _end: int, silent: bool) -> bool:
-    """A `**Label:**` line at column 0 ends the paragraph, list or quote above it.
+def label_line(state: StateBlock, line: int, end: int, silent: bool) -> bool:
+    """A label line at the top level (or at column 0 anywhere) starts a new field.
 
-    Without this, CommonMark reads it as a "lazy continuation" of the list item or
-    quote before it, and the label would silently vanish into that block. The rule
-    only terminates blocks (silent mode); the line itself is parsed as a paragraph.
+    At column 0 it also ends the paragraph, list or quote above it: CommonMark would
+    otherwise read it as a "lazy continuation" of that block and the label would
+    silently vanish into it. Indented inside a list item or quote it is plain content.
     """
-    if not silent:
-        return False
     start = state.bMarks[line] + state.tShift[line]
-    if start > 0 and state.src[start - 1] != "\n":
-        return False  # indented or inside a container: ordinary content
-    return starts_with_label(state.src[start : state.eMarks[line]])
+    at_column_0 = start == 0 or state.src[start - 1] == "\n"
+    at_top = state.level == 0 and state.blkIndent == 0 and state.sCount[line] < 4
+    if not (at_column_0 or at_top):
+        return False
+    found = label_at_start(state.src[start : state.eMarks[line]])
+    if found is None:
+        return False
+    if silent:
+        return True
+    if state.level != 0:
+        return False
+    word, marker, length = found
+    token = state.push(LABEL_TOKEN, "", 0)
+    token.map = [line, line + 1]
+    token.info = word
+    token.markup = marker
+    token.block = True
+    rest = start + length
+    while rest < state.eMarks[line] and state.src[rest] in " \t":
+        rest += 1
+    if rest >= state.eMarks[line]:
+        state.line = line + 1
+        return True
+    # The rest of the label's line (and the lines that continue it) is a paragraph.
+    saved = state.bMarks[line], state.tShift[line], state.sCount[line]
+    state.bMarks[line], state.tShift[line], state.sCount[line] = rest, 0, 0
+    try:
+        paragraph(state, line, end, False)
+    finally:
+        state.bMarks[line], state.tShift[line], state.sCount[line] = saved
+    return True

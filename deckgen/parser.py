@@ -18,8 +18,8 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from deckgen.ids import deck_name, derived_card_id, is_valid_explicit_id
-from deckgen.labels import CARD_FIELDS, DECK_FIELDS, LABEL_NAMES, looks_like_label
-from deckgen.markdown import markdown
+from deckgen.labels import CARD_FIELDS, DECK_FIELDS, LABEL_NAMES
+from deckgen.markdown import LABEL_TOKEN, markdown
 from deckgen.model import (
     DEFAULT_RUN_TIMEOUT,
     Card,
@@ -373,8 +373,8 @@ class DocumentWalker:
             else:
                 self.start_card(title, line0)
             return
-        if first.type == "paragraph_open" and len(block) == 3:
-            self.visit_paragraph(block, line0)
+        if first.type == LABEL_TOKEN:
+            self.start_field(first.info, line0, first.markup)
             return
         self.add_content(block, line0)
 
@@ -419,26 +419,6 @@ class DocumentWalker:
         self.current = None
         if self.in_preamble and self.card is None:
             self.apply_deck_field(current)
-
-    def visit_paragraph(self, block: list[Token], line0: int) -> None:
-        opening, inline, closing = block
-        children = inline.children or []
-        labels = find_labels(children)
-        if not labels or labels[0][0] > 0:
-            # Text before the first label on this paragraph belongs to the open field.
-            stop = labels[0][0] if labels else len(children)
-            segment = paragraph_segment(opening, inline, closing, children[:stop], line0)
-            if segment:
-                self.add_content(segment, line0)
-        for number, (index, name_text) in enumerate(labels):
-            label_line = line0 + count_breaks(children[:index])
-            stop = labels[number + 1][0] if number + 1 < len(labels) else len(children)
-            self.start_field(name_text, label_line, children[index].markup)
-            rest = paragraph_segment(
-                opening, inline, closing, children[index + 3 : stop], label_line
-            )
-            if rest:
-                self.add_content(rest, label_line)
 
     def start_field(self, label_text: str, line0: int, markup: str) -> None:
         self.end_field(line0)
@@ -641,66 +621,8 @@ def top_level_blocks(tokens: list[Token]) -> Iterable[tuple[int, int]]:
             start = index + 1
 
 
-def find_labels(children: list[Token]) -> list[tuple[int, str]]:
-    """Bold `**Word:**` at the start of a line: (index of strong_open, label text)."""
-    found: list[tuple[int, str]] = []
-    at_line_start = True
-    for index, child in enumerate(children):
-        if child.type == "strong_open" and at_line_start and index + 2 < len(children):
-            text, close = children[index + 1], children[index + 2]
-            name = text.content
-            if (
-                text.type == "text"
-                and close.type == "strong_close"
-                and name.endswith(":")
-                and looks_like_label(name[:-1])
-            ):
-                found.append((index, name[:-1]))
-        if child.type in LINE_BREAKS:
-            at_line_start = True
-        elif not (child.type == "text" and not child.content.strip()):
-            at_line_start = False
-    return found
-
-
-def count_breaks(children: list[Token]) -> int:
-    return sum(1 for child in children if child.type in LINE_BREAKS)
-
-
-def strip_segment(children: list[Token]) -> list[Token]:
-    """Drop the whitespace and line breaks around a label's inline content."""
-    segment = list(children)
-    while segment and is_blank_inline(segment[0]):
-        segment.pop(0)
-    while segment and is_blank_inline(segment[-1]):
-        segment.pop()
-    if segment and segment[0].type == "text":
-        first = segment[0]
-        segment[0] = Token("text", "", 0, content=first.content.lstrip(), level=first.level)
-    return segment
-
-
 def is_blank_inline(token: Token) -> bool:
     return token.type in LINE_BREAKS or (token.type == "text" and not token.content.strip())
-
-
-def paragraph_segment(
-    opening: Token, inline: Token, closing: Token, children: list[Token], line0: int
-) -> list[Token]:
-    """A paragraph holding only `children` (part of a paragraph that contains labels)."""
-    for child in children:  # the map must start at the first line with content
-        if not is_blank_inline(child):
-            break
-        line0 += child.type in LINE_BREAKS
-    children = strip_segment(children)
-    if not children:
-        return []
-    end = inline.map[1] if inline.map else line0 + 1
-    part = Token("inline", "", 0, map=[line0, end], level=inline.level, children=children)
-    part.content = "".join(c.content for c in children)
-    new_open = Token("paragraph_open", "p", 1, map=[line0, end], level=opening.level, block=True)
-    new_close = Token("paragraph_close", "p", -1, level=closing.level, block=True)
-    return [new_open, part, new_close]
 
 
 def code_content(tokens: list[Token]) -> str | None:
