@@ -6,6 +6,7 @@ sets (``CELERY_BROKER_URL``, ...) carry the very names of the settings they feed
 Values come from the environment with safe local defaults.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -100,3 +101,7 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
     "CELERY_BEAT_SCHEDULE_FILE", str(DEMO_DIR / "var" / "celerybeat-schedule")
 )
+# Beat opens the file before any hook runs, so make sure its folder exists, as a plain
+# `celery -A config.celery_app beat` (no start script) needs it too.
+with contextlib.suppress(OSError):
+    Path(CELERY_BEAT_SCHEDULE_FILENAME).parent.mkdir(parents=True, exist_ok=True)
