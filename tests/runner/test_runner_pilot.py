@@ -8,11 +8,13 @@ from collections.abc import Callable
 from conftest import MakeCard, RunnerApp
 from procs import pid_alive
 from textual.pilot import Pilot
-from textual.widgets import Label, Log
+from textual.widgets import DataTable, Label, Log
 
 from studyapp.runner.services import ServiceManager
 from studyapp.runner.trust import TrustStore
 from studyapp.tui.screens.confirm_run import ConfirmRunScreen
+from studyapp.tui.screens.services import ServicesScreen
+from studyapp.tui.widgets.services_bar import ServicesBar
 
 COUNT_SCRIPT = (
     "import time\nfor i in range(3):\n    print(f'step {i}', flush=True); time.sleep(0.1)"
@@ -170,3 +172,34 @@ async def test_service_keeps_running_after_the_card_changes_and_stops_on_exit(
         await wait_for(pilot, lambda: log_lines(app) == ["started"])
         pid = service.process.pid
     assert not pid_alive(pid)  # the app's exit stopped it
+
+
+async def test_services_bar_shows_the_stack_down(
+    make_card: MakeCard, trust: TrustStore, free_broker: str
+) -> None:
+    card = make_card("bar", "echo hi")
+    app = RunnerApp(card, trust, ServiceManager())
+    async with app.run_test() as pilot:
+        bar = app.panel.query_one(ServicesBar)
+        await wait_for(pilot, lambda: bar.status is not None)
+        assert str(bar.render()).startswith("Redis down  worker down  beat down  Flower down")
+        assert bar.has_class("-redis-down")
+
+
+async def test_services_screen_lists_and_stops_a_service(
+    make_card: MakeCard, trust: TrustStore
+) -> None:
+    services = ServiceManager()
+    app = RunnerApp(make_card("list", "echo hi"), trust, services)
+    async with app.run_test() as pilot:
+        service = await services.start("sleeper", f'python -c "{HANG_SCRIPT}"')
+        assert service.process is not None
+        await app.push_screen(ServicesScreen(services))
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        await wait_for(pilot, lambda: table.row_count == 1)
+        assert table.get_row_at(0)[:3] == ["sleeper", "other", "running"]
+        await pilot.press("x")
+        await wait_for(pilot, lambda: not service.running)
+        assert not pid_alive(service.process.pid)
+        await wait_for(pilot, lambda: str(table.get_row_at(0)[2]).startswith("stopped"))

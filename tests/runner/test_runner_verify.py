@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import card_markdown, write_deck
+from procs import pid_alive, read_pid
 
 from demo_project.launch import RedisServer, Worker, demo_env, redis_reachable
 
@@ -136,3 +138,34 @@ def test_run_says_when_redis_is_down(tmp_path: Path) -> None:
     assert result.stderr.strip() == (
         f"Redis is not reachable at {broker}; start it with: bash demo_project/redis/start.sh"
     )
+
+
+def test_verify_stops_everything_it_started_when_terminated(tmp_path: Path) -> None:
+    pid_file = tmp_path / "card.pid"
+    deck = write_deck(
+        tmp_path / "hang.md", card_markdown("hang", f"echo $$ > {pid_file}; exec sleep 60")
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
+    verify = subprocess.Popen(
+        [*STUDYAPP, "verify", "--own-stack", str(deck)],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert verify.stdout is not None
+        started = re.search(r"started redis on 127\.0\.0\.1:(\d+)", verify.stdout.readline())
+        assert started
+        card_pid = read_pid(pid_file)
+        verify.send_signal(signal.SIGTERM)
+        assert verify.wait(timeout=30) == 130
+        assert "interrupted" in (verify.stderr.read() if verify.stderr else "")
+        assert not pid_alive(card_pid)
+        assert not redis_reachable(f"redis://127.0.0.1:{started.group(1)}/0")
+    finally:
+        if verify.poll() is None:
+            os.killpg(verify.pid, signal.SIGKILL)
+            verify.wait()
