@@ -7,6 +7,8 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block.paragraph import paragraph
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 
 from deckgen.highlight import highlight_fence
 from deckgen.labels import label_at_start
@@ -28,7 +30,29 @@ def markdown() -> MarkdownIt:
         "paragraph", LABEL_TOKEN, label_line, {"alt": ["paragraph", "blockquote", "list"]}
     )
     md.add_render_rule(LABEL_TOKEN, lambda *_args: "")
+    md.core.ruler.at("inline", inline_except_structure)
     return md
+
+
+def inline_except_structure(state: StateCore) -> None:
+    """markdown-it's inline pass, minus deck and card headings: their text is used raw
+    (as deck name and title) and never rendered, so parsing it would be wasted work."""
+    previous = None
+    for token in state.tokens:
+        if token.type == "inline" and not is_structure_heading(previous):
+            if token.children is None:
+                token.children = []
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+        previous = token
+
+
+def is_structure_heading(token: Token | None) -> bool:
+    return (
+        token is not None
+        and token.type == "heading_open"
+        and token.level == 0
+        and token.tag in ("h1", "h2")
+    )
 
 
 def label_line(state: StateBlock, line: int, end: int, silent: bool) -> bool:
