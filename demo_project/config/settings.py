@@ -22,6 +22,8 @@ def _env_int(name: str, default: int) -> int:
 # --- connections -------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/1")
+# CELERY_FLOWER_USER / CELERY_FLOWER_PASSWORD are not Celery settings: flower/start.sh reads
+# them from the environment for Flower's basic auth.
 # Retry the broker connection at start-up too, so a worker started just before Redis waits.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 from celery import Celery, states
+from celery.app.defaults import DEFAULTS
 from celery.schedules import crontab
 
 from demo_project.app_loader import broker_transport_options
@@ -118,6 +119,15 @@ def test_every_theme_is_registered_under_its_top_level_name(demo_app: Celery) ->
     for theme in ("basic", "workflows", "advanced", "periodic"):
         assert any(name.startswith(f"tasks.{theme}.") for name in names)
     assert not [name for name in demo_app.tasks if name.startswith("demo_project.")]
+
+
+def test_every_setting_name_is_a_real_celery_setting(demo_app: Celery) -> None:
+    # A misspelt setting is silently ignored by Celery, so check each against its defaults.
+    settings = importlib.import_module("config.settings")
+    names = [name for name in vars(settings) if name.startswith("CELERY_")]
+    assert len(names) > 15
+    assert [name for name in names if name.removeprefix("CELERY_").lower() not in DEFAULTS] == []
+    assert demo_app.conf.task_default_priority == 5  # read through the CELERY namespace
 
 
 def test_acks_late_only_on_the_idempotent_task(demo_app: Celery) -> None:
