@@ -51,6 +51,17 @@ def redis_reachable(url: str, timeout: float = 0.5) -> bool:
         client.close()
 
 
+def _server_pid(url: str, timeout: float) -> int | None:
+    """The process id of the Redis server answering at ``url``, if any."""
+    client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+    try:
+        return int(client.info("server")["process_id"])
+    except (redis.RedisError, OSError, KeyError, ValueError):
+        return None
+    finally:
+        client.close()
+
+
 def venv_bin() -> Path:
     """The ``bin/`` folder of the running interpreter's environment."""
     return Path(sys.executable).parent
@@ -88,6 +99,7 @@ class RedisServer:
     """A private ``redis-server`` on 127.0.0.1, no persistence, in its own session."""
 
     def __init__(self, port: int | None = None, data_dir: Path | None = None) -> None:
+        self._fixed_port = port is not None
         self.port = port if port is not None else free_port()
         self._own_dir = data_dir is None
         self.data_dir = data_dir if data_dir is not None else Path(tempfile.mkdtemp("-redis"))
@@ -102,39 +114,42 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/{db}"
 
     def start(self, timeout: float = 10.0) -> Self:
-        """Start the server and wait until it answers PING."""
+        """Start the server and wait until it answers. A port picked by us that another
+        process took in the meantime is replaced by a fresh one (a few attempts)."""
         if self._process is not None and self._process.poll() is None:
             return self
+        attempts = 1 if self._fixed_port else 3
+        for attempt in range(attempts):
+            if self._launch(timeout):
+                return self
+            if attempt + 1 < attempts:
+                self.port = free_port()
+        raise RuntimeError(f"redis-server did not start on port {self.port} (see {self.log})")
+
+    @property
+    def log(self) -> Path:
+        return self.data_dir / "redis.log"
+
+    def _launch(self, timeout: float) -> bool:
         executable = shutil.which("redis-server") or "/usr/bin/redis-server"
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self._log = open(self.data_dir / "redis.log", "ab")  # noqa: SIM115 - closed in stop()
-        self._process = subprocess.Popen(
-            [
-                executable,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.data_dir),
-                "--daemonize",
-                "no",
-            ],
+        self._log = open(self.log, "ab")  # noqa: SIM115 - closed in stop()
+        process = subprocess.Popen(
+            [executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.data_dir), "--daemonize", "no"],
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-        )
+        )  # fmt: skip
+        self._process = process
         deadline = time.monotonic() + timeout
-        while not redis_reachable(self.url(), timeout=0.2):
-            if self._process.poll() is not None or time.monotonic() > deadline:
+        # Wait for OUR server: a PING could also be answered by someone else's on this port.
+        while _server_pid(self.url(), timeout=0.2) != process.pid:
+            if process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(f"redis-server did not start on port {self.port}")
+                return False
             time.sleep(0.02)
-        return self
+        return True
 
     def stop(self) -> None:
         """Stop the server (its data folder stays until the context exits)."""

@@ -76,6 +76,16 @@ def test_redis_server_starts_answers_stops_and_restarts_on_its_port(tmp_path: Pa
     assert tmp_path.exists()  # a caller's folder is left in place
 
 
+def test_redis_server_never_mistakes_another_server_on_its_port_for_its_own() -> None:
+    with RedisServer() as first:
+        second = RedisServer(port=first.port)
+        with pytest.raises(RuntimeError, match="did not start"):
+            second.start(timeout=5)
+        assert second.pid is None
+        assert redis_reachable(first.url())  # the first one is untouched
+        second.__exit__(None, None, None)
+
+
 def test_redis_reachable_is_false_for_a_closed_port() -> None:
     assert not redis_reachable(f"redis://127.0.0.1:{free_port()}/0", timeout=0.2)
 
