@@ -23,7 +23,7 @@ def failing(session: Session) -> None:
     say('calling always_fails.delay("boom"): the task raises ValueError')
     result = session.task("tasks.basic.always_fails").delay("boom")
     show_sent(result)
-    watch_and_show(result)
+    watch_and_show(result, expect="FAILURE")
     say("result.get() would re-raise that exception here; get(propagate=False) returns it")
 
 
@@ -42,7 +42,7 @@ def retrying(session: Session) -> None:
     say("each failed attempt stored RETRY; the same task id ran again after its backoff")
     say("always_retrying:")
     show_sent(giving_up)
-    watch_and_show(giving_up, started_at=started)
+    watch_and_show(giving_up, started_at=started, expect="FAILURE")
     say("after max_retries the task is FAILURE with the last exception")
 
 
@@ -57,7 +57,7 @@ def time_limit(session: Session) -> None:
     watch_and_show(polite, started_at=started)
     say("time_limited.delay(5, clean_up=False): ignores it, the hard limit kills its process")
     show_sent(stubborn)
-    watch_and_show(stubborn, started_at=started)
+    watch_and_show(stubborn, started_at=started, expect="FAILURE")
     say("the worker killed that pool process after 2 s and started a fresh one")
 
 
@@ -75,7 +75,8 @@ def revoke(session: Session) -> None:
     say(f"state: {state} (at {time.monotonic() - started:.2f} s)")
     say("calling result.revoke(terminate=True): the worker kills the process running it")
     result.revoke(terminate=True)
-    watch(result, timeout=10, started_at=started, shown=state)
+    if watch(result, timeout=10, started_at=started, shown=state) != "REVOKED":
+        raise DemoError(f"task {result.id} was not revoked", 1)
     say("without terminate=True, revoke only skips a task that has not started yet")
 
 

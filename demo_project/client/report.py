@@ -87,7 +87,12 @@ def show_outcome(result: AsyncResult) -> None:
         say(f"outcome: {result.state}")
 
 
-def watch_and_show(result: AsyncResult, timeout: float = 15.0, **kwargs: Any) -> str:
+def watch_and_show(
+    result: AsyncResult, timeout: float = 15.0, expect: str = states.SUCCESS, **kwargs: Any
+) -> str:
+    """Watch, print the outcome, and raise DemoError if the final state is not ``expect``."""
     state = watch(result, timeout=timeout, **kwargs)
     show_outcome(result)
+    if state != expect:
+        raise DemoError(f"task {result.id} ended {state}, expected {expect}", 1)
     return state

@@ -13,6 +13,7 @@ from celery import Celery, chain, chord, group, states
 from celery.exceptions import NotRegistered, TimeLimitExceeded
 from celery.result import AsyncResult
 
+from demo_project.client.report import DemoError, watch_and_show
 from demo_project.launch import Worker
 
 
@@ -133,3 +134,13 @@ def test_idempotent_job_runs_once_when_nothing_goes_wrong(
     demo_app: Celery, workers: Workers
 ) -> None:
     assert demo_app.tasks["tasks.advanced.idempotent_job"].delay("calls").get(timeout=10) == 1
+
+
+def test_client_reports_an_unexpected_final_state_as_a_demo_error(
+    demo_app: Celery, workers: Workers, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = demo_app.tasks["tasks.basic.always_fails"].delay("boom")
+    with pytest.raises(DemoError, match="ended FAILURE, expected SUCCESS") as raised:
+        watch_and_show(result)
+    assert raised.value.exit_code == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "error: ValueError: boom"
