@@ -84,9 +84,13 @@ class ReviewScreen(Screen[None]):
             self.card = None
             self.app.switch_screen(SummaryScreen(self.session.summary()))
             return
+        # The Footer is rebuilt only when a binding's availability changes (it is slow to
+        # rebuild on every card); grade keys are hidden there, only Run depends on the card.
+        if self.card is None or (self.card.run is None) != (card.run is None):
+            self.call_after_refresh(self.refresh_bindings)
         self.card = card
         await self.query_one("#card", CardView).show(card)
-        self._set_revealed(False)
+        await self._set_revealed(False)
         self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
         new, learning, due = self.session.remaining()
         self.query_one("#review-status", Label).update(
@@ -95,14 +99,12 @@ class ReviewScreen(Screen[None]):
         self._shown_at = time.monotonic()
         self.post_message(self.CardShown(card))
 
-    def _set_revealed(self, revealed: bool) -> None:
-        card_view = self.query_one("#card", CardView)
+    async def _set_revealed(self, revealed: bool) -> None:
         if revealed:
-            card_view.reveal()
             self.query_one("#ratings", RatingBar).set_intervals(self.session.intervals())
+            await self.query_one("#card", CardView).reveal()
         self.query_one("#show-answer").display = not revealed
         self.query_one("#ratings").display = revealed
-        self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Grades make sense only once the answer is visible; hidden from the Footer before.
@@ -127,7 +129,7 @@ class ReviewScreen(Screen[None]):
         if self.revealed:
             await self.action_grade(GOOD)
         else:
-            self._set_revealed(True)
+            await self._set_revealed(True)
 
     async def action_grade(self, rating: int) -> None:
         if self.card is None or not self.revealed:
@@ -142,7 +144,7 @@ class ReviewScreen(Screen[None]):
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "show-answer":
-            self._set_revealed(True)
+            await self._set_revealed(True)
 
     async def action_undo(self) -> None:
         if self.session.undo():

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from markdown_it import MarkdownIt
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Markdown, Rule
 
 from deckgen.model import Card, RunSpec
 from studyapp.tui.widgets.card_text import back_markdown, front_markdown
+
+
+@cache
+def shared_parser() -> MarkdownIt:
+    """One parser for every update: building Textual's "gfm-like" parser costs each time."""
+    return MarkdownIt("gfm-like")
 
 
 def run_markdown(run: RunSpec) -> str:
@@ -20,29 +29,53 @@ def run_markdown(run: RunSpec) -> str:
 
 
 class CardView(Vertical):
-    """Shows one card; `reveal()` uncovers the answer side."""
+    """Shows one card; `reveal()` renders and uncovers the answer side.
+
+    The answer is rendered only when revealed, and visibility is switched with `display`
+    rather than CSS classes (a class change restyles every Markdown block): both keep the
+    time from a grade to the next Front small.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.card: Card | None = None
+        self._revealed = False
 
     def compose(self) -> ComposeResult:
         yield Label("", id="card-deck")
-        yield Markdown(id="card-front")
+        yield Markdown(id="card-front", parser_factory=shared_parser)
         yield Rule(id="card-rule")
-        yield Markdown(id="card-back")
-        yield Markdown(id="card-run")
+        yield Markdown(id="card-back", parser_factory=shared_parser)
+        yield Markdown(id="card-run", parser_factory=shared_parser)
+
+    def on_mount(self) -> None:
+        self._show_answer(False)
 
     async def show(self, card: Card) -> None:
         """Put `card` in place, answer hidden."""
-        self.set_class(False, "-revealed")
+        self.card = card
+        self._revealed = False
+        self._show_answer(False)
         self.query_one("#card-deck", Label).update(f"{card.deck}  ·  {card.title}")
         await self.query_one("#card-front", Markdown).update(front_markdown(card))
+
+    async def reveal(self) -> None:
+        if self.card is None or self._revealed:
+            return
+        card = self.card
+        self._revealed = True
         await self.query_one("#card-back", Markdown).update(back_markdown(card))
-        self.set_class(card.run is not None, "-has-run")
         await self.query_one("#card-run", Markdown).update(
             run_markdown(card.run) if card.run else ""
         )
+        self._show_answer(True)
 
-    def reveal(self) -> None:
-        self.set_class(True, "-revealed")
+    def _show_answer(self, shown: bool) -> None:
+        has_run = shown and self.card is not None and self.card.run is not None
+        self.query_one("#card-rule").display = shown
+        self.query_one("#card-back").display = shown
+        self.query_one("#card-run").display = has_run
 
     @property
     def revealed(self) -> bool:
-        return self.has_class("-revealed")
+        return self._revealed

@@ -1,0 +1,255 @@
+"""Study app speed with a big collection: 10,000 cards and 100,000 review-log rows.
+
+Prints, against the targets:
+  (a) process start -> first card shown, headless (a fresh subprocess; target 1.0 s)
+  (b) grade key -> next card shown, median and worst over 200 grades (target 30 ms median)
+  (c) peak memory of the subprocess in (a) (target 150 MB)
+
+Usage: .venv/bin/python bench/studyapp_bench.py [--runs N] [--grades N] [--keep DIR]
+Figures are indicative on a shared machine; nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+AREAS = 10  # folders (parent decks)
+FILES_PER_AREA = 10  # files (decks)
+CARDS_PER_FILE = 100  # 10 x 10 x 100 = 10,000 cards
+REVLOG_ROWS = 100_000
+REVIEWED_CARDS = 3_000  # cards with a review history; ~10% of them due today
+TERMINAL = (100, 34)
+
+TARGET_FIRST_CARD_S = 1.0
+TARGET_GRADE_MEDIAN_MS = 30.0
+TARGET_PEAK_MB = 150.0
+
+
+def card_id(area: int, deck: int, number: int) -> str:
+    return f"bench-{area:02d}-{deck:02d}-{number:03d}"
+
+
+def write_cards(root: Path) -> list[str]:
+    """Markdown files in the card format; returns every card id."""
+    ids = []
+    for area in range(AREAS):
+        folder = root / f"Area{area:02d}"
+        folder.mkdir(parents=True)
+        for deck in range(FILES_PER_AREA):
+            lines = [f"# Topic {deck:02d}", ""]
+            for number in range(CARDS_PER_FILE):
+                identifier = card_id(area, deck, number)
+                ids.append(identifier)
+                lines += [
+                    f"## Card {number + 1}: Fact {area}.{deck}.{number}",
+                    f"**ID:** {identifier}",
+                    "**Tags:** bench generated",
+                    f"**Front:** What does fact {number} of topic {area}.{deck} say of `celery`?",
+                    "**Back:**",
+                    "```python",
+                    f"result = add.delay({number}, {deck})",
+                    "```",
+                    f"It queues task number {number} and returns an `AsyncResult`.",
+                    "",
+                ]
+            (folder / f"topic{deck:02d}.md").write_text("\n".join(lines), encoding="utf-8")
+    return ids
+
+
+def seed_progress(cards: Path, data_dir: Path, ids: list[str]) -> None:
+    """Review states for some cards and a synthetic review log spread over a year."""
+    from studyapp.records import Phase, ReviewKind, RevlogEntry, datetime_to_ms
+    from studyapp.study import Study
+
+    rng = random.Random(7)
+    study = Study.open([cards], data_dir)
+    try:
+        now = datetime.now(UTC)
+        reviewed = rng.sample(ids, REVIEWED_CARDS)
+        states = []
+        for index, identifier in enumerate(reviewed):
+            due_in = timedelta(days=-rng.randint(0, 5)) if index % 10 == 0 else None
+            due = now + (due_in or timedelta(days=rng.randint(1, 120)))
+            states.append(
+                replace(
+                    study.state(identifier),
+                    phase=Phase.REVIEW,
+                    stability=rng.uniform(2.0, 90.0),
+                    difficulty=rng.uniform(2.0, 8.0),
+                    due=due,
+                    last_review=due - timedelta(days=10),
+                    first_review=now - timedelta(days=300),
+                    reps=rng.randint(3, 40),
+                    lapses=rng.randint(0, 3),
+                )
+            )
+        study.store.save_states(states)
+        # A year of history ending two days ago, so today's review limit is untouched.
+        start_ms = datetime_to_ms(now - timedelta(days=367))
+        step_ms = (365 * 86_400_000) // REVLOG_ROWS
+        entries = (
+            RevlogEntry(
+                id=start_ms + row * step_ms,
+                card_id=reviewed[row % REVIEWED_CARDS],
+                rating=rng.choice((1, 3, 3, 3, 4)),
+                interval=rng.randint(1, 60),
+                last_interval=rng.randint(0, 30),
+                difficulty=5.0,
+                stability=10.0,
+                duration_ms=rng.randint(2000, 20000),
+                kind=ReviewKind.REVIEW,
+            )
+            for row in range(REVLOG_ROWS)
+        )
+        study.store.bulk_insert_revlog(entries)
+    finally:
+        study.close()
+
+
+def first_card_child(cards: Path, data_dir: Path) -> None:
+    """Runs in the subprocess: open the app headless, Enter on "All decks", print when shown."""
+    from textual.pilot import Pilot
+
+    from studyapp.study import Study
+    from studyapp.tui.app import StudyApp
+    from studyapp.tui.screens.review import ReviewScreen
+
+    class TimedApp(StudyApp):
+        def on_review_screen_card_shown(self, message: ReviewScreen.CardShown) -> None:
+            print(f"FIRST_CARD {time.time():.6f}", flush=True)
+            self.exit(0)
+
+    async def auto_pilot(pilot: Pilot[object]) -> None:
+        await pilot.press("enter")
+
+    study = Study.open([cards], data_dir)
+    try:
+        TimedApp(study).run(headless=True, size=TERMINAL, auto_pilot=auto_pilot)
+    finally:
+        study.close()
+
+
+def measure_first_card(cards: Path, data_dir: Path) -> float:
+    started = time.time()
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", str(cards), str(data_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
+    shown = next(line for line in output.splitlines() if line.startswith("FIRST_CARD "))
+    return float(shown.split()[1]) - started
+
+
+async def measure_grades(cards: Path, data_dir: Path, grades: int) -> list[float]:
+    """Seconds from each grade key press to the next card being in place, in-process."""
+    from studyapp.study import Study
+    from studyapp.tui.app import StudyApp
+    from studyapp.tui.screens.review import ReviewScreen
+
+    shown_at: list[float] = []
+
+    class TimedApp(StudyApp):
+        def on_review_screen_card_shown(self, message: ReviewScreen.CardShown) -> None:
+            shown_at.append(time.perf_counter())
+
+    study = Study.open([cards], data_dir)
+    timings = []
+    try:
+        app = TimedApp(study)
+        async with app.run_test(size=TERMINAL) as pilot:
+            await pilot.press("enter")
+            await pilot.pause()
+            for _ in range(grades):
+                screen = app.screen
+                if not isinstance(screen, ReviewScreen) or screen.card is None:
+                    break
+                await pilot.press("space")
+                before = len(shown_at)
+                pressed = time.perf_counter()
+                await pilot.press("3")
+                # CardShown reaches the app just after the screen settles; wait for it.
+                deadline = pressed + 5.0
+                while len(shown_at) == before and isinstance(app.screen, ReviewScreen):
+                    if time.perf_counter() > deadline:
+                        break
+                    await asyncio.sleep(0.001)
+                if len(shown_at) == before:
+                    break  # the session ended (summary shown)
+                timings.append(shown_at[before] - pressed)
+    finally:
+        study.close()
+    return timings
+
+
+def verdict(ok: bool) -> str:
+    return "OK" if ok else "OVER TARGET"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="subprocess starts to time")
+    parser.add_argument("--grades", type=int, default=200)
+    parser.add_argument("--keep", type=Path, help="build the collection here and keep it")
+    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        first_card_child(*options.child)
+        return 0
+
+    with tempfile.TemporaryDirectory(prefix="studyapp-bench-") as scratch:
+        base = options.keep or Path(scratch)
+        cards, data_dir = base / "cards", base / "data"
+        if cards.exists():
+            print(f"collection: reusing {base} (grades from earlier runs are in it)")
+        else:
+            began = time.perf_counter()
+            ids = write_cards(cards)
+            seed_progress(cards, data_dir, ids)
+            print(
+                f"collection: {len(ids)} cards, {REVLOG_ROWS} revlog rows "
+                f"(built in {time.perf_counter() - began:.1f} s)"
+            )
+
+        starts = [measure_first_card(cards, data_dir) for _ in range(options.runs)]
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        first = statistics.median(starts)
+        print(
+            f"(a) start -> first card: median {first:.3f} s over {len(starts)} runs "
+            f"(each: {', '.join(f'{s:.3f}' for s in starts)}); target {TARGET_FIRST_CARD_S} s, "
+            f"ratio {first / TARGET_FIRST_CARD_S:.2f} [{verdict(first <= TARGET_FIRST_CARD_S)}]"
+        )
+
+        timings = asyncio.run(measure_grades(cards, data_dir, options.grades))
+        median_ms = statistics.median(timings) * 1000
+        worst_ms = max(timings) * 1000
+        print(
+            f"(b) grade -> next card: median {median_ms:.1f} ms, worst {worst_ms:.1f} ms "
+            f"over {len(timings)} grades; target {TARGET_GRADE_MEDIAN_MS} ms median, "
+            f"ratio {median_ms / TARGET_GRADE_MEDIAN_MS:.2f} "
+            f"[{verdict(median_ms <= TARGET_GRADE_MEDIAN_MS)}]"
+        )
+        print(
+            f"(c) peak memory (subprocess): {peak_mb:.0f} MB; target {TARGET_PEAK_MB} MB, "
+            f"ratio {peak_mb / TARGET_PEAK_MB:.2f} [{verdict(peak_mb <= TARGET_PEAK_MB)}]"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
