@@ -18,7 +18,7 @@ from deckgen.model import Card, CardError
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
-PROGRESS_MIN_FILES = 2
+PROGRESS_MIN_CARDS = 1000  # smaller builds finish before a bar would help
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -191,7 +191,7 @@ def run_watch(args: argparse.Namespace) -> int:
 
 
 class ProgressBar:
-    """A one-line bar on a terminal, for builds with several files to render."""
+    """A one-line bar on a terminal, for builds with many cards to render."""
 
     WIDTH = 30
 
@@ -200,11 +200,11 @@ class ProgressBar:
         self.shown = False
 
     def __call__(self, done: int, total: int) -> None:
-        if total < PROGRESS_MIN_FILES:
+        if total < PROGRESS_MIN_CARDS:
             return
         filled = self.WIDTH * done // total
         bar = "#" * filled + "." * (self.WIDTH - filled)
-        self.stream.write(f"\rrendering [{bar}] {done}/{total} files")
+        self.stream.write(f"\rrendering [{bar}] {done}/{total} cards")
         self.stream.flush()
         self.shown = True
 

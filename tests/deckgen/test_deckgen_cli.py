@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, run_deckgen
 
-from deckgen.cli import main
+from deckgen.cli import ProgressBar, main
 
 
 def test_build_prints_one_summary_line_and_writes_a_package(sample_deck: Path) -> None:
@@ -131,3 +132,17 @@ def test_watch_rebuilds_when_a_card_changes(sample_deck: Path, tmp_path: Path) -
         process.wait(timeout=30)
     assert summaries()[0].endswith("(5 notes changed)\n")
     assert summaries()[-1].endswith("(1 note changed)\n")
+
+
+def test_progress_bar_only_for_long_builds() -> None:
+    stream = io.StringIO()
+    bar = ProgressBar(stream)
+    bar(5, 10)
+    bar.finish()
+    assert stream.getvalue() == ""
+    bar(1000, 2000)
+    bar(2000, 2000)
+    bar.finish()
+    shown = stream.getvalue()
+    assert "rendering [" in shown and "1000/2000 cards" in shown and "2000/2000 cards" in shown
+    assert shown.endswith("\r\x1b[K")

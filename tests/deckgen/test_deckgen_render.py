@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from deckgen.anki import BASIC_MODEL_ID, CLOZE_MODEL_ID, REVERSED_MODEL_ID, deck_id, note_guid
-from deckgen.build import build, render_all
+from deckgen.build import PARALLEL_MIN_BYTES, build, render_all
 from deckgen.cache import BuildCache
 from deckgen.highlight import highlight_code
 from deckgen.parser import parse_document
@@ -160,3 +160,23 @@ def test_stamp_rules(tmp_path: Path) -> None:
     assert reloaded.stamp("card", "v3", now=900) == (500, False)
     (tmp_path / "c.json").write_text("{not json")
     assert BuildCache.load(tmp_path / "c.json", "r1").stamps == {}
+
+
+def test_parallel_render_matches_sequential(tmp_path: Path) -> None:
+    body = "".join(
+        f"## Card {n}: Fact {n}\n**Front:** What is `opt_{n}`?\n**Back:**\n- **bold** {n}\n"
+        f"```bash\necho {n} < in && ls\n```\n\n"
+        for n in range(400)
+    )
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.md").write_text(f"# Deck {name}\n\n{body}", encoding="utf-8")
+    assert len(body) * 2 > PARALLEL_MIN_BYTES  # large enough for the process pool
+    seen: list[tuple[int, int]] = []
+    parallel, errors, rendered = render_all(
+        [tmp_path], jobs=2, progress=lambda d, t: seen.append((d, t))
+    )
+    sequential, _, _ = render_all([tmp_path], jobs=1)
+    assert errors == [] and rendered == 800
+    assert seen[-1] == (800, 800) and len(seen) > 1
+    assert [p.notes for _, p in parallel] == [p.notes for _, p in sequential]
+    assert [p.cards for _, p in parallel] == [p.cards for _, p in sequential]
