@@ -1,8 +1,8 @@
 """``celery inspect active`` versus ``celery inspect reserved`` on a worker with a backlog.
 
-Starts a private worker (one process, prefetch 1) on its own queue, gives it three slow tasks
-and prints what the two inspect commands report: one task running, one reserved (prefetched
-but waiting), the third still in Redis.
+Starts a private worker (one process) on its own queue, gives it three slow tasks and prints
+what the two inspect commands report: one task running, the others reserved (prefetched
+but waiting; how many is set by worker_prefetch_multiplier).
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def main() -> int:
         worker = Worker(os.environ, queues=[queue], concurrency=1, name=f"{queue}@lesson")
         try:
             worker.start().wait_ready(timeout=30)
-            print(f"worker {worker.nodename} up: concurrency 1, prefetch multiplier 1")
+            multiplier = app.conf.worker_prefetch_multiplier
+            print(f"worker {worker.nodename} up: concurrency 1, prefetch multiplier {multiplier}")
             _wait_started(results[0])
             for what in ("active", "reserved"):
                 command = ["celery", "-A", "config.celery_app", "inspect", what]
