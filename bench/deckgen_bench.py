@@ -95,9 +95,9 @@ def main() -> None:
         output = root / "out" / "bench.apkg"
         cache = output.with_name(output.name + ".cache.json")
 
-        parts, errors, _ = render_all([source])
-        assert not errors, errors[:3]
-        fields = [note.fields for _, part in parts for note in part.notes]
+        result = render_all([source])
+        assert not result.errors, result.errors[:3]
+        fields = [note.fields for placed in result.parts for note in placed.part.notes]
 
         floors, colds, rebuilds, cli_colds = [], [], [], []
         floor_cpu, cold_cpu = [], []

@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         # e.g. an output folder we may not write to: still one line, no traceback.
         where = exc.filename or "deckgen"
-        print(f"{where}:1: {exc.strerror or exc}", file=sys.stderr)
+        print(f"{where}:1: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     return status
 

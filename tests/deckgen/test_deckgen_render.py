@@ -90,13 +90,13 @@ def test_images_are_named_by_content(write_card_file: Callable[..., Path], tmp_p
             f"cards/{folder}/deck.md",
             f"# {folder}\n## Q\n**Front:** q\n**Back:**\n![x](img.png)\n",
         )
-    parts, errors, _ = render_all([tmp_path / "cards"])
-    assert errors == []
-    names = [note.media[0].name for _, part in parts for note in part.notes]
+    result = render_all([tmp_path / "cards"])
+    assert result.errors == []
+    notes = [note for placed in result.parts for note in placed.part.notes]
+    names = [note.media[0].name for note in notes]
     assert names[0] != names[1] and names[0] == names[2]
     assert all(name.endswith(".png") and len(name) == 28 for name in names)
-    backs = [note.fields[1] for _, part in parts for note in part.notes]
-    assert f'src="{names[1]}"' in backs[1]
+    assert f'src="{names[1]}"' in notes[1].fields[1]
 
 
 def test_missing_image_is_reported_at_its_line(write_card_file: Callable[..., Path]) -> None:
@@ -104,7 +104,7 @@ def test_missing_image_is_reported_at_its_line(write_card_file: Callable[..., Pa
         "cards/deck.md",
         "# D\n## Q\n**Front:** q\n**Back:**\ntext\n![gone](gone.png) and ![web](https://x.org/a.png)\n",
     )
-    _, errors, _ = render_all([path])
+    errors = render_all([path]).errors
     assert [str(e) for e in errors] == [f"{path}:6: image not found: gone.png"]
 
 
@@ -172,11 +172,9 @@ def test_parallel_render_matches_sequential(tmp_path: Path) -> None:
         (tmp_path / f"{name}.md").write_text(f"# Deck {name}\n\n{body}", encoding="utf-8")
     assert len(body) * 2 > PARALLEL_MIN_BYTES  # large enough for the process pool
     seen: list[tuple[int, int]] = []
-    parallel, errors, rendered = render_all(
-        [tmp_path], jobs=2, progress=lambda d, t: seen.append((d, t))
-    )
-    sequential, _, _ = render_all([tmp_path], jobs=1)
-    assert errors == [] and rendered == 800
+    parallel = render_all([tmp_path], jobs=2, progress=lambda d, t: seen.append((d, t)))
+    sequential = render_all([tmp_path], jobs=1)
+    assert parallel.errors == [] and parallel.cards_rendered == 800
     assert seen[-1] == (800, 800) and len(seen) > 1
-    assert [p.notes for _, p in parallel] == [p.notes for _, p in sequential]
-    assert [p.cards for _, p in parallel] == [p.cards for _, p in sequential]
+    assert [p.part.notes for p in parallel.parts] == [p.part.notes for p in sequential.parts]
+    assert parallel.cards == sequential.cards

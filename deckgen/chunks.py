@@ -1,0 +1,73 @@
+"""Cutting a card file into chunks: one per card, cut at certain top-level headings.
+
+Each chunk can then be parsed, cached and rendered on its own (and in parallel). The cut
+points are only lines that markdown-it must read as a heading whatever precedes them
+(column 0, outside any fence); anything less certain stays in one chunk, which the token
+walk handles like a whole file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from deckgen.model import CardKind
+
+HEADING_OR_FENCE_STARTS = frozenset("#`~ ")
+
+
+def normalize_newlines(text: str) -> str:
+    # markdown-it counts lines by "\n" after this same normalisation; keep them aligned.
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+
+
+@dataclass(frozen=True)
+class DeckContext:
+    """What a card inherits from its deck heading and the deck's options."""
+
+    deck: str
+    kind: CardKind | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChunkJob:
+    """One card's text (from its `## ` line to the next heading), parsable on its own."""
+
+    path: Path
+    index: int  # position of the chunk in its file
+    start: int  # 0-based line of the chunk in the file
+    text: str
+    context: DeckContext
+    deck_prefix: tuple[str, ...] = ()
+
+
+def chunk_starts(lines: list[str]) -> list[int]:
+    """Line numbers where a chunk starts: 0 and every certain `# `/`## ` heading line."""
+    starts = [0]
+    fence: tuple[str, int] | None = None
+    for number, line in enumerate(lines):
+        if fence is None and line[:1] not in HEADING_OR_FENCE_STARTS:
+            continue  # fast path: most lines cannot start a heading or a fence
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if fence is not None:
+            char, length = fence
+            closing = stripped.rstrip()
+            if indent <= 3 and len(closing) >= length and closing == char * len(closing):
+                fence = None
+        elif indent <= 3 and stripped[:3] in ("```", "~~~"):
+            char = stripped[0]
+            length = len(stripped) - len(stripped.lstrip(char))
+            if not (char == "`" and "`" in stripped[length:]):
+                fence = (char, length)
+        elif number and is_top_heading_line(line):
+            starts.append(number)
+    return starts
+
+
+def is_top_heading_line(line: str) -> bool:
+    for marker in ("# ", "## ", "#\t", "##\t"):
+        if line.startswith(marker):
+            return True
+    return line.rstrip() in ("#", "##")
