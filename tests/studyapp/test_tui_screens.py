@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from test_tui_support import TERMINAL, open_fixture_study
+from textual.command import CommandList
 from textual.widgets import DataTable, Input
 
 from studyapp.clock import ManualClock
@@ -152,3 +154,39 @@ async def test_settings_save_writes_the_toml_and_rejects_bad_values(study: Study
         await pilot.press("escape")
         table = app.screen.query_one("#decks", DataTable)
         assert str(table.get_row("Celery::Workers")[1]) == "1"  # the new limit applies
+
+
+async def test_all_decks_total_respects_the_daily_new_limit(study: Study) -> None:
+    study.update_settings(replace(study.settings, new_per_day=3))
+    app = StudyApp(study)
+    async with app.run_test(size=TERMINAL):
+        table = app.screen.query_one("#decks", DataTable)
+        new_counts = {
+            key.value: str(table.get_row(key)[1]) for key in table.rows if key.value is not None
+        }
+        # Each deck is capped on its own; all decks together still get only 3 new cards.
+        assert new_counts == {
+            "": "3",
+            "Celery": "3",
+            "Celery::Beat": "2",
+            "Celery::Workers": "3",
+            "Redis": "2",
+        }
+
+
+async def test_command_palette_opens_the_stats_screen(study: Study) -> None:
+    app = StudyApp(study)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"stats")
+        # The palette searches its providers in the background: wait for the match.
+        for _ in range(100):
+            matches = app.screen.query(CommandList)
+            if matches and matches.first().option_count:
+                break
+            await pilot.pause(0.05)
+        first = app.screen.query_one(CommandList).get_option_at_index(0)
+        assert "Stats" in str(first.prompt)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)

@@ -21,6 +21,7 @@ from studyapp.study import BrowseRow, Study
 from studyapp.tui.widgets.rating_bar import RATING_NAMES
 
 SEARCH_DELAY = 0.2  # seconds of typing pause before searching
+MAX_ROWS = 500  # a table of thousands of rows is slow to build and no one scrolls it
 
 
 def interval_text(interval: int) -> str:
@@ -100,11 +101,12 @@ class BrowseScreen(Screen[None]):
 
     def run_search(self, query: str) -> None:
         found = self.study.browse(query)
-        self.rows = {row.card.id: row for row in found}
+        shown = found[:MAX_ROWS]
+        self.rows = {row.card.id: row for row in shown}
         table = self.query_one("#results", DataTable)
         table.clear()
         tz = self.study.clock.local_tz()
-        for row in found:
+        for row in shown:
             table.add_row(
                 Text(row.card.title),
                 row.state,
@@ -114,9 +116,10 @@ class BrowseScreen(Screen[None]):
                 key=row.card.id,
             )
         count = len(found)
-        self.query_one("#result-count", Static).update(
-            f"{count} card{'s' if count != 1 else ''}" + (f" for {query!r}" if query else "")
-        )
+        summary = f"{count} card{'s' if count != 1 else ''}" + (f" for {query!r}" if query else "")
+        if count > len(shown):
+            summary += f" (first {len(shown)} shown: narrow the search)"
+        self.query_one("#result-count", Static).update(Text(summary))
         self.show_details(found[0] if found else None)
 
     @on(DataTable.RowHighlighted, "#results")

@@ -73,10 +73,9 @@ class DeckListScreen(Screen[None]):
                 )
             )
         else:
-            totals = [
-                sum(getattr(row, name) for row in rows if row.depth == 0)
-                for name in ("new", "learning", "due")
-            ]
+            # Exact totals come from a whole-collection queue: summing the top-level decks
+            # would overcount when each deck is capped by the daily limits on its own.
+            totals = self.study.start_review(None).remaining()
             table.add_row(Text("All decks", style="bold"), *_counts(*totals), key=ALL_DECKS_KEY)
             for row in rows:
                 label = Text("  " * (row.depth + 1) + row.label)
