@@ -1,58 +1,14 @@
-"""Fixtures for the runner tests: temp card files, a small Textual app around RunPanel."""
+"""Fixtures for the runner tests (helpers live in runner_support.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
-from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
+from runner_support import MakeCard, card_markdown, load, write_deck
 
 from deckgen.model import Card
-from deckgen.parser import parse_paths
-from studyapp.runner.services import ServiceManager
 from studyapp.runner.trust import TrustStore
-from studyapp.tui.widgets.run_panel import RunPanel
-
-STYLES = Path(__file__).resolve().parents[2] / "studyapp" / "tui" / "styles" / "runner.tcss"
-
-
-def card_markdown(
-    card_id: str,
-    command: str,
-    expect: str | None = None,
-    service: bool = False,
-    timeout: float | None = None,
-    tags: str = "",
-) -> str:
-    fenced = "\n" in command
-    run = f"**Run:**\n```bash\n{command}\n```" if fenced else f"**Run:** `{command}`"
-    lines = [f"## {card_id}", f"**ID:** {card_id}", "**Front:** q", "**Back:** a", run]
-    if expect is not None:
-        lines.append(f"**Expect:**\n```\n{expect}\n```")
-    if service:
-        lines.append("**Service:** yes")
-    if timeout is not None:
-        lines.append(f"**Timeout:** {timeout}")
-    if tags:
-        lines.append(f"**Tags:** {tags}")
-    return "\n".join(lines) + "\n"
-
-
-def write_deck(path: Path, *cards: str) -> Path:
-    path.write_text("# Runner tests\n\n" + "\n".join(cards), encoding="utf-8")
-    return path
-
-
-def load(path: Path) -> dict[str, Card]:
-    result = parse_paths([path])
-    assert result.ok, [str(e) for e in result.errors]
-    return {card.id: card for card in result.cards}
-
-
-MakeCard = Callable[..., Card]
 
 
 @pytest.fixture
@@ -60,52 +16,10 @@ def make_card(tmp_path: Path) -> MakeCard:
     """Write a one-card deck file (its own file per card id) and parse it back."""
 
     def make(card_id: str, command: str, **options: object) -> Card:
-        deck = write_deck(tmp_path / f"{card_id}.md", card_markdown(card_id, command, **options))  # type: ignore[arg-type]
-        return load(deck)[card_id]
+        text = card_markdown(card_id, command, **options)  # type: ignore[arg-type]
+        return load(write_deck(tmp_path / f"{card_id}.md", text))[card_id]
 
     return make
-
-
-class RunnerApp(App[None]):
-    """The RunPanel alone, with the review screen's keys: r runs, x stops."""
-
-    CSS_PATH = STYLES
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "run", "Run"),
-        Binding("x", "stop", "Stop"),
-    ]
-
-    def __init__(self, card: Card, trust: TrustStore, services: ServiceManager) -> None:
-        super().__init__()
-        self.card = card
-        self.trust = trust
-        self.services = services
-        self.finished: list[RunPanel.Finished] = []
-        self.blocked: list[RunPanel.Blocked] = []
-
-    def compose(self) -> ComposeResult:
-        panel = RunPanel(self.services, self.trust, id="panel")
-        panel.card = self.card
-        yield panel
-
-    @property
-    def panel(self) -> RunPanel:
-        return self.query_one(RunPanel)
-
-    def action_run(self) -> None:
-        self.panel.request_run()
-
-    async def action_stop(self) -> None:
-        await self.panel.stop()
-
-    def on_run_panel_finished(self, message: RunPanel.Finished) -> None:
-        self.finished.append(message)
-
-    def on_run_panel_blocked(self, message: RunPanel.Blocked) -> None:
-        self.blocked.append(message)
-
-    async def on_unmount(self) -> None:
-        await self.services.stop_all()
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import card_markdown, write_deck
-from procs import wait_until
+from runner_procs import wait_until
+from runner_support import card_markdown, write_deck
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Log
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from conftest import MakeCard, RunnerApp
-from procs import pid_alive
+from runner_procs import pid_alive
+from runner_support import MakeCard, RunnerApp
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Label, Log
 

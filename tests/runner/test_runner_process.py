@@ -6,7 +6,7 @@ import asyncio
 import time
 from pathlib import Path
 
-from procs import pid_alive, read_pid, wait_until
+from runner_procs import pid_alive, read_pid, wait_until
 
 from studyapp.runner.command import prepare
 from studyapp.runner.process import (

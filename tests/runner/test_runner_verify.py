@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import card_markdown, write_deck
-from procs import pid_alive, read_pid
+from runner_procs import pid_alive, read_pid
+from runner_support import card_markdown, write_deck
 
 from demo_project.launch import RedisServer, Worker, demo_env, redis_reachable
 
