@@ -221,14 +221,17 @@ class DocumentWalker:
         # Anything else before the first card is the deck's description: not part of a card.
 
     def apply_deck_field(self, deck_field: Field) -> None:
+        # The option's value is on its line (or the paragraph below); the rest describes
+        # the deck and is not part of any card.
+        value = deck_field.first_line_rest or first_paragraph(deck_field.tokens)
         if deck_field.name == "type":
-            kind = parse_kind(deck_field.source)
+            kind = parse_kind(value)
             if kind is None or kind is CardKind.CLOZE:
                 self.fail(deck_field.line, "deck **Type:** must be 'basic' or 'reversed'")
             else:
                 self.deck_kind = kind
         elif deck_field.name == "tags":
-            self.deck_tags = parse_tags(deck_field.source)
+            self.deck_tags = parse_tags(value)
 
 
 class CardBuilder:
@@ -247,6 +250,16 @@ class CardBuilder:
         found = self.draft.fields.get(name)
         return found.source if found else ""
 
+    def value(self, found: Field) -> str:
+        """A one-value label (`**ID:**`, `**Tags:**`, ...): exactly one paragraph."""
+        if not found.tokens:
+            return ""
+        text = single_paragraph(found.tokens)
+        if text is None:
+            self.fail(found.line, f"**{found.label_text}:** takes one value, not several blocks")
+            return ""
+        return text
+
     def build(self) -> ParsedCard | None:
         draft, fields = self.draft, self.draft.fields
         before = len(self.walker.result.errors)
@@ -258,7 +271,8 @@ class CardBuilder:
         card_id = self.card_id()
         kind = self.kind()
         run = self.run_spec()
-        tags = tuple(dict.fromkeys([*draft.deck_tags, *parse_tags(self.text("tags"))]))
+        own_tags = parse_tags(self.value(fields["tags"])) if "tags" in fields else ()
+        tags = tuple(dict.fromkeys([*draft.deck_tags, *own_tags]))
         if not self.ok or len(self.walker.result.errors) > before or not draft.title:
             return None
         path = self.walker.path
@@ -287,7 +301,7 @@ class CardBuilder:
             if not derived and self.draft.title:
                 self.fail(self.draft.line, "title has no letters or digits: add an **ID:**")
             return derived
-        card_id = explicit.source.strip().strip("`").strip()
+        card_id = self.value(explicit).strip().strip("`").strip()
         if not is_valid_explicit_id(card_id):
             self.fail(explicit.line, "**ID:** must be one word without spaces")
         return card_id
@@ -296,7 +310,7 @@ class CardBuilder:
         declared = self.draft.fields.get("type")
         kind = self.draft.deck_kind or CardKind.BASIC
         if declared is not None:
-            parsed = parse_kind(declared.source)
+            parsed = parse_kind(self.value(declared))
             if parsed is None:
                 self.fail(declared.line, "**Type:** must be 'basic', 'reversed' or 'cloze'")
             else:
@@ -345,7 +359,7 @@ class CardBuilder:
         found = self.draft.fields.get("timeout")
         if found is None:
             return DEFAULT_RUN_TIMEOUT
-        value = found.source.strip().strip("`").removesuffix("s").strip()
+        value = self.value(found).strip().strip("`").removesuffix("s").strip()
         try:
             seconds = float(value)
         except ValueError:
@@ -361,7 +375,7 @@ class CardBuilder:
         found = self.draft.fields.get("service")
         if found is None:
             return False
-        value = found.source.strip().strip("`").casefold()
+        value = self.value(found).strip().strip("`").casefold()
         if value in ("yes", "true"):
             return True
         if value not in ("no", "false"):
@@ -396,6 +410,18 @@ def code_content(tokens: list[Token]) -> str | None:
         if len(spans) == 1 and spans[0].type == "code_inline":
             return spans[0].content
     return None
+
+
+def single_paragraph(tokens: list[Token]) -> str | None:
+    if len(tokens) == 3 and tokens[0].type == "paragraph_open":
+        return tokens[1].content
+    return None
+
+
+def first_paragraph(tokens: list[Token]) -> str:
+    if len(tokens) >= 3 and tokens[0].type == "paragraph_open":
+        return tokens[1].content
+    return ""
 
 
 def parse_tags(text: str) -> tuple[str, ...]:

@@ -310,3 +310,36 @@ def test_the_example_in_format_md_parses_as_described() -> None:
     (card,) = parse(example)
     assert card.tags == ("celery", "worker", "cli")
     assert card.run is not None and card.run.service and card.run.timeout == 30
+
+
+def test_deck_options_take_their_own_line_and_the_rest_is_description() -> None:
+    (card,) = parse(
+        """\
+        # Deck
+        **Tags:** celery
+        This deck covers the basics; these words are not tags.
+        **Type:**
+        reversed
+
+        ## Q
+        **Front:** q
+        **Back:** a
+        """
+    )
+    assert card.tags == ("celery",)
+    assert card.kind is CardKind.REVERSED
+
+
+def test_one_value_labels_reject_extra_blocks() -> None:
+    problems = errors_of(
+        """\
+        # D
+        ## Q
+        **Front:** q
+        **Back:** a
+        **Tags:** x y
+
+        An explanation that belongs under Back.
+        """
+    )
+    assert problems == ["deck.md:5: **Tags:** takes one value, not several blocks"]
