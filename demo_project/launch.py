@@ -177,9 +177,12 @@ class RedisServer:
 def ping_workers(
     broker_url: str, destination: Sequence[str] | None = None, timeout: float = 1.0
 ) -> list[str]:
-    """Names of the workers answering a ping within ``timeout`` (all, or ``destination``)."""
+    """Names of the workers answering a ping within ``timeout`` (all, or ``destination``);
+    empty when none answers or the broker is unreachable (checked first: kombu would retry)."""
     from demo_project.app_loader import broker_transport_options  # late: app_loader imports us
 
+    if broker_url.startswith("redis") and not redis_reachable(broker_url, timeout=timeout):
+        return []
     probe = Celery("demo-probe", broker=broker_url, set_as_current=False)
     probe.conf.broker_transport_options = broker_transport_options()
     try:

@@ -86,8 +86,10 @@ def test_redis_server_never_mistakes_another_server_on_its_port_for_its_own() ->
         second.__exit__(None, None, None)
 
 
-def test_redis_reachable_is_false_for_a_closed_port() -> None:
-    assert not redis_reachable(f"redis://127.0.0.1:{free_port()}/0", timeout=0.2)
+def test_redis_reachable_and_ping_workers_with_a_closed_port() -> None:
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    assert not redis_reachable(url, timeout=0.2)
+    assert ping_workers(url, timeout=0.2) == []  # no exception, no retry loop
 
 
 def test_demo_env_sets_urls_and_puts_the_venv_first_on_path() -> None:
