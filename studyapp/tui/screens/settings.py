@@ -11,9 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static, Switch
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
 
-from studyapp.settings import Settings, validate
+from studyapp.settings import Settings, settings_path, validate
 from studyapp.study import Study
 
 LABELS: dict[str, str] = {
@@ -90,12 +90,13 @@ class SettingsScreen(Screen[None]):
                 with Horizontal(classes="setting-row"):
                     yield Label(LABELS[field.name], classes="setting-label")
                     if isinstance(value, bool):
-                        yield Switch(value, id=f"setting-{field.name}")
+                        yield Checkbox("", value, id=f"setting-{field.name}", compact=True)
                     else:
-                        yield Input(field_text(value), id=f"setting-{field.name}")
-            yield Static(id="settings-message")
+                        yield Input(field_text(value), id=f"setting-{field.name}", compact=True)
             with Horizontal(id="settings-buttons"):
-                yield Button("Save", id="save", variant="primary")
+                yield Button("Save  (ctrl+s)", id="save", variant="primary", compact=True)
+            yield Static(id="settings-message")
+            yield Static(Text(f"Stored in {settings_path(self.study.data_dir)}"), classes="hint")
         yield Footer()
 
     def form_values(self) -> tuple[dict[str, str], bool]:
@@ -105,7 +106,7 @@ class SettingsScreen(Screen[None]):
             for field in fields(Settings)
             if not isinstance(getattr(current, field.name), bool)
         }
-        fuzz = self.query_one("#setting-fuzz", Switch).value
+        fuzz = self.query_one("#setting-fuzz", Checkbox).value
         return texts, fuzz
 
     def action_save(self) -> None:

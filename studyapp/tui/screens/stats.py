@@ -16,8 +16,12 @@ HEATMAP_WEEKS = 26
 STATE_ORDER = ("new", "learning", "review", "relearning", "suspended")
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def retention_text(retention: float | None) -> str:
-    return "no reviews yet" if retention is None else f"{retention:.1%}"
+    return "no review answers in the last 30 days" if retention is None else f"{retention:.1%}"
 
 
 def states_table(by_state: dict[str, int]) -> Table:
@@ -47,11 +51,14 @@ class StatsScreen(Screen[None]):
             with Vertical(id="heatmap-box", classes="stats-box") as box:
                 box.border_title = f"Reviews per day, last {HEATMAP_WEEKS} weeks"
                 yield Heatmap(stats.reviews_per_day, today, HEATMAP_WEEKS, id="heatmap")
-                yield Static(f"{total} reviews on {active_days} days", id="heatmap-total")
+                yield Static(
+                    f"{plural(total, 'review')} on {plural(active_days, 'day')}",
+                    id="heatmap-total",
+                )
             with Vertical(id="forecast-box", classes="stats-box") as box:
                 box.border_title = f"Due in the next {len(stats.forecast)} days"
                 yield ForecastBars(stats.forecast, id="forecast")
-                yield Static(f"{sum(stats.forecast)} reviews due", id="forecast-total")
+                yield Static(f"{plural(sum(stats.forecast), 'review')} due", id="forecast-total")
             with Horizontal(id="stats-row"):
                 with Vertical(id="retention-box", classes="stats-box") as box:
                     box.border_title = "True retention"
