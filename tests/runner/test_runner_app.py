@@ -71,6 +71,46 @@ def redis_env() -> Iterator[dict[str, str]]:
         yield demo_env(server.url(0), server.url(1))
 
 
+async def test_worker_needed_message_then_w_starts_one_and_the_card_passes(
+    tmp_path: Path, redis_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        monkeypatch.setenv(name, redis_env[name])
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    ping = "celery -A config.celery_app inspect ping -t 1"
+    write_deck(cards / "ping.md", card_markdown("ping", ping, expect="pong"))
+    opened = Study.open([cards], tmp_path / "data")
+    app = StudyApp(opened)
+    try:
+        async with app.run_test(size=(100, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("enter")
+            await until(pilot, lambda: bool(app.screen.query(RunPanel)))
+            panel = app.screen.query_one(RunPanel)
+            panel.trust.trust(cards / "ping.md")
+            status = panel.query_one("#run-status")
+            await pilot.press("r")
+            await until(pilot, lambda: "No Celery worker answers" in str(status.render()))
+            assert str(status.render()) == (
+                f"No Celery worker answers on {redis_env['CELERY_BROKER_URL']}; start one with: "
+                "press W (or run: bash demo_project/worker/start.sh)"
+            )
+            await pilot.press("W")
+            worker = app.services.get("worker")
+            assert worker is not None and worker.running
+            await until(pilot, lambda: "ready" in "\n".join(worker.output), timeout=60)
+            await pilot.press("r")
+            await until(
+                pilot, lambda: "Expect passed" in str(panel.query_one("#run-expect").render())
+            )
+            pgid = worker.pgid
+            assert pgid is not None
+    finally:
+        opened.close()
+    assert not group_alive(pgid)  # the app's exit stopped the worker
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_no_process_outlives_the_app_after_a_signal(
     tmp_path: Path, redis_env: dict[str, str], sig: signal.Signals

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import pytest
 from runner_procs import pid_alive
 from runner_support import MakeCard, RunnerApp
 from textual.pilot import Pilot
@@ -69,7 +70,10 @@ async def test_failed_expect_is_shown(make_card: MakeCard, trust: TrustStore) ->
         assert "expect-failed" in app.panel.query_one("#run-expect").classes
 
 
-async def test_long_running_command_is_stopped_by_x(make_card: MakeCard, trust: TrustStore) -> None:
+@pytest.mark.parametrize("key", ["x", "ctrl+c"])
+async def test_long_running_command_is_stopped_by_its_key(
+    make_card: MakeCard, trust: TrustStore, key: str
+) -> None:
     card = make_card("hang", f'python -c "{HANG_SCRIPT}"')
     trust.trust(card.location.path)
     app = RunnerApp(card, trust, ServiceManager())
@@ -78,7 +82,7 @@ async def test_long_running_command_is_stopped_by_x(make_card: MakeCard, trust: 
         await wait_for(pilot, lambda: log_lines(app) == ["started"])
         process = app.panel._process
         assert process is not None and pid_alive(process.pid)
-        await pilot.press("x")
+        await pilot.press(key)
         await wait_for(pilot, lambda: bool(app.finished))
         assert app.finished[0].outcome.stopped
         assert label(app, "run-status").startswith("stopped after")
