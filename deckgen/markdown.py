@@ -26,8 +26,9 @@ def markdown() -> MarkdownIt:
     """
     md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_fence})
     md.enable(["table", "strikethrough"])
+    # Before `lheading`: a label line must never become the text of an underlined heading.
     md.block.ruler.before(
-        "paragraph", LABEL_TOKEN, label_line, {"alt": ["paragraph", "blockquote", "list"]}
+        "lheading", LABEL_TOKEN, label_line, {"alt": ["paragraph", "blockquote", "list"]}
     )
     md.add_render_rule(LABEL_TOKEN, lambda *_args: "")
     md.core.ruler.at("inline", inline_except_structure)
@@ -47,11 +48,13 @@ def inline_except_structure(state: StateCore) -> None:
 
 
 def is_structure_heading(token: Token | None) -> bool:
+    """`# Deck` and `## Card` (ATX style at the top level); underlined (setext) headings
+    and deeper levels are ordinary content of a field."""
     return (
         token is not None
         and token.type == "heading_open"
         and token.level == 0
-        and token.tag in ("h1", "h2")
+        and token.markup in ("#", "##")
     )
 
 

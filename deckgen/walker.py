@@ -17,7 +17,7 @@ from markdown_it.token import Token
 from deckgen.chunks import ChunkJob, DeckContext
 from deckgen.ids import deck_name, derived_card_id, is_valid_explicit_id
 from deckgen.labels import CARD_FIELDS, DECK_FIELDS, LABEL_NAMES
-from deckgen.markdown import LABEL_TOKEN
+from deckgen.markdown import LABEL_TOKEN, is_structure_heading
 from deckgen.model import (
     DEFAULT_RUN_TIMEOUT,
     Card,
@@ -128,7 +128,7 @@ class DocumentWalker:
     def visit(self, block: list[Token]) -> None:
         first = block[0]
         line0 = first.map[0] if first.map else 0
-        if first.type == "heading_open" and first.tag in ("h1", "h2"):
+        if is_structure_heading(first):
             title = block[1].content.strip() if len(block) > 1 else ""
             if first.tag == "h1":
                 self.start_deck(title, line0)
@@ -144,6 +144,10 @@ class DocumentWalker:
 
     def start_deck(self, title: str, line0: int) -> None:
         self.close_card(line0)
+        if self.lines[line0][:1] != "#":
+            # Files are cut at column-0 headings; an indented one would leave later
+            # cards in the old deck.
+            self.fail(line0, "write the deck heading '# Title' at the start of its line")
         if not title:
             self.fail(line0, "deck heading '#' has no title")
             title = self.path.stem

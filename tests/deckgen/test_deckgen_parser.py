@@ -343,3 +343,23 @@ def test_one_value_labels_reject_extra_blocks() -> None:
         """
     )
     assert problems == ["deck.md:5: **Tags:** takes one value, not several blocks"]
+
+
+def test_only_hash_headings_are_structure() -> None:
+    # Underlined (setext) headings are content; an indented deck heading is refused,
+    # because files are cut into cards at column-0 headings only.
+    (card,) = parse(
+        """\
+        # D
+        ## Q
+        **Front:** q
+        **Back:**
+        Section
+        -------
+        Part
+        ====
+        """
+    )
+    assert card.back == "Section\n-------\nPart\n===="
+    problems = errors_of("# D\n## Q\n**Front:** q\n**Back:** a\n  # Other deck\n## R\n")
+    assert problems[0] == "deck.md:5: write the deck heading '# Title' at the start of its line"
