@@ -19,7 +19,6 @@ import pygments
 
 from deckgen.cache import BuildCache, cache_path_for, content_digest
 from deckgen.chunk_cache import chunk_entry, chunk_key, part_from_cache
-from deckgen.highlight import PRE_STYLE
 from deckgen.model import Card, CardError
 from deckgen.package import BuildReport, write_package
 from deckgen.parser import (
@@ -42,10 +41,17 @@ from deckgen.pool import (
 
 __all__ = ["PARALLEL_MIN_BYTES", "BuildReport", "build", "check", "render_all", "render_parsed"]
 
-# Bump when rendering changes, so cached HTML from older builds is not reused.
-RENDER_VERSION = 2
+# Cached HTML is reused only if made by the same renderer: same library versions and
+# the same source of every module that shapes a card's HTML.
+RENDERING_MODULES = ("anki", "chunks", "highlight", "labels", "markdown", "media", "render",
+                     "walker")  # fmt: skip
 RENDER_FINGERPRINT = content_digest(
-    str(RENDER_VERSION), markdown_it.__version__, pygments.__version__, PRE_STYLE
+    markdown_it.__version__,
+    pygments.__version__,
+    *(
+        (Path(__file__).with_name(f"{name}.py")).read_text(encoding="utf-8")
+        for name in RENDERING_MODULES
+    ),
 )
 
 
