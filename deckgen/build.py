@@ -7,10 +7,8 @@ same output are taken from the build cache instead.
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import pygments
 
 from deckgen.cache import BuildCache, cache_path_for, content_digest
 from deckgen.chunk_cache import chunk_entry, chunk_key, part_from_cache
+from deckgen.gc_pause import collector_paused
 from deckgen.model import Card, CardError
 from deckgen.package import BuildReport, write_package
 from deckgen.parser import (
@@ -143,19 +142,6 @@ def build(
     """Build `output` from card files; on any error nothing is written."""
     with collector_paused():
         return build_unpaused(paths, output, jobs, progress, use_cache)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """A build makes hundreds of thousands of short-lived, acyclic objects; without this,
-    the garbage collector re-scans the whole loaded cache again and again."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def build_unpaused(

@@ -17,6 +17,7 @@ from deckgen.chunks import (
     chunk_starts,
     normalize_newlines,
 )
+from deckgen.gc_pause import collector_paused
 from deckgen.ids import deck_name
 from deckgen.markdown import markdown
 from deckgen.model import Card, CardError, ParseResult
@@ -51,6 +52,11 @@ def parse_text(text: str, path: Path, deck_prefix: tuple[str, ...] = ()) -> Pars
 
 def parse_paths(paths: Sequence[Path]) -> ParseResult:
     """Parse files and folders (every `*.md` below a folder, sub-folders as parent decks)."""
+    with collector_paused():
+        return parse_paths_unpaused(paths)
+
+
+def parse_paths_unpaused(paths: Sequence[Path]) -> ParseResult:
     sources, errors = collect_sources(paths)
     result = ParseResult(errors=errors)
     for source in sources:
@@ -65,7 +71,8 @@ def parse_file(path: Path, deck_prefix: tuple[str, ...] = ()) -> DocumentResult:
     text, problem = read_card_file(path)
     if problem is not None or text is None:
         return DocumentResult(errors=[problem] if problem else [])
-    return parse_document(text, path, deck_prefix)
+    with collector_paused():
+        return parse_document(text, path, deck_prefix)
 
 
 def duplicate_id_errors(cards: Iterable[Card]) -> list[CardError]:
