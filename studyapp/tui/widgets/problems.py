@@ -12,8 +12,8 @@ from textual.widgets import Static
 from deckgen.model import CardError
 
 
-class ProblemsPanel(VerticalScroll, can_focus=False):
-    """Hidden when there is nothing to report."""
+class ProblemsPanel(VerticalScroll):
+    """Hidden when there is nothing to report; focusable so a long list can be scrolled."""
 
     DEFAULT_CSS = """
     ProblemsPanel {
