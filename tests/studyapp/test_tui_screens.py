@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input
 from studyapp.clock import ManualClock
 from studyapp.settings import load_settings, settings_path
 from studyapp.study import Study
-from studyapp.tui.app import StudyApp
+from studyapp.tui.app import StudyApp, run_app
 from studyapp.tui.screens.browse import BrowseScreen
 from studyapp.tui.screens.deck_list import DeckListScreen
 from studyapp.tui.screens.review import ReviewScreen
@@ -190,3 +190,14 @@ async def test_command_palette_opens_the_stats_screen(study: Study) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, StatsScreen)
+
+
+def test_run_app_reports_a_bad_data_folder_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_a_folder = tmp_path / "data"
+    not_a_folder.write_text("a file where the data folder should be", encoding="utf-8")
+    assert run_app([tmp_path], not_a_folder) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("studyapp: ") and err.count("\n") == 1
+    assert "Traceback" not in err
