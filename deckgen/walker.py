@@ -43,7 +43,6 @@ class Field:
     line: int  # 0-based line of the label
     first_line_rest: str  # text after the label on its own line
     tokens: list[Token] = field(default_factory=list)
-    end_line: int = -1  # 0-based, exclusive; set when the next boundary is seen
     source: str = ""
 
 
@@ -179,7 +178,6 @@ class DocumentWalker:
         current = self.current
         if current is None:
             return
-        current.end_line = boundary
         body = [current.first_line_rest, *self.lines[current.line + 1 : boundary]]
         current.source = "\n".join(body).strip("\n").rstrip()
         self.current = None
