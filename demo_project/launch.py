@@ -21,9 +21,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
 
-import redis
-from celery import Celery
-
 DEMO_DIR = Path(__file__).resolve().parent
 APP_NAME = "config.celery_app"
 # The queues the demo's tasks are sent to: the default one and the routed ``reports`` queue.
@@ -42,6 +39,8 @@ def free_port() -> int:
 
 def redis_reachable(url: str, timeout: float = 0.5) -> bool:
     """True when a Redis server answers PING at ``url``."""
+    import redis  # late: keeps the study app's start-up free of redis-py and celery
+
     client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
     try:
         return bool(client.ping())
@@ -53,6 +52,8 @@ def redis_reachable(url: str, timeout: float = 0.5) -> bool:
 
 def _server_pid(url: str, timeout: float) -> int | None:
     """The process id of the Redis server answering at ``url``, if any."""
+    import redis
+
     client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
     try:
         return int(client.info("server")["process_id"])
@@ -179,6 +180,9 @@ def ping_workers(
 ) -> list[str]:
     """Names of the workers answering a ping within ``timeout`` (all, or ``destination``);
     empty when none answers or the broker is unreachable (checked first: kombu would retry)."""
+    from celery import Celery
+    from kombu.exceptions import OperationalError
+
     from demo_project.app_loader import broker_transport_options  # late: app_loader imports us
 
     if broker_url.startswith("redis") and not redis_reachable(broker_url, timeout=timeout):
@@ -187,9 +191,14 @@ def ping_workers(
     probe.conf.broker_transport_options = broker_transport_options()
     try:
         limit = len(destination) if destination else None
-        replies = probe.control.ping(
-            destination=list(destination) if destination else None, timeout=timeout, limit=limit
-        )
+        try:
+            replies = probe.control.ping(
+                destination=list(destination) if destination else None,
+                timeout=timeout,
+                limit=limit,
+            )
+        except (OperationalError, ConnectionError, OSError):
+            return []  # e.g. the first call after a Redis restart finds a stale connection
         return sorted(name for reply in replies for name in reply)
     finally:
         probe.close()
