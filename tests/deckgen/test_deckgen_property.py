@@ -47,24 +47,6 @@ markdownish = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(markdownish, st.text(max_size=400)))
-def test_any_text_parses_or_reports_errors(text: str) -> None:
-    path = Path("cards/any.md")
-    result = parse_text(text, path)
-    assert result.cards or result.errors
-    for problem in result.errors:
-        assert problem.location.path == path
-        assert problem.location.line >= 1
-        assert "\n" not in problem.message
-    for card in result.cards:
-        assert card.id and card.front.strip() and card.back.strip()
-    # Rendering what parsed must not crash either (missing images are reported).
-    document = parse_document(text, path)
-    for parsed in document.parsed:
-        render_parsed(type(document)(parsed=[parsed]))
-
-
 # Well-formed cards whose bodies mix blocks that look like structure but are not.
 BODY_BLOCKS = [
     "- item\n",
@@ -95,6 +77,24 @@ def card_files(draw: st.DrawFn) -> str:
         parts.extend(draw(st.lists(st.sampled_from(BODY_BLOCKS), min_size=1, max_size=6)))
         parts.append(draw(st.sampled_from(LABEL_BLOCKS)))
     return "".join(parts)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(markdownish, card_files(), st.text(max_size=400)))
+def test_any_text_parses_or_reports_errors(text: str) -> None:
+    path = Path("cards/any.md")
+    result = parse_text(text, path)
+    assert result.cards or result.errors
+    for problem in result.errors:
+        assert problem.location.path == path
+        assert problem.location.line >= 1
+        assert "\n" not in problem.message
+    for card in result.cards:
+        assert card.id and card.front.strip() and card.back.strip()
+    # Rendering what parsed must not crash either (missing images are reported).
+    document = parse_document(text, path)
+    for parsed in document.parsed:
+        render_parsed(type(document)(parsed=[parsed]))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
