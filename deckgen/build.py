@@ -16,7 +16,7 @@ import markdown_it
 import pygments
 
 from deckgen.cache import BuildCache, cache_path_for, content_digest
-from deckgen.chunk_cache import chunk_entry, chunk_key, part_from_cache
+from deckgen.chunk_cache import chunk_entry, chunk_key, chunk_setting, part_from_cache
 from deckgen.gc_pause import collector_paused
 from deckgen.model import Card, CardError
 from deckgen.package import BuildReport, write_package
@@ -103,8 +103,12 @@ def render_all(
         file.errors.extend(plan.errors)
         for index, document in plan.results.items():
             file.parts[index] = PlacedPart(render_parsed(document))
+        settings: dict[int, str] = {}  # the chunks of a file mostly share one setting
         for job in plan.jobs:
-            key = chunk_key(job)
+            setting = settings.get(id(job.context))
+            if setting is None:
+                setting = settings[id(job.context)] = chunk_setting(job)
+            key = chunk_key(job, setting)
             entry = cache.chunks.get(key) if cache is not None else None
             hit = part_from_cache(job, entry) if entry is not None else None
             if hit is None:

@@ -26,11 +26,8 @@ def cache_path_for(output: Path) -> Path:
 
 
 def content_digest(*parts: str) -> str:
-    hasher = hashlib.sha256()
-    for part in parts:
-        hasher.update(part.encode())
-        hasher.update(b"\x00")
-    return hasher.hexdigest()[:32]
+    """A short hash of several strings (NUL-separated, so ("ab", "c") != ("a", "bc"))."""
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
 
 
 @dataclass

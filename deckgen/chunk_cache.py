@@ -18,8 +18,13 @@ from deckgen.parts import RenderedPart
 from deckgen.render import RenderedCard
 
 
-def chunk_key(job: ChunkJob) -> str:
-    return content_digest(str(job.path), repr(job.context), repr(job.deck_prefix), job.text)
+def chunk_setting(job: ChunkJob) -> str:
+    """What a chunk's result depends on besides its text: file, deck context, parents."""
+    return content_digest(str(job.path), repr(job.context), repr(job.deck_prefix))
+
+
+def chunk_key(job: ChunkJob, setting: str) -> str:
+    return content_digest(setting, job.text)
 
 
 def image_stamps(notes: Sequence[RenderedCard]) -> dict[str, list[int]]:
@@ -75,13 +80,17 @@ def chunk_entry(job: ChunkJob, part: RenderedPart) -> list[Any]:
     ]
 
 
+def media_files(entries: list[list[str]]) -> tuple[MediaFile, ...]:
+    return tuple(MediaFile(name, Path(source)) for name, source in entries)
+
+
 def part_from_cache(job: ChunkJob, entry: list[Any]) -> RenderedPart | None:
     cards_json, fields, media, images = entry
     if images and not images_unchanged(images):
         return None
     cards = [card_from_json(data, job.path, job.start) for data in cards_json]
     notes = [
-        RenderedCard((f[0], f[1], f[2]), tuple(MediaFile(name, Path(src)) for name, src in m), f[3])
+        RenderedCard((f[0], f[1], f[2]), media_files(m) if m else (), f[3])
         for f, m in zip(fields, media, strict=True)
     ]
     return RenderedPart(cards, notes, cache_entry=entry)

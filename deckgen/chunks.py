@@ -8,12 +8,11 @@ walk handles like a whole file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from deckgen.model import CardKind
-
-HEADING_OR_FENCE_STARTS = frozenset("#`~ ")
 
 
 def normalize_newlines(text: str) -> str:
@@ -42,32 +41,38 @@ class ChunkJob:
     deck_prefix: tuple[str, ...] = ()
 
 
-def chunk_starts(lines: list[str]) -> list[int]:
-    """Line numbers where a chunk starts: 0 and every certain `# `/`## ` heading line."""
-    starts = [0]
+# Every line that can open or close a fence, or be a `#`/`##` heading at column 0.
+CANDIDATE_LINE = re.compile(r"^(?: {0,3}(?:`{3,}|~{3,})|##?(?:[ \t]|$))", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class ChunkStart:
+    line: int  # 0-based
+    offset: int  # index of the line's first character in the text
+
+
+def chunk_starts(text: str) -> list[ChunkStart]:
+    """Where chunks start: the first line, and every certain `# `/`## ` heading line."""
+    starts = [ChunkStart(0, 0)]
     fence: tuple[str, int] | None = None
-    for number, line in enumerate(lines):
-        if fence is None and line[:1] not in HEADING_OR_FENCE_STARTS:
-            continue  # fast path: most lines cannot start a heading or a fence
+    line_number, counted_to = 0, 0
+    for match in CANDIDATE_LINE.finditer(text):
+        offset = match.start()
+        line_number += text.count("\n", counted_to, offset)
+        counted_to = offset
+        end = text.find("\n", offset)
+        line = text[offset : end if end >= 0 else len(text)]
         stripped = line.lstrip(" ")
-        indent = len(line) - len(stripped)
         if fence is not None:
             char, length = fence
             closing = stripped.rstrip()
-            if indent <= 3 and len(closing) >= length and closing == char * len(closing):
+            if len(closing) >= length and closing == char * len(closing):
                 fence = None
-        elif indent <= 3 and stripped[:3] in ("```", "~~~"):
+        elif stripped[:3] in ("```", "~~~"):
             char = stripped[0]
             length = len(stripped) - len(stripped.lstrip(char))
             if not (char == "`" and "`" in stripped[length:]):
                 fence = (char, length)
-        elif number and is_top_heading_line(line):
-            starts.append(number)
+        elif line_number:
+            starts.append(ChunkStart(line_number, offset))
     return starts
-
-
-def is_top_heading_line(line: str) -> bool:
-    for marker in ("# ", "## ", "#\t", "##\t"):
-        if line.startswith(marker):
-            return True
-    return line.rstrip() in ("#", "##")

@@ -138,13 +138,13 @@ def plan_document(text: str, path: Path, deck_prefix: tuple[str, ...] = ()) -> D
     if not text.strip():
         plan.errors.append(error(path, 1, "empty file"))
         return plan
-    lines = text.split("\n")
     context = DeckContext(deck_name([*deck_prefix, path.stem]))
-    starts = chunk_starts(lines)
+    starts = chunk_starts(text)
     for index, start in enumerate(starts):
-        end = starts[index + 1] if index + 1 < len(starts) else len(lines)
-        job = ChunkJob(path, index, start, "\n".join(lines[start:end]), context, deck_prefix)
-        if lines[start].startswith("## ") or lines[start] == "##":
+        end = starts[index + 1].offset - 1 if index + 1 < len(starts) else len(text)
+        chunk = text[start.offset : end]  # without the newline before the next chunk
+        job = ChunkJob(path, index, start.line, chunk, context, deck_prefix)
+        if chunk.startswith("##"):
             plan.jobs.append(job)
         else:
             walker = parse_chunk_walker(job)
