@@ -8,11 +8,12 @@ walk handles like a whole file.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from deckgen.model import CardKind
+
+HEADING_OR_FENCE_STARTS = frozenset("#`~ ")
 
 
 def normalize_newlines(text: str) -> str:
@@ -29,7 +30,7 @@ class DeckContext:
     tags: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: tens of thousands are made per build, frozen is slower
 class ChunkJob:
     """One card's text (from its `## ` line to the next heading), parsable on its own."""
 
@@ -41,11 +42,7 @@ class ChunkJob:
     deck_prefix: tuple[str, ...] = ()
 
 
-# Every line that can open or close a fence, or be a `#`/`##` heading at column 0.
-CANDIDATE_LINE = re.compile(r"^(?: {0,3}(?:`{3,}|~{3,})|##?(?:[ \t]|$))", re.MULTILINE)
-
-
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ChunkStart:
     line: int  # 0-based
     offset: int  # index of the line's first character in the text
@@ -55,14 +52,14 @@ def chunk_starts(text: str) -> list[ChunkStart]:
     """Where chunks start: the first line, and every certain `# `/`## ` heading line."""
     starts = [ChunkStart(0, 0)]
     fence: tuple[str, int] | None = None
-    line_number, counted_to = 0, 0
-    for match in CANDIDATE_LINE.finditer(text):
-        offset = match.start()
-        line_number += text.count("\n", counted_to, offset)
-        counted_to = offset
-        end = text.find("\n", offset)
-        line = text[offset : end if end >= 0 else len(text)]
+    offset = 0
+    for number, line in enumerate(text.split("\n")):
+        line_offset, offset = offset, offset + len(line) + 1
+        if fence is None and line[:1] not in HEADING_OR_FENCE_STARTS:
+            continue  # fast path: most lines cannot start a heading or a fence
         stripped = line.lstrip(" ")
+        if len(line) - len(stripped) > 3:
+            continue  # indented code (or content of a list item), never structure
         if fence is not None:
             char, length = fence
             closing = stripped.rstrip()
@@ -73,6 +70,13 @@ def chunk_starts(text: str) -> list[ChunkStart]:
             length = len(stripped) - len(stripped.lstrip(char))
             if not (char == "`" and "`" in stripped[length:]):
                 fence = (char, length)
-        elif line_number:
-            starts.append(ChunkStart(line_number, offset))
+        elif number and is_top_heading_line(line):
+            starts.append(ChunkStart(number, line_offset))
     return starts
+
+
+def is_top_heading_line(line: str) -> bool:
+    """`# ...` or `## ...` at column 0 (an ATX heading of level 1 or 2, maybe empty)."""
+    hashes = len(line) - len(line.lstrip("#"))
+    rest = line[hashes:]
+    return hashes in (1, 2) and (not rest or rest[0] in " \t")
