@@ -125,11 +125,11 @@ class StampedNote(genanki.Note):
         return None
 
 
-def make_note(card: Card, fields: tuple[str, ...], mod: int) -> StampedNote:
+def make_note(card: Card, fields: tuple[str, ...], mod: int, guid: str = "") -> StampedNote:
     return StampedNote(
         mod,
         model=model_for(card.kind),
         fields=list(fields),
         tags=list(card.tags),
-        guid=note_guid(card.id),
+        guid=guid or note_guid(card.id),
     )

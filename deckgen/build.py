@@ -42,8 +42,8 @@ __all__ = ["PARALLEL_MIN_BYTES", "BuildReport", "build", "check", "render_all", 
 
 # Cached HTML is reused only if made by the same renderer: same library versions and
 # the same source of every module that shapes a card's HTML.
-RENDERING_MODULES = ("anki", "chunks", "highlight", "labels", "markdown", "media", "render",
-                     "walker")  # fmt: skip
+RENDERING_MODULES = ("anki", "chunk_cache", "chunks", "highlight", "labels", "markdown",
+                     "media", "render", "walker")  # fmt: skip
 RENDER_FINGERPRINT = content_digest(
     markdown_it.__version__,
     pygments.__version__,
@@ -110,7 +110,7 @@ def render_all(
                 setting = settings[id(job.context)] = chunk_setting(job)
             key = chunk_key(job, setting)
             entry = cache.chunks.get(key) if cache is not None else None
-            hit = part_from_cache(job, entry) if entry is not None else None
+            hit = part_from_cache(job, entry) if entry is not None else None  # None: stale
             if hit is None:
                 pending.append((file, job, key))
             else:

@@ -74,7 +74,7 @@ def chunk_entry(job: ChunkJob, part: RenderedPart) -> list[Any]:
         return part.cache_entry
     return [
         [card_to_json(card, job.start) for card in part.cards],
-        [[*note.fields, note.digest] for note in part.notes],
+        [[*note.fields, note.digest, note.guid] for note in part.notes],
         [[[m.name, str(m.source)] for m in note.media] for note in part.notes],
         image_stamps(part.notes),
     ]
@@ -85,12 +85,16 @@ def media_files(entries: list[list[str]]) -> tuple[MediaFile, ...]:
 
 
 def part_from_cache(job: ChunkJob, entry: list[Any]) -> RenderedPart | None:
-    cards_json, fields, media, images = entry
-    if images and not images_unchanged(images):
-        return None
-    cards = [card_from_json(data, job.path, job.start) for data in cards_json]
-    notes = [
-        RenderedCard((f[0], f[1], f[2]), media_files(m) if m else (), f[3])
-        for f, m in zip(fields, media, strict=True)
-    ]
+    """The cached part, or None when its images changed or the entry is not usable."""
+    try:
+        cards_json, fields, media, images = entry
+        if images and not images_unchanged(images):
+            return None
+        cards = [card_from_json(data, job.path, job.start) for data in cards_json]
+        notes = [
+            RenderedCard((f[0], f[1], f[2]), media_files(m) if m else (), f[3], f[4])
+            for f, m in zip(fields, media, strict=True)
+        ]
+    except (ValueError, TypeError, IndexError, KeyError):
+        return None  # a damaged cache costs a re-render, never a failed build
     return RenderedPart(cards, notes, cache_entry=entry)

@@ -55,7 +55,7 @@ def write_package(parts: Sequence[RenderedPart], output: Path, cache: BuildCache
                 deck = decks[card.deck] = genanki.Deck(deck_id(card.deck), card.deck)
             mod, is_changed = cache.stamp(card.id, rendered.digest, now)
             changed += is_changed
-            deck.add_note(make_note(card, rendered.fields, mod))
+            deck.add_note(make_note(card, rendered.fields, mod, rendered.guid))
             media.update((m.name, m.source) for m in rendered.media)
             cards += 1
     output.parent.mkdir(parents=True, exist_ok=True)

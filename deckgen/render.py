@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from deckgen.anki import model_for
+from deckgen.anki import model_for, note_guid
 from deckgen.cache import content_digest
 from deckgen.highlight import highlight_code
 from deckgen.markdown import markdown
@@ -23,6 +23,7 @@ class RenderedCard:
     fields: tuple[str, str, str]
     media: tuple[MediaFile, ...] = ()
     digest: str = ""  # of everything that goes into the note; see note_digest()
+    guid: str = ""  # the note's GUID, from the card id
 
 
 def note_digest(card: Card, fields: tuple[str, ...]) -> str:
@@ -74,4 +75,4 @@ def render_card(parsed: ParsedCard) -> tuple[RenderedCard | None, list[CardError
         render_tokens(back_tokens, parsed.env),
         render_run(card.run),
     )
-    return RenderedCard(fields, tuple(media), note_digest(card, fields)), []
+    return RenderedCard(fields, tuple(media), note_digest(card, fields), note_guid(card.id)), []

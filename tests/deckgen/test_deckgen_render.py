@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import textwrap
 import zipfile
@@ -178,3 +179,15 @@ def test_parallel_render_matches_sequential(tmp_path: Path) -> None:
     assert seen[-1] == (800, 800) and len(seen) > 1
     assert [p.part.notes for p in parallel.parts] == [p.part.notes for p in sequential.parts]
     assert parallel.cards == sequential.cards
+
+
+def test_a_damaged_cache_means_a_fresh_render(sample_deck: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.apkg"
+    assert build([sample_deck], out).ok
+    cache_file = tmp_path / "out.apkg.cache.json"
+    data = json.loads(cache_file.read_text(encoding="utf-8"))
+    for entry in data["chunks"].values():
+        entry[1] = [["only one field"]]
+    cache_file.write_text(json.dumps(data), encoding="utf-8")
+    report = build([sample_deck], out)
+    assert report.ok and report.cards_rendered == 5 and report.notes_changed == 0
