@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import redis
 from celery import Celery
+from celery._state import _set_task_join_will_block
 from celery.app.task import Task
 from celery.platforms import create_pidlock
 from celery.schedules import crontab
@@ -73,7 +74,12 @@ def test_flower_accepts_both_basic_auth_spellings_and_env_options() -> None:
 
 def test_default_worker_concurrency_is_the_cpu_count(app: Celery) -> None:
     worker = app.WorkController(concurrency=None, pool_cls="solo")
-    assert worker.concurrency == os.cpu_count()
+    try:
+        assert worker.concurrency == os.cpu_count()
+    finally:
+        # Building a worker in-process marks this process as "inside a worker", which
+        # would make every later result.get() in the test session refuse to block.
+        _set_task_join_will_block(False)
 
 
 def test_configuration_defaults(app: Celery) -> None:
