@@ -15,20 +15,7 @@ set -o nounset
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."  # demo_project/: makes -A config.celery_app importable
 
-DEMO_ENV="${DEMO_ENV:-development}"
-case "${DEMO_ENV}" in
-    development) ;;
-    production) set -o pipefail ;;
-    *) echo "beat/start.sh: DEMO_ENV must be 'development' or 'production', not '${DEMO_ENV}'" >&2
-       exit 2 ;;
-esac
-
-if ! command -v celery >/dev/null 2>&1 && [[ -x ../.venv/bin/celery ]]; then
-    PATH="$(cd .. && pwd)/.venv/bin:${PATH}"
-fi
-
-export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}/0}"
-export CELERY_RESULT_BACKEND="${CELERY_RESULT_BACKEND:-redis://127.0.0.1:${REDIS_PORT:-6379}/1}"
+source ./start-common.sh "beat/start.sh"
 
 var_dir="${DEMO_VAR_DIR:-var}"
 mkdir -p "${var_dir}"

@@ -5,33 +5,20 @@
 # Flower shows task arguments and can revoke tasks and stop workers, so it never starts without
 # basic auth: CELERY_FLOWER_USER and CELERY_FLOWER_PASSWORD are required.
 # It waits (up to PING_WAIT_SECONDS, default 60) for a worker to answer a ping, so its first page
-# already lists a worker. Note: any variable named FLOWER_* is read by Flower as an option of that
-# name, and an unknown one makes it crash; keep custom settings out of that prefix.
+# already lists a worker. Note: Flower reads every FLOWER_* variable naming one of its options
+# (FLOWER_PORT, FLOWER_BASIC_AUTH) and silently ignores other FLOWER_* names.
 set -o errexit
 set -o nounset
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."  # demo_project/: makes -A config.celery_app importable
 
-DEMO_ENV="${DEMO_ENV:-development}"
-case "${DEMO_ENV}" in
-    development) ;;
-    production) set -o pipefail ;;
-    *) echo "flower/start.sh: DEMO_ENV must be 'development' or 'production', not '${DEMO_ENV}'" >&2
-       exit 2 ;;
-esac
+source ./start-common.sh "flower/start.sh"
 
 if [[ -z "${CELERY_FLOWER_USER:-}" || -z "${CELERY_FLOWER_PASSWORD:-}" ]]; then
     echo "flower/start.sh: refusing to start without basic auth;" \
          "set CELERY_FLOWER_USER and CELERY_FLOWER_PASSWORD (see .env.example)" >&2
     exit 1
 fi
-
-if ! command -v celery >/dev/null 2>&1 && [[ -x ../.venv/bin/celery ]]; then
-    PATH="$(cd .. && pwd)/.venv/bin:${PATH}"
-fi
-
-export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}/0}"
-export CELERY_RESULT_BACKEND="${CELERY_RESULT_BACKEND:-redis://127.0.0.1:${REDIS_PORT:-6379}/1}"
 
 wait_seconds="${PING_WAIT_SECONDS:-60}"
 deadline=$((SECONDS + wait_seconds))

@@ -9,13 +9,7 @@ set -o nounset
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."  # demo_project/
 
-DEMO_ENV="${DEMO_ENV:-development}"
-case "${DEMO_ENV}" in
-    development) ;;
-    production) set -o pipefail ;;
-    *) echo "redis/start.sh: DEMO_ENV must be 'development' or 'production', not '${DEMO_ENV}'" >&2
-       exit 2 ;;
-esac
+source ./start-common.sh "redis/start.sh"
 
 port="${REDIS_PORT:-6379}"
 server="${REDIS_SERVER:-redis-server}"  # another build can be named here

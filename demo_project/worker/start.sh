@@ -15,22 +15,7 @@ set -o nounset
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."  # demo_project/: makes -A config.celery_app importable
 
-DEMO_ENV="${DEMO_ENV:-development}"
-case "${DEMO_ENV}" in
-    development) ;;
-    production) set -o pipefail ;;
-    *) echo "worker/start.sh: DEMO_ENV must be 'development' or 'production', not '${DEMO_ENV}'" >&2
-       exit 2 ;;
-esac
-
-# Outside an activated virtualenv, fall back to the project's own .venv.
-if ! command -v celery >/dev/null 2>&1 && [[ -x ../.venv/bin/celery ]]; then
-    PATH="$(cd .. && pwd)/.venv/bin:${PATH}"
-fi
-
-# Derive the Celery URLs from REDIS_PORT so one variable moves the whole stack to another port.
-export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}/0}"
-export CELERY_RESULT_BACKEND="${CELERY_RESULT_BACKEND:-redis://127.0.0.1:${REDIS_PORT:-6379}/1}"
+source ./start-common.sh "worker/start.sh"
 
 args=(-A config.celery_app worker "--loglevel=${WORKER_LOGLEVEL:-info}"
       "--concurrency=${WORKER_CONCURRENCY:-2}")
