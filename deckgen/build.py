@@ -18,6 +18,7 @@ import pygments
 from deckgen.cache import BuildCache, cache_path_for, content_digest
 from deckgen.chunk_cache import chunk_entry, chunk_key, chunk_setting, part_from_cache
 from deckgen.gc_pause import collector_paused
+from deckgen.highlight import forget_highlights
 from deckgen.model import Card, CardError
 from deckgen.package import BuildReport, write_package
 from deckgen.parser import (
@@ -89,6 +90,7 @@ def render_all(
     progress: ProgressCallback | None = None,
 ) -> RenderResult:
     """Every card with its HTML, in source order, plus every problem found."""
+    forget_highlights()
     sources, errors = collect_sources(paths)
     files: list[FileParts] = []
     pending: list[tuple[FileParts, ChunkJob, str]] = []

@@ -26,9 +26,15 @@ def markdown() -> MarkdownIt:
     """
     md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_fence})
     md.enable(["table", "strikethrough"])
-    # Before `lheading`: a label line must never become the text of an underlined heading.
-    md.block.ruler.before(
-        "lheading", LABEL_TOKEN, label_line, {"alt": ["paragraph", "blockquote", "list"]}
+    # With "html" off these two rules only return False; skipping them changes nothing.
+    md.block.ruler.disable("html_block")
+    md.inline.ruler.disable("html_inline")
+    # Early in the chain (only `table` can claim a line starting with `**Word:**` before
+    # it), so the two or three label lines of every card skip eight rules that cannot
+    # match them; and before `lheading`, so a label line never becomes the text of an
+    # underlined heading.
+    md.block.ruler.after(
+        "table", LABEL_TOKEN, label_line, {"alt": ["paragraph", "blockquote", "list"]}
     )
     md.add_render_rule(LABEL_TOKEN, lambda *_args: "")
     md.core.ruler.at("inline", inline_except_structure)
