@@ -88,7 +88,12 @@ class ManagedService:
     def _emit(self, line: str) -> None:
         self.output.append(line)
         for listener in list(self.listeners):
-            listener(line)
+            try:
+                listener(line)
+            except Exception:
+                # A broken listener (e.g. a panel that left the screen) must never reach the
+                # reader loop, whose exit would stop the service: drop it instead.
+                self.detach(listener)
 
     async def wait(self) -> RunOutcome:
         assert self.task is not None

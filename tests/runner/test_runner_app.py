@@ -148,3 +148,36 @@ def test_no_process_outlives_the_app_after_a_signal(
         if app.poll() is None:
             os.killpg(app.pid, signal.SIGKILL)
             app.wait()
+
+
+LOOP_SCRIPT = "import time\nwhile True:\n    print('tick', flush=True); time.sleep(0.05)"
+
+
+async def test_a_service_survives_leaving_the_review_screen(tmp_path: Path) -> None:
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    deck = write_deck(
+        cards / "svc.md", card_markdown("loop", f'python -c "{LOOP_SCRIPT}"', service=True)
+    )
+    opened = Study.open([cards], tmp_path / "data")
+    app = StudyApp(opened)
+    try:
+        async with app.run_test(size=(100, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("enter")
+            await until(pilot, lambda: bool(app.screen.query(RunPanel)))
+            app.screen.query_one(RunPanel).trust.trust(deck)
+            await pilot.press("r")
+            await until(pilot, lambda: (s := app.services.get("loop")) is not None and s.running)
+            service = app.services.get("loop")
+            assert service is not None and service.pgid is not None
+            await until(pilot, lambda: len(service.output) >= 2)
+            await pilot.press("escape")  # back to the deck list: the panel is unmounted
+            await until(pilot, lambda: not app.screen.query(RunPanel))
+            seen = len(service.output)
+            await until(pilot, lambda: len(service.output) >= seen + 5, 5)  # still printing
+            assert service.running and group_alive(service.pgid)
+            pgid = service.pgid
+    finally:
+        opened.close()
+    assert not group_alive(pgid)  # the app's exit still stops it

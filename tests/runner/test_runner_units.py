@@ -10,7 +10,7 @@ import pytest
 from studyapp.runner.command import BASH_PREAMBLE, DEMO_DIR, needs_shell, prepare, venv_bin_dir
 from studyapp.runner.expect import ExpectMatcher, check_expect, parse_expect
 from studyapp.runner.preflight import PreflightProbes, needs_redis, needs_worker, preflight
-from studyapp.runner.services import ServiceKind, classify
+from studyapp.runner.services import ManagedService, ServiceKind, classify
 from studyapp.runner.trust import TrustStore
 
 
@@ -167,3 +167,18 @@ def test_service_kinds_from_the_command() -> None:
     assert classify("celery -A config.celery_app flower --port=5555") is ServiceKind.FLOWER
     assert classify("bash redis/start.sh") is ServiceKind.REDIS
     assert classify("python -m http.server") is ServiceKind.OTHER
+
+
+def test_a_failing_listener_is_dropped_and_the_others_still_get_lines() -> None:
+    service = ManagedService("svc", ServiceKind.OTHER, prepare("true"))
+    seen: list[str] = []
+
+    def broken(line: str) -> None:
+        raise RuntimeError("the panel is gone")
+
+    service.attach(broken)
+    service.attach(seen.append)
+    service._emit("one")
+    service._emit("two")
+    assert seen == ["one", "two"] and service.listeners == [seen.append]
+    assert list(service.output) == ["one", "two"]

@@ -92,6 +92,12 @@ class RunPanel(Vertical):
         self._ready = True
         self.show_card(self.card)
 
+    def on_unmount(self) -> None:
+        # The panel leaves with its screen; the service it follows keeps running without it.
+        if self._service is not None:
+            self._service.detach(self._on_line)
+            self._service = None
+
     @property
     def busy(self) -> bool:
         return self._process is not None or (self._service is not None and self._service.running)
