@@ -179,9 +179,14 @@ class ServiceManager:
         if service is not None:
             await service.stop()
 
-    async def stop_all(self) -> None:
-        """Stop every service, then any other process group this program still has."""
+    async def stop_services(self) -> None:
+        """Stop every managed service (concurrently), leaving other commands alone."""
         await asyncio.gather(*(s.stop() for s in self._services.values()), return_exceptions=True)
+
+    async def stop_all(self) -> None:
+        """At exit: stop every service, then any other process group this program still has
+        (a one-shot command included)."""
+        await self.stop_services()
         kill_all_groups_now(grace=1.0)
 
     def stop_all_now(self) -> None:

@@ -207,3 +207,25 @@ async def test_services_screen_lists_and_stops_a_service(
         await wait_for(pilot, lambda: not service.running)
         assert not pid_alive(service.process.pid)
         await wait_for(pilot, lambda: str(table.get_row_at(0)[2]).startswith("stopped"))
+
+
+async def test_stop_all_on_the_services_screen_leaves_a_one_shot_command_running(
+    make_card: MakeCard, trust: TrustStore
+) -> None:
+    card = make_card("oneshot", f'python -c "{HANG_SCRIPT}"')
+    trust.trust(card.location.path)
+    services = ServiceManager()
+    app = RunnerApp(card, trust, services)
+    async with app.run_test() as pilot:
+        await pilot.press("r")
+        await wait_for(pilot, lambda: log_lines(app) == ["started"])
+        one_shot = app.panel._process
+        assert one_shot is not None
+        service = await services.start("sleeper", f'python -c "{HANG_SCRIPT}"')
+        assert service.process is not None
+        await app.push_screen(ServicesScreen(services))
+        await pilot.pause()
+        await pilot.press("X")
+        await wait_for(pilot, lambda: not service.running)
+        assert not pid_alive(service.process.pid)
+        assert pid_alive(one_shot.pid) and app.panel._process is one_shot

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -90,8 +91,15 @@ class ServicesScreen(Screen[None]):
             self.notify(f"Stopped {service.name}", markup=False)
         self.refresh_table()
 
-    async def action_stop_all(self) -> None:
-        await self.manager.stop_all()
+    def action_stop_all(self) -> None:
+        self._stop_services()
+
+    @work(exclusive=True, group="stop-services")
+    async def _stop_services(self) -> None:
+        # Only the managed services: a one-shot command in a panel is not ours to end, and
+        # the stops run in the event loop, so the screen stays responsive meanwhile.
+        self.notify("Stopping every service…")
+        await self.manager.stop_services()
         self.notify("Stopped every service")
         self.refresh_table()
 
