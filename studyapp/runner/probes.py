@@ -2,13 +2,18 @@
 
 Redis: PING with a short timeout. Worker: a broadcast `ping` over the broker with a short
 reply timeout (skipped when Redis is down, where kombu would keep retrying). Flower: its
-HTTP port answers (401 from basic auth counts as up).
+HTTP port answers (401 from basic auth counts as up). Beat: `beat/start.sh` holds a kernel
+lock (flock) on `celerybeat.lock` for beat's whole life, so a held lock means a beat runs.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
+from pathlib import Path
 
 from demo_project import launch
 
@@ -62,3 +67,27 @@ def http_answers(port: int, host: str = "127.0.0.1", timeout: float = 0.5) -> bo
         return True
     except (OSError, ValueError):
         return False
+
+
+def beat_lock_path(env: Mapping[str, str]) -> Path:
+    """Where `beat/start.sh` keeps its lock: `${DEMO_VAR_DIR:-var}`, relative to demo_project/."""
+    return launch.DEMO_DIR / (env.get("DEMO_VAR_DIR") or "var") / "celerybeat.lock"
+
+
+def lock_held(path: Path) -> bool:
+    """Whether another process holds a flock on `path` (never creates the file)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return False  # no lock file: no beat started by the script has run here
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)  # ours only for an instant: beat may start now
+        return False
+    finally:
+        os.close(fd)

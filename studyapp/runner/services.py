@@ -207,5 +207,8 @@ class ServiceManager:
             flower_port = int(env.get("FLOWER_PORT", "5555"))
         except ValueError:
             flower_port = 5555
-        flower_up = ServiceKind.FLOWER in kinds and probes.http_answers(flower_port)
-        return StackStatus(redis_up, worker_up, ServiceKind.BEAT in kinds, flower_up)
+        # Probed whoever started them (this app, `stack.sh`, a terminal): the port for
+        # Flower, beat's flock for beat (a managed beat counts while it runs).
+        flower_up = probes.http_answers(flower_port)
+        beat_up = ServiceKind.BEAT in kinds or probes.lock_held(probes.beat_lock_path(env))
+        return StackStatus(redis_up, worker_up, beat_up, flower_up)

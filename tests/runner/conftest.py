@@ -28,11 +28,14 @@ def trust(tmp_path: Path) -> TrustStore:
 
 
 @pytest.fixture
-def free_broker(monkeypatch: pytest.MonkeyPatch) -> str:
-    """A broker URL on a loopback port with nothing listening: Redis is 'down'."""
+def free_broker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """A broker URL on a loopback port with nothing listening: Redis is 'down' (and Flower
+    and beat too: a free Flower port, an empty var folder)."""
     from demo_project.launch import free_port
 
     url = f"redis://127.0.0.1:{free_port()}/0"
     monkeypatch.setenv("CELERY_BROKER_URL", url)
     monkeypatch.setenv("CELERY_RESULT_BACKEND", url.replace("/0", "/1"))
+    monkeypatch.setenv("FLOWER_PORT", str(free_port()))
+    monkeypatch.setenv("DEMO_VAR_DIR", str(tmp_path / "var"))
     return url

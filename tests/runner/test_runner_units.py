@@ -182,3 +182,49 @@ def test_a_failing_listener_is_dropped_and_the_others_still_get_lines() -> None:
     service._emit("two")
     assert seen == ["one", "two"] and service.listeners == [seen.append]
     assert list(service.output) == ["one", "two"]
+
+
+def test_status_sees_beat_and_flower_this_app_did_not_start(
+    tmp_path: Path, free_broker: str
+) -> None:
+    """As with `bash demo_project/stack.sh`: beat holds its flock, Flower answers (401)."""
+    import signal
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from studyapp.runner.services import ServiceManager
+
+    class AuthRequired(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(401)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    var = tmp_path / "var"
+    var.mkdir()
+    lock = var / "celerybeat.lock"
+    lock.touch()
+    manager = ServiceManager({"FLOWER_PORT": "0"})  # overridden below, once a port is bound
+    down = manager.stack_status()
+    assert (down.beat, down.flower) == (False, False)
+    with ThreadingHTTPServer(("127.0.0.1", 0), AuthRequired) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        manager.env_overrides["FLOWER_PORT"] = str(server.server_address[1])
+        holder = subprocess.Popen(
+            ["flock", str(lock), "-c", "echo locked; exec sleep 30"],
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+            up = manager.stack_status()
+            assert (up.redis, up.beat, up.flower) == (False, True, True)
+        finally:
+            server.shutdown()
+            os.killpg(holder.pid, signal.SIGKILL)
+            holder.wait()
+    assert not manager.stack_status().beat  # the lock died with its holder
