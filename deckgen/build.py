@@ -7,6 +7,7 @@ same output are taken from the build cache instead.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,9 +34,9 @@ from deckgen.parser import (
 from deckgen.parts import RenderedPart
 from deckgen.pool import (
     PARALLEL_MIN_BYTES,
+    ChunkRenderer,
     ProgressCallback,
     default_jobs,
-    render_all_chunks,
     render_parsed,
 )
 
@@ -94,30 +95,32 @@ def render_all(
     sources, errors = collect_sources(paths)
     files: list[FileParts] = []
     pending: list[tuple[FileParts, ChunkJob, str]] = []
-    for source in sources:
-        file = FileParts(source)
-        files.append(file)
-        text, problem = read_card_file(source.path)
-        if problem is not None or text is None:
-            file.errors.extend([problem] if problem else [])
-            continue
-        plan = plan_document(text, source.path, source.deck_prefix)
-        file.errors.extend(plan.errors)
-        for index, document in plan.results.items():
-            file.parts[index] = PlacedPart(render_parsed(document))
-        settings: dict[int, str] = {}  # the chunks of a file mostly share one setting
-        for job in plan.jobs:
-            setting = settings.get(id(job.context))
-            if setting is None:
-                setting = settings[id(job.context)] = chunk_setting(job)
-            key = chunk_key(job, setting)
-            entry = cache.chunks.get(key) if cache is not None else None
-            hit = part_from_cache(job, entry) if entry is not None else None  # None: stale
-            if hit is None:
-                pending.append((file, job, key))
-            else:
-                file.parts[job.index] = PlacedPart(hit, job, key)
-    fresh = render_all_chunks([job for _, job, _ in pending], jobs or default_jobs(), progress)
+    with ChunkRenderer(jobs or default_jobs(), total_size(sources)) as renderer:
+        for source in sources:
+            file = FileParts(source)
+            files.append(file)
+            text, problem = read_card_file(source.path)
+            if problem is not None or text is None:
+                file.errors.extend([problem] if problem else [])
+                continue
+            plan = plan_document(text, source.path, source.deck_prefix)
+            file.errors.extend(plan.errors)
+            for index, document in plan.results.items():
+                file.parts[index] = PlacedPart(render_parsed(document))
+            settings: dict[int, str] = {}  # the chunks of a file mostly share one setting
+            for job in plan.jobs:
+                setting = settings.get(id(job.context))
+                if setting is None:
+                    setting = settings[id(job.context)] = chunk_setting(job)
+                key = chunk_key(job, setting)
+                entry = cache.chunks.get(key) if cache is not None else None
+                hit = part_from_cache(job, entry) if entry is not None else None  # None: stale
+                if hit is None:
+                    pending.append((file, job, key))
+                    renderer.add(job)  # workers start on it while later files are read
+                else:
+                    file.parts[job.index] = PlacedPart(hit, job, key)
+        fresh = renderer.results(progress)
     for (file, job, key), part in zip(pending, fresh, strict=True):
         file.parts[job.index] = PlacedPart(part, job, key)
     ordered: list[PlacedPart] = []
@@ -132,6 +135,15 @@ def render_all(
     result = RenderResult(ordered, errors, sum(len(part.cards) for part in fresh))
     errors.extend(duplicate_id_errors(result.cards))
     return result
+
+
+def total_size(sources: Sequence[Source]) -> int:
+    """Bytes of all card files: sizes the batches sent to the workers."""
+    size = 0
+    for source in sources:
+        with contextlib.suppress(OSError):  # reported when the file is read
+            size += source.path.stat().st_size
+    return size
 
 
 def check(paths: Sequence[Path], jobs: int | None = None) -> list[CardError]:
@@ -168,7 +180,7 @@ def build_unpaused(
         return BuildReport(errors=rendered.errors)
     report = write_package([placed.part for placed in rendered.parts], output, cache)
     cache.chunks = {
-        placed.key: chunk_entry(placed.job, placed.part)
+        placed.key: placed.part.encoded_entry or chunk_entry(placed.job, placed.part)
         for placed in rendered.parts
         if placed.key is not None and placed.job is not None
     }

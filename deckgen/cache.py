@@ -35,7 +35,8 @@ class BuildCache:
     path: Path
     renderer: str  # fingerprint of the renderer that produced `chunks`
     stamps: dict[str, list[Any]] = field(default_factory=dict)  # card id -> [digest, mod]
-    chunks: dict[str, Any] = field(default_factory=dict)  # rendered cards by chunk; see build.py
+    # Rendered cards by chunk (see build.py): entries as loaded, or encoded JSON text.
+    chunks: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path, renderer: str) -> BuildCache:
@@ -64,15 +65,24 @@ class BuildCache:
         return mod, True
 
     def save(self, keep_ids: set[str]) -> None:
-        """Write atomically; forget cards that no longer exist."""
+        """Write atomically; forget cards that no longer exist.
+
+        A chunk entry given as a string is JSON already (encoded by the worker that
+        rendered it) and is joined in as is: a cold build then encodes nothing here,
+        after the workers are done. The other entries are encoded in one call.
+        """
         stamps = {k: s for k, s in self.stamps.items() if k in keep_ids}
-        data = {
-            "version": CACHE_VERSION,
-            "renderer": self.renderer,
-            "stamps": stamps,
-            "chunks": self.chunks,
-        }
-        write_atomically(self.path, json.dumps(data, separators=(",", ":")).encode())
+        head = {"version": CACHE_VERSION, "renderer": self.renderer, "stamps": stamps}
+        decoded = {k: e for k, e in self.chunks.items() if not isinstance(e, str)}
+        members = [compact_json(decoded)[1:-1]] if decoded else []
+        # Keys are hex digests (chunk_key): nothing to escape.
+        members += [f'"{k}":{e}' for k, e in self.chunks.items() if isinstance(e, str)]
+        text = f'{compact_json(head)[:-1]},"chunks":{{{",".join(members)}}}}}'
+        write_atomically(self.path, text.encode())
+
+
+def compact_json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -17,3 +17,4 @@ class RenderedPart:
     notes: list[RenderedCard] = field(default_factory=list)
     errors: list[CardError] = field(default_factory=list)
     cache_entry: list[Any] | None = None  # as loaded, when the part came from the cache
+    encoded_entry: str | None = None  # its cache entry as JSON, when a worker rendered it

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from types import TracebackType
 
+from deckgen.chunk_cache import chunk_entry
 from deckgen.parser import ChunkJob, DocumentResult, parse_chunk
 from deckgen.parts import RenderedPart
 from deckgen.render import render_card
 
 PARALLEL_MIN_BYTES = 64 * 1024  # below this, starting worker processes costs more than it saves
-BATCHES_PER_WORKER = 4
+BATCHES_PER_WORKER = 8  # enough to even out the workers' finishing times and step the progress
+MIN_BATCH_BYTES = 8 * 1024
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -32,32 +36,88 @@ def render_chunks(jobs: Sequence[ChunkJob]) -> list[RenderedPart]:
     return [render_parsed(parse_chunk(job)) for job in jobs]
 
 
+def render_chunks_for_cache(jobs: Sequence[ChunkJob]) -> list[RenderedPart]:
+    """On a worker: also encode each part's cache entry, so the parent, which writes the
+    package and the cache alone after the workers finish, only joins ready JSON text."""
+    parts = render_chunks(jobs)
+    for job, part in zip(jobs, parts, strict=True):
+        if not part.errors:
+            part.encoded_entry = json.dumps(chunk_entry(job, part), separators=(",", ":"))
+    return parts
+
+
+class ChunkRenderer:
+    """Renders chunks handed over one by one while the caller is still reading and cutting
+    files: the workers start on the first batches at once instead of after the planning.
+
+    Parts come back in the order the jobs were added. Below PARALLEL_MIN_BYTES of work in
+    total everything is rendered in this process, as no worker is started for it.
+    """
+
+    def __init__(self, workers: int, expected_bytes: int) -> None:
+        self.workers = workers
+        per_batch = expected_bytes // max(1, workers * BATCHES_PER_WORKER)
+        self.batch_bytes = max(MIN_BATCH_BYTES, per_batch)
+        self.pool: Executor | None = None
+        self.waiting: list[ChunkJob] = []  # not yet sent to a worker
+        self.waiting_bytes = 0
+        self.batches: list[tuple[int, Future[list[RenderedPart]]]] = []  # (job count, result)
+
+    def __enter__(self) -> ChunkRenderer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=exc is not None)
+
+    def add(self, job: ChunkJob) -> None:
+        self.waiting.append(job)
+        self.waiting_bytes += len(job.text)
+        if self.workers <= 1:
+            return
+        # The first batch waits for PARALLEL_MIN_BYTES: only then is a pool worth starting.
+        needed = self.batch_bytes if self.pool is not None else PARALLEL_MIN_BYTES
+        if self.waiting_bytes >= needed:
+            self.send_waiting()
+
+    def send_waiting(self) -> None:
+        if self.pool is None:
+            self.pool = make_pool(self.workers)
+        batch = self.waiting
+        self.waiting, self.waiting_bytes = [], 0
+        self.batches.append((len(batch), self.pool.submit(render_chunks_for_cache, batch)))
+
+    def results(self, progress: ProgressCallback | None = None) -> list[RenderedPart]:
+        """Every part, in order, once all are rendered."""
+        if self.pool is None:
+            rendered = render_chunks(self.waiting)
+            if progress:
+                progress(len(rendered), len(rendered))
+            return rendered
+        if self.waiting:
+            self.send_waiting()
+        total = sum(count for count, _ in self.batches)
+        parts: list[RenderedPart] = []
+        for _, future in self.batches:
+            parts.extend(future.result())
+            if progress:
+                progress(len(parts), total)
+        return parts
+
+
 def render_all_chunks(
     jobs: Sequence[ChunkJob], workers: int, progress: ProgressCallback | None = None
 ) -> list[RenderedPart]:
     """Parse and render card chunks, on several processes when worthwhile; keeps order."""
-    total_bytes = sum(len(job.text) for job in jobs)
-    if workers <= 1 or total_bytes < PARALLEL_MIN_BYTES:
-        parts = render_chunks(jobs)
-        if progress:
-            progress(len(jobs), len(jobs))
-        return parts
-    batches = split_evenly(list(jobs), workers * BATCHES_PER_WORKER)
-    parts = []
-    done = 0
-    with make_pool(workers) as pool:
-        # map() keeps the order; several batches per worker give the progress bar steps.
-        for batch, rendered in zip(batches, pool.map(render_chunks, batches), strict=True):
-            parts.extend(rendered)
-            done += len(batch)
-            if progress:
-                progress(done, len(jobs))
-    return parts
-
-
-def split_evenly(jobs: list[ChunkJob], count: int) -> list[list[ChunkJob]]:
-    size = max(1, -(-len(jobs) // count))
-    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    with ChunkRenderer(workers, sum(len(job.text) for job in jobs)) as renderer:
+        for job in jobs:
+            renderer.add(job)
+        return renderer.results(progress)
 
 
 def make_pool(workers: int) -> Executor:
