@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_project"
+# The learner's settings for the demo stack (see demo_project/.env.example); honcho reads the
+# same file when it starts the stack, so card commands see the same Redis and ports.
+DEMO_DOTENV = DEMO_DIR / ".env"
 BASH_PREAMBLE = "set -o errexit -o nounset -o pipefail\n"
 
 # Defaults of contract 4; a value already in the environment wins.
@@ -111,12 +114,33 @@ def venv_bin_dir() -> Path:
     return Path(sysconfig.get_path("scripts"))
 
 
+def dotenv_values(path: Path) -> dict[str, str]:
+    """The KEY=VALUE lines of a `.env` file, parsed as honcho parses them (comments and
+    blank lines skipped, quotes removed); {} when the file is missing or unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    from honcho.environ import parse  # late: only when a .env exists
+
+    try:
+        values = parse(text)
+    except ValueError:  # an unbalanced quote: shlex gives up on that file
+        return {}
+    return {str(key): str(value) for key, value in values.items()}
+
+
 def run_environment(
-    overrides: Mapping[str, str] | None = None, base: Mapping[str, str] | None = None
+    overrides: Mapping[str, str] | None = None,
+    base: Mapping[str, str] | None = None,
+    dotenv: Path | None = None,
 ) -> dict[str, str]:
-    """The environment a card command runs in: `base` (default os.environ), the demo
-    defaults for unset variables, then `overrides`, with the venv's `bin/` first on PATH."""
+    """The environment a card command runs in: `base` (default os.environ), then the demo's
+    `.env` (`dotenv`, default demo_project/.env) and the demo defaults for what is still
+    unset, then `overrides`; the venv's `bin/` first on PATH."""
     env = dict(os.environ if base is None else base)
+    for key, value in dotenv_values(DEMO_DOTENV if dotenv is None else dotenv).items():
+        env.setdefault(key, value)
     for key, value in DEMO_ENV_DEFAULTS.items():
         env.setdefault(key, value)
     if overrides:

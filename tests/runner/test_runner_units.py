@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from studyapp.runner.command import BASH_PREAMBLE, DEMO_DIR, needs_shell, prepare, venv_bin_dir
+from studyapp.runner.command import (
+    BASH_PREAMBLE,
+    DEMO_DIR,
+    DEMO_DOTENV,
+    needs_shell,
+    prepare,
+    run_environment,
+    venv_bin_dir,
+)
 from studyapp.runner.expect import ExpectMatcher, check_expect, parse_expect
 from studyapp.runner.preflight import PreflightProbes, needs_redis, needs_worker, preflight
 from studyapp.runner.services import ManagedService, ServiceKind, classify
@@ -228,3 +236,25 @@ def test_status_sees_beat_and_flower_this_app_did_not_start(
             os.killpg(holder.pid, signal.SIGKILL)
             holder.wait()
     assert not manager.stack_status().beat  # the lock died with its holder
+
+
+def test_the_demo_dotenv_fills_what_the_environment_leaves_unset(tmp_path: Path) -> None:
+    assert DEMO_DOTENV == DEMO_DIR / ".env"  # where honcho reads it for the stack
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(
+        "# the learner's settings\n"
+        "\n"
+        "REDIS_PORT=6390\n"
+        'CELERY_BROKER_URL="redis://127.0.0.1:6390/0"\n'
+        "CELERY_FLOWER_PASSWORD='from dotenv'\n"
+        "FLOWER_PORT=5600  # a comment after the value\n"
+    )
+    base = {"PATH": "/usr/bin", "FLOWER_PORT": "5700"}
+    env = run_environment({"CELERY_FLOWER_PASSWORD": "override"}, base=base, dotenv=dotenv)
+    assert env["REDIS_PORT"] == "6390"
+    assert env["CELERY_BROKER_URL"] == "redis://127.0.0.1:6390/0"  # quotes stripped
+    assert env["FLOWER_PORT"] == "5700"  # the environment wins over .env
+    assert env["CELERY_FLOWER_PASSWORD"] == "override"  # the caller's override wins over all
+    assert env["CELERY_RESULT_BACKEND"] == "redis://127.0.0.1:6379/1"  # then the defaults
+    missing = run_environment(base=base, dotenv=tmp_path / "absent.env")
+    assert "REDIS_PORT" not in missing and missing["FLOWER_PORT"] == "5700"
