@@ -57,7 +57,7 @@ def load_settings(data_dir: Path) -> Settings:
         defaults = Settings()
         save_settings(data_dir, defaults)
         return defaults
-    text = path.read_text(encoding="utf-8")
+    text = _read_text(path)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -67,14 +67,32 @@ def load_settings(data_dir: Path) -> Settings:
     return _settings_from_dict(raw, path, text)
 
 
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SettingsError(f"{path}:1: cannot read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SettingsError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8"
+        ) from None
+
+
 def save_settings(data_dir: Path, settings: Settings) -> None:
     validate(settings)
-    data_dir.mkdir(parents=True, exist_ok=True)
     lines = ["# celery-srs study app settings", ""]
     for name, value in asdict(settings).items():
         lines.append(f"# {_COMMENTS[name]}")
         lines.append(f"{name} = {_toml_value(value)}")
-    write_text_atomic(settings_path(data_dir), "\n".join(lines) + "\n")
+    path = settings_path(data_dir)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(path, "\n".join(lines) + "\n")
+    except OSError as exc:
+        raise SettingsError(f"{path}:1: cannot save: {exc.strerror or exc}") from None
 
 
 def validate(settings: Settings) -> None:

@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -82,6 +82,13 @@ class StoreError(Exception):
     """A problem with the data folder or database, as one line for the user."""
 
 
+class ConflictError(StoreError):
+    """Another instance changed the card since this one wrote it; nothing was changed."""
+
+
+Schedule = Callable[[CardState], tuple[CardState, RevlogEntry]]
+
+
 class Store:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
@@ -129,6 +136,13 @@ class Store:
             self._rollback()
             raise
 
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        try:
+            yield self._db
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: {exc}") from None
+
     def _rollback(self) -> None:
         if self._db.in_transaction:
             self._db.execute("ROLLBACK")
@@ -136,23 +150,75 @@ class Store:
     # card states ---------------------------------------------------------------------------
 
     def load_states(self) -> dict[str, CardState]:
-        rows = self._db.execute(f"SELECT {_STATE_COLUMNS} FROM card_state").fetchall()
+        with self._reading() as db:
+            rows = db.execute(f"SELECT {_STATE_COLUMNS} FROM card_state").fetchall()
         return {row[0]: _row_to_state(row) for row in rows}
 
+    def load_state(self, card_id: str) -> CardState | None:
+        with self._reading() as db:
+            return self._load_state(db, card_id)
+
     def save_states(self, states: Iterable[CardState]) -> None:
+        """Overwrite whole rows (imports, benchmarks); the app itself writes by `modify_state`."""
         with self._write() as db:
             db.executemany(_UPSERT_STATE, (_state_to_row(state) for state in states))
 
     def save_state(self, state: CardState) -> None:
         self.save_states((state,))
 
+    def record_sightings(
+        self, first_seen: Iterable[CardState], seen_again: Iterable[str], when: datetime
+    ) -> None:
+        """Add rows for new cards and stamp `last_seen_in_sources` on known ones.
+
+        Touches nothing else, so rows another instance graded meanwhile keep their progress.
+        """
+        with self._write() as db:
+            db.executemany(
+                _UPSERT_STATE.replace("OR REPLACE", "OR IGNORE"),
+                (_state_to_row(state) for state in first_seen),
+            )
+            db.executemany(
+                "UPDATE card_state SET last_seen_in_sources = ? WHERE card_id = ?",
+                ((datetime_to_ms(when), card_id) for card_id in seen_again),
+            )
+
+    def modify_state(
+        self, fallback: CardState, change: Callable[[CardState], CardState]
+    ) -> CardState:
+        """Apply `change` to the card's stored row (or `fallback` if none) in one transaction.
+
+        Reading inside the write transaction means a change another instance committed
+        meanwhile is built upon, not overwritten.
+        """
+        with self._write() as db:
+            current = self._load_state(db, fallback.card_id) or fallback
+            changed = change(current)
+            db.execute(_UPSERT_STATE, _state_to_row(changed))
+        return changed
+
+    @staticmethod
+    def _load_state(db: sqlite3.Connection, card_id: str) -> CardState | None:
+        row = db.execute(
+            f"SELECT {_STATE_COLUMNS} FROM card_state WHERE card_id = ?", (card_id,)
+        ).fetchone()
+        return None if row is None else _row_to_state(row)
+
     # review log ----------------------------------------------------------------------------
 
     def record_review(
-        self, previous: CardState, new_state: CardState, entry: RevlogEntry
-    ) -> RevlogEntry:
-        """Store a grade; the row id is the review time in ms, nudged forward if already taken."""
+        self, fallback: CardState, schedule: Schedule
+    ) -> tuple[CardState, CardState, RevlogEntry]:
+        """Store a grade scheduled from the card's stored state: (previous, new state, entry).
+
+        `schedule` runs inside the write transaction on the row as stored (`fallback` if there
+        is none), so when another instance graded the card since this one loaded it, both
+        grades count in order instead of the later one overwriting the earlier. The log row's
+        id is the review time in ms, nudged forward if already taken.
+        """
         with self._write() as db:
+            previous = self._load_state(db, fallback.card_id) or fallback
+            new_state, entry = schedule(previous)
             (last_id,) = db.execute("SELECT coalesce(max(id), 0) FROM revlog").fetchone()
             entry = replace(entry, id=max(entry.id, last_id + 1))
             db.execute(
@@ -161,16 +227,26 @@ class Store:
                 (*_entry_to_row(entry), json.dumps(_state_to_row(previous))),
             )
             db.execute(_UPSERT_STATE, _state_to_row(new_state))
-        return entry
+        return previous, new_state, entry
 
-    def undo_review(self, revlog_id: int) -> CardState | None:
-        """Delete one review and put the card back as it was; None if the row is gone."""
+    def undo_review(self, revlog_id: int, written: CardState) -> CardState | None:
+        """Delete one review and put the card back as it was; None if the row is gone.
+
+        `written` is the state that review stored; if the card has changed since (another
+        instance graded, suspended or buried it), ConflictError and nothing is touched.
+        """
         with self._write() as db:
             found = db.execute(
                 "SELECT previous_state FROM revlog WHERE id = ?", (revlog_id,)
             ).fetchone()
             if found is None or found[0] is None:
                 return None
+            stored = self._load_state(db, written.card_id)
+            if stored is None or not same_progress(stored, written):
+                raise ConflictError(
+                    f"not undone: card {written.card_id} was changed by another studyapp "
+                    "instance since this grade"
+                )
             previous = _row_to_state(json.loads(found[0]))
             db.execute("DELETE FROM revlog WHERE id = ?", (revlog_id,))
             db.execute(_UPSERT_STATE, _state_to_row(previous))
@@ -185,25 +261,28 @@ class Store:
             )
 
     def history(self, card_id: str) -> list[RevlogEntry]:
-        rows = self._db.execute(
-            f"SELECT {_REVLOG_COLUMNS} FROM revlog WHERE card_id = ? ORDER BY id", (card_id,)
-        ).fetchall()
+        with self._reading() as db:
+            rows = db.execute(
+                f"SELECT {_REVLOG_COLUMNS} FROM revlog WHERE card_id = ? ORDER BY id", (card_id,)
+            ).fetchall()
         return [_row_to_entry(row) for row in rows]
 
     def reviews_since(self, since: datetime) -> list[tuple[int, ReviewKind, int]]:
         """(id, kind, rating) of every review at or after `since`, oldest first."""
-        rows = self._db.execute(
-            "SELECT id, kind, rating FROM revlog WHERE id >= ? ORDER BY id",
-            (datetime_to_ms(since),),
-        ).fetchall()
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT id, kind, rating FROM revlog WHERE id >= ? ORDER BY id",
+                (datetime_to_ms(since),),
+            ).fetchall()
         return [(row[0], ReviewKind(row[1]), row[2]) for row in rows]
 
     def count_reviews_since(self, since: datetime, kinds: Sequence[ReviewKind]) -> int:
         marks = ", ".join("?" for _ in kinds)
-        (count,) = self._db.execute(
-            f"SELECT count(*) FROM revlog WHERE id >= ? AND kind IN ({marks})",
-            (datetime_to_ms(since), *(int(kind) for kind in kinds)),
-        ).fetchone()
+        with self._reading() as db:
+            (count,) = db.execute(
+                f"SELECT count(*) FROM revlog WHERE id >= ? AND kind IN ({marks})",
+                (datetime_to_ms(since), *(int(kind) for kind in kinds)),
+            ).fetchone()
         return int(count)
 
     def integrity_check(self) -> str:
@@ -215,6 +294,14 @@ _UPSERT_STATE = (
     f"INSERT OR REPLACE INTO card_state ({_STATE_COLUMNS}) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+def same_progress(one: CardState, other: CardState) -> bool:
+    """Equal as stored (times in whole ms), apart from `last_seen_in_sources`, which any
+    instance stamps once a day when it opens."""
+    return _state_to_row(replace(one, last_seen_in_sources=None)) == _state_to_row(
+        replace(other, last_seen_in_sources=None)
+    )
 
 
 def _ensure_writable_dir(data_dir: Path) -> None:

@@ -8,10 +8,11 @@ keep their history, and a card that leaves the sources keeps it for when it come
 
 from __future__ import annotations
 
+import shlex
 import weakref
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -21,9 +22,11 @@ from deckgen.model import DECK_SEPARATOR, Card, CardError, CardKind
 from studyapp.clock import Clock, SystemClock
 from studyapp.intervals import format_interval
 from studyapp.queue import (
+    Category,
     Limits,
     ReviewQueue,
     StudyDay,
+    category_today,
     deck_counts,
     study_day,
 )
@@ -31,7 +34,7 @@ from studyapp.records import CardState, Phase, ReviewKind, RevlogEntry, datetime
 from studyapp.scheduler import MAX_ANSWER_MS, Scheduler
 from studyapp.settings import Settings, load_settings, save_settings
 from studyapp.source_cache import parse_with_cache
-from studyapp.store import Store
+from studyapp.store import Store, StoreError, same_progress
 
 REVERSE_SUFFIX = ":reverse"  # id of the Back -> Front card a `reversed` card adds
 STATS_WEEKS = 26
@@ -130,10 +133,16 @@ class Study:
     # sources ---------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Parse the card files again (after an edit); open sessions follow the new cards."""
-        self._load_sources()
-        for session in list(self._sessions):
-            session._sources_changed()
+        """Parse the card files again (after an edit); open sessions follow the new cards.
+
+        Card states are read again too: another instance may have studied meanwhile.
+        """
+        self._states = self.store.load_states()
+        try:
+            self._load_sources()
+        finally:  # the new cards are in even when recording their sighting failed
+            for session in list(self._sessions):
+                session._sources_changed()
 
     def _load_sources(self) -> None:
         result = parse_with_cache(self.searched_paths, self.data_dir)
@@ -146,16 +155,17 @@ class Study:
         """Create state rows for cards seen for the first time; refresh `last_seen_in_sources`."""
         now = self.clock.now()
         today = self.study_day(now)
-        changed = []
+        first_seen: list[CardState] = []
+        seen_again: list[CardState] = []
         for card_id in self._cards_by_id:
             state = self._states.get(card_id)
             if state is None:
-                changed.append(CardState(card_id, first_seen=now, last_seen_in_sources=now))
+                first_seen.append(CardState(card_id, first_seen=now, last_seen_in_sources=now))
             elif state.last_seen_in_sources is None or state.last_seen_in_sources < today.start:
-                changed.append(replace(state, last_seen_in_sources=now))
-        if changed:
-            self.store.save_states(changed)
-            self._states.update((state.card_id, state) for state in changed)
+                seen_again.append(replace(state, last_seen_in_sources=now))
+        if first_seen or seen_again:
+            self.store.record_sightings(first_seen, (state.card_id for state in seen_again), now)
+            self._states.update((state.card_id, state) for state in (*first_seen, *seen_again))
 
     def card(self, card_id: str) -> Card | None:
         return self._cards_by_id.get(card_id)
@@ -275,8 +285,11 @@ class Study:
         ]
 
     def browse(self, query: str) -> list[BrowseRow]:
-        """Cards matching every term: plain text (title/front/back), `tag:x`, `deck:x`."""
-        terms = query.lower().split()
+        """Cards matching every term: plain text (title/front/back), `tag:x`, `deck:x`.
+
+        Terms split as a shell does, so `deck:"Brokers and Redis"` or `"task queue"` is one term.
+        """
+        terms = [term.lower() for term in _split_query(query)]
         rows = []
         for card in self.cards:
             state = self.state(card.id)
@@ -297,7 +310,7 @@ class ReviewSession:
         self.deck = deck
         self._started = study.clock.now()
         self._ratings: Counter[int] = Counter()
-        self._undo_stack: list[tuple[int, str, int]] = []  # (revlog id, card id, rating)
+        self._undo_stack: list[_Graded] = []
         self._current: str | None = None
         self._shown_at = self._started
         self._rebuild()
@@ -320,10 +333,37 @@ class ReviewSession:
         now = self._study.clock.now()
         if self._study.study_day(now) != self._queue.day:
             self._rebuild()  # a new study day began during the session
-        if self._current is None:
-            self._current = self._queue.next_card(now)
-            self._shown_at = now
+        while self._current is None:
+            candidate = self._queue.next_card(now)
+            if candidate is None:
+                break
+            if self._still_due(candidate, now):
+                self._current = candidate
+                self._shown_at = now
         return None if self._current is None else self._study.card(self._current)
+
+    def _still_due(self, card_id: str, now: datetime) -> bool:
+        """Re-read a card before showing it: another instance may have studied it meanwhile.
+
+        If so the queue follows the stored state (False: pick again); otherwise True.
+        """
+        study = self._study
+        try:
+            stored = study.store.load_state(card_id)
+        except StoreError:
+            return True  # show it as known here; a grade that cannot be saved is reported
+        known = study._states.get(card_id)
+        if stored is None or known is None or same_progress(stored, known):
+            return True
+        study._states[card_id] = stored
+        category = category_today(stored, self._queue.day, now)
+        if category is None:
+            self._queue.remove(card_id)  # done, suspended or buried elsewhere
+            return False
+        if category == Category.LEARNING:
+            self._queue.answered(card_id, stored)  # back in at its new due time
+            return False
+        return True
 
     def intervals(self) -> dict[int, str]:
         card = self.current()
@@ -339,25 +379,33 @@ class ReviewSession:
         now = study.clock.now()
         if duration_ms is None:
             duration_ms = min(MAX_ANSWER_MS, int((now - self._shown_at).total_seconds() * 1000))
-        previous = study.state(card.id)
-        new_state, entry = study.scheduler.grade(previous, rating, now, duration_ms)
-        entry = study.store.record_review(previous, new_state, entry)
+        scheduler = study.scheduler
+        # Scheduled inside the store's write transaction from the stored row, which another
+        # instance may have changed since this one loaded it.
+        _, new_state, entry = study.store.record_review(
+            study.state(card.id),
+            lambda previous: scheduler.grade(previous, rating, now, duration_ms),
+        )
         study._states[card.id] = new_state
         self._queue.answered(card.id, new_state)
-        self._undo_stack.append((entry.id, card.id, int(rating)))
+        self._undo_stack.append(_Graded(entry.id, new_state, int(rating)))
         self._ratings[int(rating)] += 1
         self._current = None
 
     def undo(self) -> bool:
-        """Take back the last grade of this session: its log row goes, the card state returns."""
+        """Take back the last grade of this session: its log row goes, the card state returns.
+
+        Raises ConflictError (the grade stays) when another instance changed the card since.
+        """
         if not self._undo_stack:
             return False
-        revlog_id, card_id, rating = self._undo_stack.pop()
-        restored = self._study.store.undo_review(revlog_id)
+        graded = self._undo_stack.pop()
+        card_id = graded.state.card_id
+        restored = self._study.store.undo_review(graded.revlog_id, graded.state)
         if restored is None:
             return False
         self._study._states[card_id] = restored
-        self._ratings[rating] -= 1
+        self._ratings[graded.rating] -= 1
         self._rebuild()
         self._current = card_id if self._study.card(card_id) else None
         self._shown_at = self._study.clock.now()
@@ -365,13 +413,13 @@ class ReviewSession:
 
     def suspend(self) -> None:
         card = self._require_current()
-        self._update_state(replace(self._study.state(card.id), suspended=True))
+        self._update_state(card.id, lambda state: replace(state, suspended=True))
 
     def bury(self) -> None:
         """Hide the card until the next study day starts."""
         card = self._require_current()
         until = self._study.study_day().end
-        self._update_state(replace(self._study.state(card.id), buried_until=until))
+        self._update_state(card.id, lambda state: replace(state, buried_until=until))
 
     def summary(self) -> SessionSummary:
         seconds = (self._study.clock.now() - self._started).total_seconds()
@@ -395,11 +443,21 @@ class ReviewSession:
             raise RuntimeError("no card to answer: the session is finished")
         return card
 
-    def _update_state(self, state: CardState) -> None:
-        self._study.store.save_state(state)
-        self._study._states[state.card_id] = state
-        self._queue.remove(state.card_id)
+    def _update_state(self, card_id: str, change: Callable[[CardState], CardState]) -> None:
+        # Changed from the stored row, so a grade another instance made meanwhile is kept.
+        state = self._study.store.modify_state(self._study.state(card_id), change)
+        self._study._states[card_id] = state
+        self._queue.remove(card_id)
         self._current = None
+
+
+@dataclass(frozen=True)
+class _Graded:
+    """What undoing a grade needs: its log row and the state it wrote."""
+
+    revlog_id: int
+    state: CardState
+    rating: int
 
 
 _STATE_NAMES = ("new", "learning", "review", "relearning", "suspended")
@@ -417,12 +475,28 @@ def _study_cards(card: Card) -> list[Card]:
     return [card, reverse]
 
 
+def _split_query(query: str) -> list[str]:
+    try:
+        return shlex.split(query)
+    except ValueError:  # an unbalanced quote while the user is still typing
+        return query.split()
+
+
 def _matches(card: Card, state: CardState, term: str) -> bool:
+    """`term` is lower case already."""
     if term.startswith("tag:"):
         wanted = term[4:]
         return any(tag.lower() == wanted for tag in (*card.tags, *state.extra_tags))
     if term.startswith("deck:"):
-        wanted = term[5:]
-        deck = card.deck.lower()
-        return deck == wanted or deck.startswith(wanted + DECK_SEPARATOR)
+        return _deck_matches(card.deck.lower(), term[5:])
     return term in card.title.lower() or term in card.front.lower() or term in card.back.lower()
+
+
+def _deck_matches(deck: str, wanted: str) -> bool:
+    """`wanted` starts the full name or the name from any level down (`celery::brok`,
+    `brokers and`, `brokers and redis::sub`), or occurs inside one level's name (`redis`)."""
+    parts = deck.split(DECK_SEPARATOR)
+    for level in range(len(parts)):
+        if DECK_SEPARATOR.join(parts[level:]).startswith(wanted) or wanted in parts[level]:
+            return True
+    return False

@@ -16,6 +16,7 @@ from textual.widgets import Button, Footer, Header, Label
 
 from deckgen.model import Card
 from studyapp.runner.trust import TRUST_FILE_NAME, TrustStore
+from studyapp.store import StoreError
 from studyapp.study import ReviewSession, Study
 from studyapp.tui.editor import NoEditorError, editor_command
 from studyapp.tui.screens.summary import SummaryScreen
@@ -135,8 +136,13 @@ class ReviewScreen(Screen[None]):
         if self.card is None or not self.revealed:
             return
         duration_ms = int((time.monotonic() - self._shown_at) * 1000)
-        # Committed to the store before the next card is shown.
-        self.session.grade(rating, duration_ms)
+        # Committed to the store before the next card is shown; if that fails (a lock held
+        # too long, a full disk) the card stays on screen, ungraded, to be answered again.
+        try:
+            self.session.grade(rating, duration_ms)
+        except StoreError as exc:
+            self._store_failed(exc, "Grade not saved")
+            return
         await self.show_current()
 
     async def on_rating_bar_rated(self, message: RatingBar.Rated) -> None:
@@ -146,8 +152,16 @@ class ReviewScreen(Screen[None]):
         if event.button.id == "show-answer":
             await self._set_revealed(True)
 
+    def _store_failed(self, exc: StoreError, title: str) -> None:
+        self.notify(str(exc), title=title, severity="error", markup=False)
+
     async def action_undo(self) -> None:
-        if self.session.undo():
+        try:
+            undone = self.session.undo()
+        except StoreError as exc:  # also: another instance changed the card since
+            self._store_failed(exc, "Not undone")
+            return
+        if undone:
             self.notify("Last grade undone.")
             await self.show_current()
         else:
@@ -157,7 +171,11 @@ class ReviewScreen(Screen[None]):
         if self.card is None:
             return
         title = self.card.title
-        self.session.suspend()
+        try:
+            self.session.suspend()
+        except StoreError as exc:
+            self._store_failed(exc, "Not suspended")
+            return
         self.notify(f"Suspended: {title}", markup=False)
         await self.show_current()
 
@@ -165,7 +183,11 @@ class ReviewScreen(Screen[None]):
         if self.card is None:
             return
         title = self.card.title
-        self.session.bury()
+        try:
+            self.session.bury()
+        except StoreError as exc:
+            self._store_failed(exc, "Not buried")
+            return
         self.notify(f"Buried until tomorrow: {title}", markup=False)
         await self.show_current()
 
@@ -194,7 +216,10 @@ class ReviewScreen(Screen[None]):
         except OSError as exc:
             self.notify(f"Could not start the editor: {exc}", severity="error")
             return
-        self.study.reload()
+        try:
+            self.study.reload()
+        except StoreError as exc:  # the edited cards are loaded; only their sighting failed
+            self._store_failed(exc, "Reloaded, but not saved")
         await self.show_current()
         for error in self.study.errors:
             if error.location.path == location.path:

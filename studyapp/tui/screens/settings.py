@@ -13,7 +13,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
 
-from studyapp.settings import Settings, settings_path, validate
+from studyapp.settings import Settings, SettingsError, settings_path, validate
+from studyapp.store import StoreError
 from studyapp.study import Study
 
 LABELS: dict[str, str] = {
@@ -118,7 +119,12 @@ class SettingsScreen(Screen[None]):
             message.set_class(True, "-error")
             message.update(Text(f"Not saved: {exc}"))
             return
-        self.study.update_settings(settings)
+        try:
+            self.study.update_settings(settings)
+        except (SettingsError, StoreError) as exc:  # e.g. a full disk or a read-only folder
+            message.set_class(True, "-error")
+            message.update(Text(f"Not saved: {exc}"))
+            return
         message.set_class(False, "-error")
         message.update("Saved.")
         self.notify("Settings saved.")
