@@ -6,26 +6,27 @@ every card's identity (and its review history).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import cache
 
 from deckgen.model import DECK_SEPARATOR
 
 ID_SEPARATOR = "/"
 
 
+# Runs of letters and digits of any script: `\w` is exactly `str.isalnum()` plus "_".
+WORD_RUN = re.compile(r"[^\W_]+")
+
+
 def slugify(text: str) -> str:
     """Lower-case letters and digits (any script) joined by single hyphens."""
-    words: list[str] = []
-    current: list[str] = []
-    for char in text.casefold():
-        if char.isalnum():
-            current.append(char)
-        elif current:
-            words.append("".join(current))
-            current = []
-    if current:
-        words.append("".join(current))
-    return "-".join(words)
+    return "-".join(WORD_RUN.findall(text.casefold()))
+
+
+@cache
+def deck_slugs(deck: str) -> tuple[str, ...]:
+    return tuple(slugify(part) or "deck" for part in deck.split(DECK_SEPARATOR))
 
 
 def derived_card_id(deck: str, title: str) -> str:
@@ -33,8 +34,7 @@ def derived_card_id(deck: str, title: str) -> str:
     title_slug = slugify(title)
     if not title_slug:
         return ""
-    deck_slugs = [slugify(part) or "deck" for part in deck.split(DECK_SEPARATOR)]
-    return ID_SEPARATOR.join([*deck_slugs, title_slug])
+    return ID_SEPARATOR.join([*deck_slugs(deck), title_slug])
 
 
 def is_valid_explicit_id(card_id: str) -> bool:

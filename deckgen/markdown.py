@@ -29,6 +29,9 @@ def markdown() -> MarkdownIt:
     # With "html" off these two rules only return False; skipping them changes nothing.
     md.block.ruler.disable("html_block")
     md.inline.ruler.disable("html_inline")
+    # Its newline and NUL replacement is done once per file (`normalize_newlines`) before
+    # the text is cut into chunks; callers with raw text normalize it themselves.
+    md.core.ruler.disable("normalize")
     # Early in the chain (only `table` can claim a line starting with `**Word:**` before
     # it), so the two or three label lines of every card skip eight rules that cannot
     # match them; and before `lheading`, so a label line never becomes the text of an

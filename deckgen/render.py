@@ -9,6 +9,7 @@ from markdown_it.token import Token
 
 from deckgen.anki import model_for, note_guid
 from deckgen.cache import content_digest
+from deckgen.chunks import normalize_newlines
 from deckgen.highlight import highlight_code
 from deckgen.markdown import markdown
 from deckgen.media import MediaFile, bundle_images
@@ -38,7 +39,7 @@ def render_tokens(tokens: list[Token], env: dict[str, object]) -> str:
 
 def render_markdown(source: str) -> str:
     """HTML for a Markdown snippet (for callers that only have the source)."""
-    return markdown().render(source).strip()
+    return markdown().render(normalize_newlines(source)).strip()
 
 
 def render_run(run: RunSpec | None) -> str:
