@@ -8,8 +8,10 @@ same output are taken from the build cache instead.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from deckgen.chunk_cache import chunk_entry, chunk_key, chunk_setting, part_from
 from deckgen.gc_pause import collector_paused
 from deckgen.highlight import forget_highlights
 from deckgen.model import Card, CardError
-from deckgen.package import BuildReport, write_package
+from deckgen.package import BuildReport, StagedPackage, stage_package
 from deckgen.parser import (
     ChunkJob,
     Source,
@@ -137,6 +139,29 @@ def render_all(
     return result
 
 
+def write_package_and_cache(
+    staged: StagedPackage, output: Path, cache: BuildCache, keep_ids: set[str]
+) -> BuildReport:
+    """The package, and meanwhile on a thread the cache (file writes, SQLite and zlib let
+    the two overlap). The new cache replaces the old one only once the package is in
+    place: new stamps with the old package would hide the changed notes from Anki."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        cache_temp = thread.submit(cache.write_temp, keep_ids)
+        try:
+            report = staged.write(output)
+        except BaseException:
+            cache_temp.add_done_callback(discard_temp_file)
+            raise
+    os.replace(cache_temp.result(), cache.path)
+    return report
+
+
+def discard_temp_file(written: Future[Path]) -> None:
+    if written.exception() is None:
+        written.result().unlink(missing_ok=True)
+
+
 def total_size(sources: Sequence[Source]) -> int:
     """Bytes of all card files: sizes the batches sent to the workers."""
     size = 0
@@ -178,13 +203,13 @@ def build_unpaused(
     rendered = render_all(paths, cache, jobs, progress)
     if rendered.errors:
         return BuildReport(errors=rendered.errors)
-    report = write_package([placed.part for placed in rendered.parts], output, cache)
+    staged = stage_package([placed.part for placed in rendered.parts], cache)
     cache.chunks = {
         placed.key: placed.part.encoded_entry or chunk_entry(placed.job, placed.part)
         for placed in rendered.parts
         if placed.key is not None and placed.job is not None
     }
-    cache.save({card.id for card in rendered.cards})
+    report = write_package_and_cache(staged, output, cache, {c.id for c in rendered.cards})
     report.cards_rendered = rendered.cards_rendered
     report.seconds = time.perf_counter() - started
     return report

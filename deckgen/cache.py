@@ -65,7 +65,11 @@ class BuildCache:
         return mod, True
 
     def save(self, keep_ids: set[str]) -> None:
-        """Write atomically; forget cards that no longer exist.
+        """Write atomically; forget cards that no longer exist."""
+        os.replace(self.write_temp(keep_ids), self.path)
+
+    def write_temp(self, keep_ids: set[str]) -> Path:
+        """The cache as a temporary file next to its place; `os.replace` puts it there.
 
         A chunk entry given as a string is JSON already (encoded by the worker that
         rendered it) and is joined in as is: a cold build then encodes nothing here,
@@ -78,19 +82,19 @@ class BuildCache:
         # Keys are hex digests (chunk_key): nothing to escape.
         members += [f'"{k}":{e}' for k, e in self.chunks.items() if isinstance(e, str)]
         text = f'{compact_json(head)[:-1]},"chunks":{{{",".join(members)}}}}}'
-        write_atomically(self.path, text.encode())
+        return write_temp_file(self.path, text.encode())
 
 
 def compact_json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_temp_file(path: Path, data: bytes) -> Path:
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    return Path(temp)

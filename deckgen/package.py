@@ -43,7 +43,27 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def write_package(parts: Sequence[RenderedPart], output: Path, cache: BuildCache) -> BuildReport:
+@dataclass
+class StagedPackage:
+    """Every note stamped and placed in its deck, ready to be written."""
+
+    decks: dict[str, genanki.Deck]
+    media: dict[str, Path]
+    report: BuildReport
+    now: int
+
+    def write(self, output: Path) -> BuildReport:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="deckgen-media-") as staging:
+            media_files = stage_media(self.media, Path(staging))
+            package = genanki.Package(list(self.decks.values()), media_files=media_files)
+            write_package_atomically(package, output, self.now)
+        self.report.output = output
+        return self.report
+
+
+def stage_package(parts: Sequence[RenderedPart], cache: BuildCache) -> StagedPackage:
+    """Notes with their mod times; updates the cache's stamps (nothing is written yet)."""
     now = int(time.time())
     decks: dict[str, genanki.Deck] = {}
     media: dict[str, Path] = {}
@@ -58,12 +78,12 @@ def write_package(parts: Sequence[RenderedPart], output: Path, cache: BuildCache
             deck.add_note(make_note(card, rendered.fields, mod, rendered.guid))
             media.update((m.name, m.source) for m in rendered.media)
             cards += 1
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="deckgen-media-") as staging:
-        media_files = stage_media(media, Path(staging))
-        package = genanki.Package(list(decks.values()), media_files=media_files)
-        write_package_atomically(package, output, now)
-    return BuildReport(output=output, decks=len(decks), cards=cards, notes_changed=changed)
+    report = BuildReport(decks=len(decks), cards=cards, notes_changed=changed)
+    return StagedPackage(decks, media, report, now)
+
+
+def write_package(parts: Sequence[RenderedPart], output: Path, cache: BuildCache) -> BuildReport:
+    return stage_package(parts, cache).write(output)
 
 
 def stage_media(media: dict[str, Path], staging: Path) -> list[str]:
