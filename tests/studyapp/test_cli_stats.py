@@ -97,3 +97,13 @@ def test_bad_data_folder_and_missing_path_are_one_line(tmp_path: Path, cards_dir
     result = _studyapp("stats", "--bogus")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "unrecognized arguments: --bogus" in result.stderr
+
+
+def test_settings_file_that_is_not_utf8_is_one_line(cards_dir: Path, data_dir: Path) -> None:
+    write_deck(cards_dir / "deck.md", "Celery", titled(1))
+    data_dir.mkdir()
+    settings = data_dir / "settings.toml"
+    settings.write_bytes(b"fuzz = true\nnew_per_day = 10 # \xff\n")
+    result = _studyapp("stats", "--data-dir", data_dir, cards_dir)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == f"{settings}:2: not UTF-8 text (byte 0xff); save it as UTF-8\n"

@@ -53,6 +53,32 @@ def test_bad_settings_name_the_line(data_dir: Path, text: str, expected: str) ->
     assert path.read_text() == text, "a bad file is never overwritten"
 
 
+def test_settings_that_are_not_utf8_name_the_line_of_the_bad_byte(data_dir: Path) -> None:
+    data_dir.mkdir()
+    path = data_dir / "settings.toml"
+    path.write_bytes("new_per_day = 10\n# caf\u00e9 au lait\n".encode("latin-1"))
+    with pytest.raises(SettingsError) as caught:
+        load_settings(data_dir)
+    assert str(caught.value) == f"{path}:2: not UTF-8 text (byte 0xe9); save it as UTF-8"
+    assert path.read_bytes().endswith(b"caf\xe9 au lait\n"), "left as it was"
+
+
+def test_unreadable_and_unwritable_settings_are_one_line_errors(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    (data_dir / "settings.toml").mkdir(parents=True)  # a folder where the file should be
+    with pytest.raises(SettingsError) as caught:
+        load_settings(data_dir)
+    assert str(caught.value) == f"{data_dir / 'settings.toml'}:1: cannot read: Is a directory"
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    with pytest.raises(SettingsError) as caught:
+        save_settings(blocked / "data", Settings())
+    assert str(caught.value) == (
+        f"{blocked / 'data' / 'settings.toml'}:1: cannot save: Not a directory"
+    )
+
+
 @pytest.mark.parametrize(
     ("delta", "label"),
     [

@@ -76,3 +76,40 @@ def test_browse_by_text_tag_and_deck(open_study: OpenStudy, cards_dir: Path) -> 
     row = study.browse("schedule")[0]
     assert (row.state, row.reps) == ("learning", 1)
     assert row.due == study.state("sched").due
+
+
+def test_browse_deck_names_with_spaces_by_any_level_and_quotes(
+    open_study: OpenStudy, cards_dir: Path
+) -> None:
+    write_deck(
+        cards_dir / "Celery" / "brokers.md",
+        "Brokers and Redis",
+        [
+            CardSpec("Visibility timeout", card_id="visibility", tags="Redis"),
+            CardSpec("Broker URL", card_id="url"),
+        ],
+    )
+    write_deck(cards_dir / "Celery" / "beat.md", "Beat", [CardSpec("Schedule", card_id="sched")])
+    study = open_study()
+    assert {card.deck for card in study.cards} == {"Celery::Brokers and Redis", "Celery::Beat"}
+
+    def found(query: str) -> set[str]:
+        return {row.card.id for row in study.browse(query)}
+
+    brokers = {"visibility", "url"}
+    assert found("deck:celery::brokers") == brokers  # a prefix of the full name
+    assert found("deck:Brokers") == brokers  # a prefix of a level's name
+    assert found('deck:"brokers and redis"') == brokers
+    assert found('"deck:Celery::Brokers and Redis"') == brokers
+    assert found("deck:redis") == brokers  # inside a level's name
+    assert found("deck:celery") == brokers | {"sched"}
+    assert found("deck:beat") == {"sched"}
+    assert found("deck:eat::") == set()
+    assert found("tag:redis") == {"visibility"}  # tags: whole and case-insensitive
+    assert found("tag:red") == set()
+    assert found('"visibility timeout" deck:brokers') == {"visibility"}
+    assert found("timeout visibility") == {"visibility"}
+    assert found('"timeout visibility"') == set()
+    assert found('deck:"brokers and') == set(), "an open quote falls back to plain words"
+    assert found('"broker') == set()
+    assert found("broker") == {"url"}

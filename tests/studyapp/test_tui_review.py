@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -224,3 +225,47 @@ async def test_no_cards_says_where_it_looked(tmp_path: Path) -> None:
             assert isinstance(app.screen, DeckListScreen)
     finally:
         study.close()
+
+
+async def test_a_store_error_is_a_notification_and_the_card_stays(
+    fixture_study: tuple[Study, ManualClock],
+) -> None:
+    study, _ = fixture_study
+    study.store.close()
+    study.store = Store.open(study.data_dir, busy_timeout_ms=50)  # give up on a lock quickly
+    app = StudyApp(study)
+    blocker = sqlite3.connect(study.store.path, isolation_level=None)
+    try:
+        async with app.run_test(size=TERMINAL) as pilot:
+            screen = await open_deck(pilot, app, "Celery::Workers")
+            await pilot.press("space")
+            blocker.execute("BEGIN EXCLUSIVE")  # another process holds the write lock
+            for key in ("1", "s", "b"):
+                await pilot.press(key)
+            await pilot.pause()
+            errors = [note for note in app._notifications if note.severity == "error"]
+            assert [note.title for note in errors] == [
+                "Grade not saved",
+                "Not suspended",
+                "Not buried",
+            ]
+            assert all("database is locked" in note.message for note in errors)
+            assert app.screen is screen and screen.card is not None
+            assert screen.card.id == "worker-start" and screen.revealed
+            blocker.execute("ROLLBACK")
+
+            assert stored_history(study, "worker-start") == [], "nothing was recorded"
+            assert stored_state(study, "worker-start") == Phase.NEW
+            await pilot.press("3")  # the lock is gone: the same card can be answered now
+            assert stored_history(study, "worker-start") == [3]
+            assert screen.card is not None and screen.card.id == "shared-task"
+
+            blocker.execute("BEGIN EXCLUSIVE")
+            await pilot.press("u")
+            await pilot.pause()
+            assert [note.title for note in app._notifications][-1] == "Not undone"
+            assert screen.card.id == "shared-task"
+            blocker.execute("ROLLBACK")
+            assert stored_history(study, "worker-start") == [3], "the grade stays"
+    finally:
+        blocker.close()

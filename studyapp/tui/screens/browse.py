@@ -1,4 +1,4 @@
-"""Browse: search cards by text, `tag:x` or `deck:x`; the highlighted card's history."""
+"""Browse: search cards by text, `tag:x` or `deck:x` (quotes group words); a card's history."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ class BrowseScreen(Screen[None]):
         yield Header()
         yield Input(
             self.initial_query,
-            placeholder="Search: words, tag:NAME, deck:NAME  (Enter to search)",
+            placeholder='Search: words, "a phrase", tag:NAME, deck:NAME or deck:"Part of name"',
             id="search",
         )
         with Horizontal(id="browse-body"):
