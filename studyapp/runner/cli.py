@@ -24,12 +24,12 @@ from pathlib import Path
 from types import FrameType
 
 from deckgen.model import Card, ParseResult
-from studyapp.paths import default_card_paths
+from studyapp.paths import DATA_DIR_ENV, default_card_paths, default_data_dir
 from studyapp.runner.command import prepare, run_environment
 from studyapp.runner.expect import ExpectMatcher
 from studyapp.runner.preflight import preflight
 from studyapp.runner.process import RunningProcess, kill_all_groups_now, run_to_completion
-from studyapp.runner.trust import TrustStore
+from studyapp.runner.trust import TRUST_FILE_NAME, TrustStore, read_snapshot
 from studyapp.runner.verify import OUTPUT_TAIL_LINES, CardResult, verify_cards
 
 EXIT_TIMEOUT = 124
@@ -53,20 +53,28 @@ def load_cards(paths: Sequence[Path]) -> ParseResult | None:
 # --- studyapp run --------------------------------------------------------------------------
 
 
-def _confirmed(card: Card, assume_yes: bool, trust: TrustStore) -> bool:
-    assert card.run is not None
+def _confirmed(card: Card, assume_yes: bool, trust: TrustStore) -> Card | None:
+    """The card to run, as its file holds it now, once confirmed; None when not confirmed.
+
+    The command shown, the command run and the content trusted all come from one read of
+    the file, so an edit made while the question is open is neither run nor trusted."""
+    snapshot = read_snapshot(card)
+    fresh = snapshot.card
+    if fresh is None or fresh.run is None:
+        _err(snapshot.problem or f"{card.location}: card {card.id!r} has no command any more")
+        return None
     card_file = card.location.path
-    if assume_yes or trust.is_trusted(card_file):
-        return True
+    if assume_yes or trust.is_trusted(card_file, snapshot.digest):
+        return fresh
     if not sys.stdin.isatty():
         _err(f"{card.location}: not confirmed yet; rerun in a terminal or pass --yes")
-        return False
-    print(f"Card file: {card_file}\nCommand (runs in demo_project/):\n{card.run.command}")
+        return None
+    print(f"Card file: {card_file}\nCommand (runs in demo_project/):\n{fresh.run.command}")
     answer = input("Run commands from this file? [y/N] ").strip().lower()
     if answer not in ("y", "yes"):
-        return False
-    trust.trust(card_file)
-    return True
+        return None
+    trust.trust(card_file, snapshot.digest)
+    return fresh
 
 
 async def _run_card(card: Card) -> int:
@@ -110,7 +118,16 @@ def run_main(argv: Sequence[str]) -> int:
     parser.add_argument("card_id")
     parser.add_argument("paths", nargs="*", type=Path, help="card files or folders")
     parser.add_argument("--yes", action="store_true", help="run without asking to confirm")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="study data folder holding the confirmation memory (as for `studyapp`; "
+        f"default: ${DATA_DIR_ENV} or the user data folder)",
+    )
     args = parser.parse_args(argv)
+    # The same trust file the study app uses for the same data folder.
+    trust_file = (args.data_dir or default_data_dir()) / TRUST_FILE_NAME
     parsed = load_cards(args.paths)
     if parsed is None:
         return 1
@@ -121,16 +138,17 @@ def run_main(argv: Sequence[str]) -> int:
     if card.run is None:
         _err(f"{card.location}: card {card.id!r} has no **Run:** command")
         return 2
-    if not _confirmed(card, args.yes, TrustStore()):
+    to_run = _confirmed(card, args.yes, TrustStore(trust_file))
+    if to_run is None or to_run.run is None:
         return 1
-    problem = preflight(card.run.command, run_environment(), card.tags)
+    problem = preflight(to_run.run.command, run_environment(), to_run.tags)
     if problem is not None:
         _err(problem)
         return 1
     try:
-        return asyncio.run(_run_card(card))
+        return asyncio.run(_run_card(to_run))
     except OSError as exc:
-        _err(f"{card.run.location or card.location}: cannot start the command: {exc}")
+        _err(f"{to_run.run.location or to_run.location}: cannot start the command: {exc}")
         return 1
 
 

@@ -1,23 +1,66 @@
 """Remember which card files the learner allowed to run commands.
 
-A file is trusted for its current content only: the key is its resolved path plus the
-sha256 of its bytes, so any edit asks again. Stored as JSON in the study data folder.
+A file is trusted for one content only: the key is its resolved path plus the sha256 of its
+bytes, so any edit asks again. The digest trusted is that of the bytes the confirmation
+showed (`CardSnapshot`): the file is read once, the command is taken from those bytes, and
+an edit made while the dialog is open is not covered by the answer. Stored as JSON in the
+study data folder.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
+from deckgen.model import Card
 from studyapp.atomic import write_text_atomic
 from studyapp.paths import default_data_dir
 
 TRUST_FILE_NAME = "trusted_files.json"
 
 
+def bytes_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return bytes_digest(path.read_bytes())
+
+
+@dataclass(frozen=True)
+class CardSnapshot:
+    """A card as its file holds it right now, and the digest of the bytes it came from."""
+
+    card: Card | None  # None: the file is unreadable or the card is no longer in it
+    digest: str
+    problem: str = ""  # why `card` is None, as `path:line: message`
+
+
+def read_snapshot(card: Card) -> CardSnapshot:
+    """Re-read `card`'s file once and parse the card again from exactly those bytes."""
+    from deckgen.parser import parse_text
+
+    path = card.location.path
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return CardSnapshot(None, "", f"{path}:1: cannot read the card file: {exc}")
+    # The deck prefix (parent folders) only matters for ids derived from the deck name.
+    result = parse_text(text, path, tuple(card.deck_path[:-1]))
+    parsed = result.cards
+    fresh = next((c for c in parsed if c.id == card.id), None)
+    if fresh is None:  # a derived id may differ: fall back to the same heading
+        fresh = next(
+            (c for c in parsed if (c.title, c.location.line) == (card.title, card.location.line)),
+            None,
+        )
+    problem = ""
+    if fresh is None:
+        problem = str(result.errors[0]) if result.errors else f"{card.location}: card gone"
+    return CardSnapshot(fresh, bytes_digest(data), problem)
 
 
 class TrustStore:
@@ -33,16 +76,18 @@ class TrustStore:
             return {}
         return {str(k): str(v) for k, v in data.items()}
 
-    def is_trusted(self, card_file: Path) -> bool:
-        try:
-            digest = file_digest(card_file)
-        except OSError:
-            return False
-        return self._load().get(str(card_file.resolve())) == digest
+    def is_trusted(self, card_file: Path, digest: str | None = None) -> bool:
+        """Trusted with this content: `digest` of the bytes in hand, else the file now."""
+        if digest is None:
+            try:
+                digest = file_digest(card_file)
+            except OSError:
+                return False
+        return bool(digest) and self._load().get(str(card_file.resolve())) == digest
 
-    def trust(self, card_file: Path) -> None:
-        """Trust `card_file` as it is now."""
+    def trust(self, card_file: Path, digest: str | None = None) -> None:
+        """Trust `card_file` with the content of `digest` (default: as it is now)."""
         entries = self._load()
-        entries[str(card_file.resolve())] = file_digest(card_file)
+        entries[str(card_file.resolve())] = digest if digest else file_digest(card_file)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(self.path, json.dumps(entries, indent=2, sort_keys=True) + "\n")

@@ -108,7 +108,8 @@ async def test_confirmation_once_per_file_and_again_after_it_changes(
         await wait_for(pilot, lambda: len(app.finished) == 2)
         assert not isinstance(app.screen, ConfirmRunScreen)
         # The file changed: asked again.
-        card.location.path.write_text(card.location.path.read_text() + "\n<!-- edited -->\n")
+        deck = card.location.path
+        deck.write_text(deck.read_text().replace("**Back:** a", "**Back:** a, edited"))
         await pilot.press("r")
         await confirm(pilot, "y")
         await wait_for(pilot, lambda: len(app.finished) == 3)
@@ -229,3 +230,44 @@ async def test_stop_all_on_the_services_screen_leaves_a_one_shot_command_running
         await wait_for(pilot, lambda: not service.running)
         assert not pid_alive(service.process.pid)
         assert pid_alive(one_shot.pid) and app.panel._process is one_shot
+
+
+async def test_an_edit_while_the_dialog_is_open_is_neither_run_nor_trusted(
+    make_card: MakeCard, trust: TrustStore
+) -> None:
+    card = make_card("edited", "echo shown")
+    deck = card.location.path
+    app = RunnerApp(card, trust, ServiceManager())
+    async with app.run_test() as pilot:
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
+        assert str(app.screen.query_one("#confirm-run-command").render()) == "echo shown"
+        deck.write_text(deck.read_text().replace("echo shown", "echo unseen"))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: len(app.finished) == 1)
+        assert log_lines(app) == ["shown"]  # what the dialog showed, not the new text
+        assert not trust.is_trusted(deck)  # the answer covered the shown content only
+        await pilot.press("r")  # asked again, now with the command the file holds
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
+        assert str(app.screen.query_one("#confirm-run-command").render()) == "echo unseen"
+        await pilot.press("y")
+        await wait_for(pilot, lambda: len(app.finished) == 2)
+        assert log_lines(app) == ["unseen"] and trust.is_trusted(deck)
+
+
+async def test_a_card_file_broken_since_it_was_shown_runs_nothing(
+    make_card: MakeCard, trust: TrustStore
+) -> None:
+    card = make_card("broken", "echo hello")
+    trust.trust(card.location.path)
+    deck = card.location.path
+    deck.write_text(deck.read_text().replace("**Run:** `echo hello`", "**Run:** echo hello"))
+    app = RunnerApp(card, trust, ServiceManager())
+    async with app.run_test() as pilot:
+        await pilot.press("r")
+        await wait_for(pilot, lambda: bool(app.blocked))
+        assert label(app, "run-status") == (
+            f"Not run, the card file changed: {deck}:7: "
+            "**Run:** must be inline code or a fenced code block"
+        )
+        assert not app.finished and not isinstance(app.screen, ConfirmRunScreen)

@@ -258,3 +258,15 @@ def test_the_demo_dotenv_fills_what_the_environment_leaves_unset(tmp_path: Path)
     assert env["CELERY_RESULT_BACKEND"] == "redis://127.0.0.1:6379/1"  # then the defaults
     missing = run_environment(base=base, dotenv=tmp_path / "absent.env")
     assert "REDIS_PORT" not in missing and missing["FLOWER_PORT"] == "5700"
+
+
+def test_trust_covers_the_digest_of_the_bytes_shown(tmp_path: Path) -> None:
+    from studyapp.runner.trust import bytes_digest
+
+    store = TrustStore(tmp_path / "trusted_files.json")
+    deck = tmp_path / "deck.md"
+    deck.write_text("shown")
+    shown = bytes_digest(deck.read_bytes())
+    deck.write_text("edited after it was shown")
+    store.trust(deck, shown)
+    assert store.is_trusted(deck, shown) and not store.is_trusted(deck)

@@ -126,6 +126,21 @@ def test_run_refuses_unconfirmed_files_without_a_terminal(tmp_path: Path) -> Non
     assert "not confirmed" in result.stderr
 
 
+def test_run_uses_the_trust_file_of_the_given_data_folder(tmp_path: Path) -> None:
+    from studyapp.runner.trust import TRUST_FILE_NAME, TrustStore
+
+    deck = write_deck(tmp_path / "trusted.md", card_markdown("hi", "echo hi"))
+    TrustStore(tmp_path / "data" / TRUST_FILE_NAME).trust(deck)  # as `studyapp --data-dir`
+    env = dict(os.environ, STUDYAPP_DATA_DIR=str(tmp_path / "elsewhere"))
+    result = studyapp("run", "hi", str(deck), env=env)
+    assert result.returncode == 1 and "not confirmed" in result.stderr
+    result = studyapp("run", "--data-dir", str(tmp_path / "data"), "hi", str(deck), env=env)
+    assert (result.returncode, result.stdout) == (0, "hi\n"), result.stderr
+    env["STUDYAPP_DATA_DIR"] = str(tmp_path / "data")
+    result = studyapp("run", "hi", str(deck), env=env)
+    assert (result.returncode, result.stdout) == (0, "hi\n"), result.stderr
+
+
 def test_run_says_when_redis_is_down(tmp_path: Path) -> None:
     from demo_project.launch import free_port
 

@@ -20,12 +20,12 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Label, Log
 
-from deckgen.model import Card
+from deckgen.model import Card, RunSpec
 from studyapp.runner.expect import ExpectMatcher, ExpectResult
 from studyapp.runner.preflight import preflight
 from studyapp.runner.process import RunningProcess, RunOutcome, run_to_completion
 from studyapp.runner.services import ManagedService, ServiceManager
-from studyapp.runner.trust import TrustStore
+from studyapp.runner.trust import TrustStore, read_snapshot
 from studyapp.tui.screens.confirm_run import ConfirmRunScreen
 from studyapp.tui.widgets.services_bar import ServicesBar
 
@@ -134,29 +134,39 @@ class RunPanel(Vertical):
         card = self.card
         if card is None or card.run is None or self.busy:
             return
-        if self.trust.is_trusted(card.location.path):
-            self._preflight_then_run(card)
+        # The command that runs, and the content that gets trusted, come from one fresh read
+        # of the file: an edit since the card was shown (or while the dialog is open) is never
+        # run or trusted unseen.
+        snapshot = read_snapshot(card)
+        fresh = snapshot.card
+        if fresh is None or fresh.run is None:
+            reason = snapshot.problem or "the card has no command in its file any more"
+            self._set_status(f"Not run, the card file changed: {reason}", "run-blocked")
+            self.post_message(self.Blocked(card.id, reason))
+            return
+        run = fresh.run
+        if self.trust.is_trusted(card.location.path, snapshot.digest):
+            self._preflight_then_run(card, run)
             return
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:
-                self.trust.trust(card.location.path)
-                self._preflight_then_run(card)
+                self.trust.trust(card.location.path, snapshot.digest)
+                self._preflight_then_run(card, run)
             else:
                 self._set_status("Not run: the command was not confirmed.")
                 self.post_message(self.Blocked(card.id, "not confirmed"))
 
-        self.app.push_screen(ConfirmRunScreen(card.location.path, card.run.command), answered)
+        self.app.push_screen(ConfirmRunScreen(card.location.path, run.command), answered)
 
     @work(thread=True, exclusive=True, group="preflight")
-    def _preflight_then_run(self, card: Card) -> None:
-        assert card.run is not None
-        env = self.manager.prepare(card.run.command).env
-        problem = preflight(card.run.command, env, card.tags, worker_hint=WORKER_KEY_HINT)
-        self.app.call_from_thread(self._start_after_preflight, card, problem)
+    def _preflight_then_run(self, card: Card, run: RunSpec) -> None:
+        env = self.manager.prepare(run.command).env
+        problem = preflight(run.command, env, card.tags, worker_hint=WORKER_KEY_HINT)
+        self.app.call_from_thread(self._start_after_preflight, card, run, problem)
 
-    def _start_after_preflight(self, card: Card, problem: str | None) -> None:
-        if card is not self.card or card.run is None:
+    def _start_after_preflight(self, card: Card, run: RunSpec, problem: str | None) -> None:
+        if card is not self.card:
             return  # the learner moved on meanwhile
         if problem is not None:
             self._set_status(problem, "run-blocked")
@@ -164,25 +174,23 @@ class RunPanel(Vertical):
             return
         self.query_one(Log).clear()
         self._set_expect("")
-        self._matcher = ExpectMatcher(card.run.expect)
+        self._matcher = ExpectMatcher(run.expect)
         self._started_at = time.monotonic()
-        self._set_status(f"$ {card.run.command.strip()}   (running… x stops)", "run-running")
-        if card.run.service:
-            self._start_service(card)
+        self._set_status(f"$ {run.command.strip()}   (running… x stops)", "run-running")
+        if run.service:
+            self._start_service(card, run)
         else:
-            self._run_one_shot(card)
+            self._run_one_shot(card, run)
 
     @work(exclusive=True, group="run")
-    async def _run_one_shot(self, card: Card) -> None:
-        assert card.run is not None
-
+    async def _run_one_shot(self, card: Card, run: RunSpec) -> None:
         def remember(process: RunningProcess) -> None:
             self._process = process
 
         try:
             outcome = await run_to_completion(
-                self.manager.prepare(card.run.command),
-                card.run.timeout,
+                self.manager.prepare(run.command),
+                run.timeout,
                 on_line=self._on_line,
                 on_start=remember,
             )
@@ -191,13 +199,12 @@ class RunPanel(Vertical):
             return
         finally:
             self._process = None
-        self._show_outcome(card, outcome)
+        self._show_outcome(card, outcome, service=False)
 
     @work(group="service")
-    async def _start_service(self, card: Card) -> None:
-        assert card.run is not None
+    async def _start_service(self, card: Card, run: RunSpec) -> None:
         try:
-            service = await self.manager.start(card.id, card.run.command)
+            service = await self.manager.start(card.id, run.command)
         except OSError as exc:
             self._set_status(f"Cannot start the service: {exc}", "run-failed")
             return
@@ -221,7 +228,7 @@ class RunPanel(Vertical):
         outcome = await service.wait()
         if self._service is service and self.card is not None:
             self._service = None
-            self._show_outcome(self.card, outcome)
+            self._show_outcome(self.card, outcome, service=True)
 
     def _on_line(self, line: str) -> None:
         self.query_one(Log).write_line(line)
@@ -229,8 +236,8 @@ class RunPanel(Vertical):
         if matcher is not None and matcher.lines and not matcher.done and matcher.feed(line + "\n"):
             self._set_expect(_sentence(matcher.result().describe()), "expect-ok")
 
-    def _show_outcome(self, card: Card, outcome: RunOutcome) -> None:
-        ok = outcome.succeeded or (card.run is not None and card.run.service and outcome.stopped)
+    def _show_outcome(self, card: Card, outcome: RunOutcome, service: bool) -> None:
+        ok = outcome.succeeded or (service and outcome.stopped)
         self._set_status(outcome.status_text(), "run-ok" if ok else "run-failed")
         expect = self._matcher.result() if self._matcher and self._matcher.lines else None
         if expect is not None:
