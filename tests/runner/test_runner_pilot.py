@@ -271,3 +271,19 @@ async def test_a_card_file_broken_since_it_was_shown_runs_nothing(
             "**Run:** must be inline code or a fenced code block"
         )
         assert not app.finished and not isinstance(app.screen, ConfirmRunScreen)
+
+
+async def test_a_long_status_line_wraps_inside_the_panel(
+    make_card: MakeCard, trust: TrustStore, free_broker: str
+) -> None:
+    card = make_card("wrap", "celery -A config.celery_app inspect ping -t 0.5")
+    trust.trust(card.location.path)
+    app = RunnerApp(card, trust, ServiceManager())
+    async with app.run_test(size=(48, 30)) as pilot:
+        await pilot.press("r")
+        await wait_for(pilot, lambda: bool(app.blocked))
+        await pilot.pause()
+        status = app.panel.query_one("#run-status", Label)
+        width = app.panel.content_region.width
+        assert len(label(app, "run-status")) > 2 * width  # needs three lines at least
+        assert status.region.width <= width and status.region.height >= 3
