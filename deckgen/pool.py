@@ -15,7 +15,7 @@ from deckgen.parts import RenderedPart
 from deckgen.render import render_card
 
 PARALLEL_MIN_BYTES = 64 * 1024  # below this, starting worker processes costs more than it saves
-BATCHES_PER_WORKER = 8  # enough to even out the workers' finishing times and step the progress
+BATCHES_PER_WORKER = 16  # evens out the workers' finishing times (and steps the progress bar)
 MIN_BATCH_BYTES = 8 * 1024
 
 ProgressCallback = Callable[[int, int], None]
