@@ -185,17 +185,32 @@ class Store:
 
     def modify_state(
         self, fallback: CardState, change: Callable[[CardState], CardState]
-    ) -> CardState:
-        """Apply `change` to the card's stored row (or `fallback` if none) in one transaction.
+    ) -> tuple[CardState, CardState]:
+        """Apply `change` to the card's stored row (or `fallback` if none): (before, after).
 
         Reading inside the write transaction means a change another instance committed
         meanwhile is built upon, not overwritten.
         """
         with self._write() as db:
-            current = self._load_state(db, fallback.card_id) or fallback
-            changed = change(current)
-            db.execute(_UPSERT_STATE, _state_to_row(changed))
-        return changed
+            before = self._load_state(db, fallback.card_id) or fallback
+            after = change(before)
+            db.execute(_UPSERT_STATE, _state_to_row(after))
+        return before, after
+
+    def restore_state(self, written: CardState, previous: CardState) -> None:
+        """Undo a change: put `previous` back if the card is still as `written` left it,
+        else ConflictError and nothing is touched."""
+        with self._write() as db:
+            self._refuse_if_changed(db, written)
+            db.execute(_UPSERT_STATE, _state_to_row(previous))
+
+    @classmethod
+    def _refuse_if_changed(cls, db: sqlite3.Connection, written: CardState) -> None:
+        stored = cls._load_state(db, written.card_id)
+        if stored is None or not same_progress(stored, written):
+            raise ConflictError(
+                f"not undone: card {written.card_id} was changed by another studyapp instance since"
+            )
 
     @staticmethod
     def _load_state(db: sqlite3.Connection, card_id: str) -> CardState | None:
@@ -241,12 +256,7 @@ class Store:
             ).fetchone()
             if found is None or found[0] is None:
                 return None
-            stored = self._load_state(db, written.card_id)
-            if stored is None or not same_progress(stored, written):
-                raise ConflictError(
-                    f"not undone: card {written.card_id} was changed by another studyapp "
-                    "instance since this grade"
-                )
+            self._refuse_if_changed(db, written)
             previous = _row_to_state(json.loads(found[0]))
             db.execute("DELETE FROM revlog WHERE id = ?", (revlog_id,))
             db.execute(_UPSERT_STATE, _state_to_row(previous))

@@ -310,7 +310,7 @@ class ReviewSession:
         self.deck = deck
         self._started = study.clock.now()
         self._ratings: Counter[int] = Counter()
-        self._undo_stack: list[_Graded] = []
+        self._undo_stack: list[_Graded | _Hidden] = []
         self._current: str | None = None
         self._shown_at = self._started
         self._rebuild()
@@ -392,34 +392,40 @@ class ReviewSession:
         self._ratings[int(rating)] += 1
         self._current = None
 
-    def undo(self) -> bool:
-        """Take back the last grade of this session: its log row goes, the card state returns.
+    def undo(self) -> str | None:
+        """Take back this session's last grade, suspend or bury; which one, or None if none.
 
-        Raises ConflictError (the grade stays) when another instance changed the card since.
+        A grade's log row goes and the card state returns. Raises ConflictError (nothing is
+        undone) when another instance changed the card since.
         """
         if not self._undo_stack:
-            return False
-        graded = self._undo_stack.pop()
-        card_id = graded.state.card_id
-        restored = self._study.store.undo_review(graded.revlog_id, graded.state)
-        if restored is None:
-            return False
+            return None
+        last = self._undo_stack.pop()
+        card_id = last.state.card_id
+        store = self._study.store
+        if isinstance(last, _Graded):
+            restored = store.undo_review(last.revlog_id, last.state)
+            if restored is None:
+                return None
+            self._ratings[last.rating] -= 1
+        else:
+            store.restore_state(last.state, last.before)
+            restored = last.before
         self._study._states[card_id] = restored
-        self._ratings[graded.rating] -= 1
         self._rebuild()
         self._current = card_id if self._study.card(card_id) else None
         self._shown_at = self._study.clock.now()
-        return True
+        return last.action
 
     def suspend(self) -> None:
         card = self._require_current()
-        self._update_state(card.id, lambda state: replace(state, suspended=True))
+        self._update_state(card.id, "suspend", lambda state: replace(state, suspended=True))
 
     def bury(self) -> None:
         """Hide the card until the next study day starts."""
         card = self._require_current()
         until = self._study.study_day().end
-        self._update_state(card.id, lambda state: replace(state, buried_until=until))
+        self._update_state(card.id, "bury", lambda state: replace(state, buried_until=until))
 
     def summary(self) -> SessionSummary:
         seconds = (self._study.clock.now() - self._started).total_seconds()
@@ -443,11 +449,14 @@ class ReviewSession:
             raise RuntimeError("no card to answer: the session is finished")
         return card
 
-    def _update_state(self, card_id: str, change: Callable[[CardState], CardState]) -> None:
+    def _update_state(
+        self, card_id: str, action: str, change: Callable[[CardState], CardState]
+    ) -> None:
         # Changed from the stored row, so a grade another instance made meanwhile is kept.
-        state = self._study.store.modify_state(self._study.state(card_id), change)
-        self._study._states[card_id] = state
+        before, after = self._study.store.modify_state(self._study.state(card_id), change)
+        self._study._states[card_id] = after
         self._queue.remove(card_id)
+        self._undo_stack.append(_Hidden(action, before, after))
         self._current = None
 
 
@@ -458,6 +467,16 @@ class _Graded:
     revlog_id: int
     state: CardState
     rating: int
+    action: str = "grade"
+
+
+@dataclass(frozen=True)
+class _Hidden:
+    """What undoing a suspend or bury needs: the state before and the state it wrote."""
+
+    action: str  # "suspend" or "bury"
+    before: CardState
+    state: CardState
 
 
 _STATE_NAMES = ("new", "learning", "review", "relearning", "suspended")

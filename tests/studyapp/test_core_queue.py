@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import fsrs
+import pytest
 from core_support import START, CardSpec, OpenStudy, titled, write_deck
 
 from studyapp.clock import ManualClock
@@ -183,14 +184,14 @@ def test_undo_removes_the_log_row_and_restores_the_state(
     assert len(study.history(card.id)) == 1
     assert session.current() != card
 
-    assert session.undo() is True
+    assert session.undo() == "grade"
     assert study.history(card.id) == []
     assert study.store.load_states()[card.id] == before
     assert study.state(card.id) == before
     assert session.current() == card, "the undone card is asked again"
     assert session.remaining() == (2, 0, 0)
     assert session.summary().reviewed == 0
-    assert session.undo() is False
+    assert session.undo() is None
 
 
 def test_daily_review_limit_caps_the_queue(
@@ -289,3 +290,28 @@ def test_changed_settings_apply_to_open_sessions_and_are_saved(
     study.update_settings(replace(study.settings, new_per_day=2))
     assert session.remaining() == (2, 0, 0)
     assert load_settings(data_dir).new_per_day == 2
+
+
+@pytest.mark.parametrize("action", ["suspend", "bury"])
+def test_undo_takes_back_a_suspend_or_bury(
+    open_study: OpenStudy, cards_dir: Path, action: str
+) -> None:
+    write_deck(cards_dir / "deck.md", "Celery", titled(1))
+    study = open_study()
+    session = study.start_review(None)
+    card = session.current()
+    assert card is not None
+    before = study.store.load_states()[card.id]
+    session.grade(GOOD)
+    graded = study.store.load_states()[card.id]
+    assert session.current() == card, "the learning card comes back (learn-ahead)"
+    getattr(session, action)()
+    assert session.current() is None
+    assert study.store.load_states()[card.id] != graded
+
+    assert session.undo() == action
+    assert study.store.load_states()[card.id] == graded
+    assert study.state(card.id) == graded
+    assert session.current() == card, "the card is back on show"
+    assert session.undo() == "grade"
+    assert study.store.load_states()[card.id] == before

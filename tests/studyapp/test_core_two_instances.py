@@ -98,6 +98,12 @@ def test_suspend_and_bury_keep_the_other_instance_grade(open_study: OpenStudy, a
     assert second.state("broker").reps == 1
     assert action == "suspend" or second.state("broker").buried_until is not None
 
+    with pytest.raises(ConflictError):
+        session_a.undo()  # B changed the card after A's grade
+    assert session_b.undo() == action
+    assert stored(first, "broker") == (Phase.REVIEW, 1, 0, False)
+    assert second.state("broker").buried_until is None
+
 
 @pytest.mark.usefixtures("two_cards")
 def test_a_card_studied_elsewhere_meanwhile_is_not_shown_again(open_study: OpenStudy) -> None:

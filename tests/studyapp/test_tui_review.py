@@ -269,3 +269,21 @@ async def test_a_store_error_is_a_notification_and_the_card_stays(
             assert stored_history(study, "worker-start") == [3], "the grade stays"
     finally:
         blocker.close()
+
+
+async def test_undo_takes_back_a_bury(fixture_study: tuple[Study, ManualClock]) -> None:
+    study, _ = fixture_study
+    app = StudyApp(study)
+    async with app.run_test(size=TERMINAL) as pilot:
+        screen = await open_deck(pilot, app, "Celery::Beat")
+        await pilot.press("b")
+        assert screen.card is not None and screen.card.id == "beat-pidfile"
+        await pilot.press("u")
+        await pilot.pause()
+        assert [note.message for note in app._notifications][-1] == "Bury undone."
+        assert screen.card is not None and screen.card.id == "beat-schedule"
+    store = Store.open(study.data_dir)
+    try:
+        assert store.load_states()["beat-schedule"].buried_until is None
+    finally:
+        store.close()

@@ -25,6 +25,7 @@ from studyapp.tui.widgets.rating_bar import RatingBar
 from studyapp.tui.widgets.run_panel import RunPanel
 
 GOOD = 3
+_UNDONE = {"grade": "Last grade undone.", "suspend": "Suspend undone.", "bury": "Bury undone."}
 
 
 class ReviewScreen(Screen[None]):
@@ -162,7 +163,7 @@ class ReviewScreen(Screen[None]):
             self._store_failed(exc, "Not undone")
             return
         if undone:
-            self.notify("Last grade undone.")
+            self.notify(_UNDONE[undone])
             await self.show_current()
         else:
             self.notify("Nothing to undo.", severity="warning")
