@@ -16,6 +16,7 @@ LABEL_NAMES = {
 CARD_FIELDS = tuple(LABEL_NAMES)
 DECK_FIELDS = ("type", "tags")
 MAX_LABEL_LENGTH = 40
+LABEL_MARKERS = ("**", "__")
 
 
 def looks_like_label(name: str) -> bool:
@@ -26,7 +27,7 @@ def looks_like_label(name: str) -> bool:
 def label_at_start(line: str) -> tuple[str, str, int] | None:
     """`**Word:**` or `__Word:__` at the very start of `line`: (word, marker, length)."""
     marker = line[:2]
-    if marker not in ("**", "__"):
+    if marker not in LABEL_MARKERS:
         return None
     end = line.find(":" + marker, 2)
     if end <= 2 or not looks_like_label(line[2:end]):

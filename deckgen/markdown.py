@@ -11,7 +11,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from deckgen.highlight import highlight_fence
-from deckgen.labels import label_at_start
+from deckgen.labels import LABEL_MARKERS, label_at_start
 
 LABEL_TOKEN = "deckgen_label"
 
@@ -75,6 +75,8 @@ def label_line(state: StateBlock, line: int, end: int, silent: bool) -> bool:
     silently vanish into it. Indented inside a list item or quote it is plain content.
     """
     start = state.bMarks[line] + state.tShift[line]
+    if state.src[start : start + 2] not in LABEL_MARKERS:
+        return False  # most lines: this rule runs on every line and as every terminator
     at_column_0 = start == 0 or state.src[start - 1] == "\n"
     at_top = state.level == 0 and state.blkIndent == 0 and state.sCount[line] < 4
     if not (at_column_0 or at_top):
