@@ -18,6 +18,7 @@ from kombu.exceptions import OperationalError
 from demo_project.client import calling, composing, failures, workers
 from demo_project.client.report import DemoError
 from demo_project.client.session import Session
+from demo_project.signals import exit_on_sigterm
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ def run(name: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    exit_on_sigterm()  # `offline`/`priority` start their own worker; stopping us stops it too
     args = build_parser().parse_args(argv)
     try:
         run(args.command)

@@ -24,7 +24,8 @@ wait_seconds="${PING_WAIT_SECONDS:-60}"
 deadline=$((SECONDS + wait_seconds))
 echo "flower/start.sh: waiting up to ${wait_seconds}s for a worker to answer a ping"
 # `timeout` bounds each attempt: with the broker down, celery would keep retrying the connection.
-until timeout 15 celery -A config.celery_app inspect ping --timeout 1 >/dev/null 2>&1; do
+# --foreground keeps it in this script's process group, so stopping the group stops the ping too.
+until timeout --foreground 15 celery -A config.celery_app inspect ping --timeout 1 >/dev/null 2>&1; do
     if ((SECONDS >= deadline)); then
         echo "flower/start.sh: no worker answered a ping within ${wait_seconds}s;" \
              "start one with: bash worker/start.sh" >&2

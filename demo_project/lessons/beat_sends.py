@@ -17,6 +17,8 @@ from pathlib import Path
 import redis
 from config.celery_app import app
 
+from demo_project.signals import exit_on_sigterm
+
 HEARTBEAT_KEY = "demo:beat:heartbeat"  # tasks.periodic.heartbeat appends here
 
 
@@ -73,4 +75,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    exit_on_sigterm()  # a stop from the study app still runs the cleanup below
     sys.exit(main())

@@ -17,6 +17,7 @@ from config.celery_app import app
 from lessons.idle_queue import idle_queue
 
 from demo_project.launch import Worker
+from demo_project.signals import exit_on_sigterm
 
 
 def _wait_started(result: AsyncResult, timeout: float = 20.0) -> None:
@@ -50,4 +51,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    exit_on_sigterm()  # a stop from the study app still runs the cleanup below
     sys.exit(main())

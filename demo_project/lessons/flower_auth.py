@@ -18,6 +18,7 @@ import urllib.error
 import urllib.request
 
 from demo_project.launch import free_port
+from demo_project.signals import exit_on_sigterm
 
 CREDENTIALS = "learner:s3cret-pass"
 
@@ -94,4 +95,5 @@ def main(way: str) -> int:
 
 
 if __name__ == "__main__":
+    exit_on_sigterm()  # a stop from the study app still runs the cleanup below
     sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else ""))

@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from demo_project.signals import exit_on_sigterm
+
 TARGET_SOURCE = """\
 import sys
 import time
@@ -93,4 +95,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    exit_on_sigterm()  # a stop from the study app still runs the cleanup below
     sys.exit(main())

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from runner_procs import wait_until
+from runner_procs import Proc, descendants, kill_leftovers, proc_alive, wait_until
 from runner_support import card_markdown, write_deck
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Log
@@ -119,6 +119,7 @@ def test_no_process_outlives_the_app_after_a_signal(
     cards.mkdir()
     write_deck(cards / "deck.md", card_markdown("one", "echo one"))
     report = tmp_path / "report.txt"
+    started: set[Proc] = set()
     app = subprocess.Popen(
         [
             sys.executable,
@@ -141,13 +142,20 @@ def test_no_process_outlives_the_app_after_a_signal(
         assert app_pid == app.pid
         # The worker service: watchfiles, celery and its pool processes, all in one group.
         assert len(group_members(service_pgid)) >= 3
+        # Everything below the app, whatever its group or session.
+        started = descendants(app.pid)
+        assert len(started) >= 3
         app.send_signal(sig)
         assert app.wait(timeout=30) == 0
-        assert wait_until(lambda: not group_alive(service_pgid), 5)
+        assert wait_until(lambda: not any(proc_alive(p) for p in started), 5), [
+            p for p in started if proc_alive(p)
+        ]
+        assert not group_alive(service_pgid)
     finally:
         if app.poll() is None:
             os.killpg(app.pid, signal.SIGKILL)
             app.wait()
+        kill_leftovers(started)
 
 
 LOOP_SCRIPT = "import time\nwhile True:\n    print('tick', flush=True); time.sleep(0.05)"
