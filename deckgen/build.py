@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +23,7 @@ from deckgen.chunk_cache import chunk_entry, chunk_key, chunk_setting, part_from
 from deckgen.gc_pause import collector_paused
 from deckgen.highlight import forget_highlights
 from deckgen.model import Card, CardError
-from deckgen.package import BuildReport, StagedPackage, stage_package
+from deckgen.package import BuildReport, PackageWriter
 from deckgen.parser import (
     ChunkJob,
     Source,
@@ -83,6 +83,7 @@ class RenderResult:
 class FileParts:
     source: Source
     parts: dict[int, PlacedPart] = field(default_factory=dict)  # by chunk index
+    pending: dict[int, tuple[ChunkJob, str]] = field(default_factory=dict)  # being rendered
     errors: list[CardError] = field(default_factory=list)
 
 
@@ -91,12 +92,17 @@ def render_all(
     cache: BuildCache | None = None,
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
+    on_part: Callable[[RenderedPart], None] | None = None,
 ) -> RenderResult:
-    """Every card with its HTML, in source order, plus every problem found."""
+    """Every card with its HTML, in source order, plus every problem found.
+
+    `on_part` gets each part in source order as soon as it is ready (and before the
+    whole result is known to be free of problems), e.g. to write the package meanwhile.
+    """
     forget_highlights()
     sources, errors = collect_sources(paths)
     files: list[FileParts] = []
-    pending: list[tuple[FileParts, ChunkJob, str]] = []
+    fresh: list[RenderedPart] = []
     with ChunkRenderer(jobs or default_jobs(), total_size(sources)) as renderer:
         for source in sources:
             file = FileParts(source)
@@ -118,29 +124,34 @@ def render_all(
                 entry = cache.chunks.get(key) if cache is not None else None
                 hit = part_from_cache(job, entry) if entry is not None else None  # None: stale
                 if hit is None:
-                    pending.append((file, job, key))
+                    file.pending[job.index] = (job, key)
                     renderer.add(job)  # workers start on it while later files are read
                 else:
                     file.parts[job.index] = PlacedPart(hit, job, key)
-        fresh = renderer.results(progress)
-    for (file, job, key), part in zip(pending, fresh, strict=True):
-        file.parts[job.index] = PlacedPart(part, job, key)
-    ordered: list[PlacedPart] = []
-    for file in files:
-        errors.extend(file.errors)
-        placed_parts = [file.parts[index] for index in sorted(file.parts)]
-        for placed in placed_parts:
-            errors.extend(placed.part.errors)
-        ordered.extend(placed_parts)
-        if not file.errors and not any(p.part.cards or p.part.errors for p in placed_parts):
-            errors.append(no_cards_error(file.source.path))
+        rendered = renderer.stream(progress)
+        ordered: list[PlacedPart] = []
+        for file in files:
+            errors.extend(file.errors)
+            for index in sorted(file.parts.keys() | file.pending.keys()):
+                placed = file.parts.get(index)
+                if placed is None:  # pending jobs come back in the order they were added
+                    job, key = file.pending[index]
+                    placed = file.parts[index] = PlacedPart(next(rendered), job, key)
+                    fresh.append(placed.part)
+                errors.extend(placed.part.errors)
+                ordered.append(placed)
+                if on_part is not None:
+                    on_part(placed.part)
+            found = any(p.part.cards or p.part.errors for p in file.parts.values())
+            if not file.errors and not found:
+                errors.append(no_cards_error(file.source.path))
     result = RenderResult(ordered, errors, sum(len(part.cards) for part in fresh))
     errors.extend(duplicate_id_errors(result.cards))
     return result
 
 
 def write_package_and_cache(
-    staged: StagedPackage, output: Path, cache: BuildCache, keep_ids: set[str]
+    writer: PackageWriter, output: Path, cache: BuildCache, keep_ids: set[str]
 ) -> BuildReport:
     """The package, and meanwhile on a thread the cache (file writes, SQLite and zlib let
     the two overlap). The new cache replaces the old one only once the package is in
@@ -149,7 +160,7 @@ def write_package_and_cache(
     with ThreadPoolExecutor(max_workers=1) as thread:
         cache_temp = thread.submit(cache.write_temp, keep_ids)
         try:
-            report = staged.write(output)
+            report = writer.finish(output)
         except BaseException:
             cache_temp.add_done_callback(discard_temp_file)
             raise
@@ -200,16 +211,21 @@ def build_unpaused(
         cache = BuildCache.load(cache_file, RENDER_FINGERPRINT)
     else:
         cache = BuildCache(cache_file, RENDER_FINGERPRINT)
-    rendered = render_all(paths, cache, jobs, progress)
-    if rendered.errors:
-        return BuildReport(errors=rendered.errors)
-    staged = stage_package([placed.part for placed in rendered.parts], cache)
-    cache.chunks = {
-        placed.key: placed.part.encoded_entry or chunk_entry(placed.job, placed.part)
-        for placed in rendered.parts
-        if placed.key is not None and placed.job is not None
-    }
-    report = write_package_and_cache(staged, output, cache, {c.id for c in rendered.cards})
+    writer = PackageWriter(cache)
+    try:
+        rendered = render_all(paths, cache, jobs, progress, on_part=writer.add)
+        if rendered.errors:
+            writer.discard()
+            return BuildReport(errors=rendered.errors)
+        cache.chunks = {
+            placed.key: placed.part.encoded_entry or chunk_entry(placed.job, placed.part)
+            for placed in rendered.parts
+            if placed.key is not None and placed.job is not None
+        }
+        report = write_package_and_cache(writer, output, cache, {c.id for c in rendered.cards})
+    except BaseException:
+        writer.discard()
+        raise
     report.cards_rendered = rendered.cards_rendered
     report.seconds = time.perf_counter() - started
     return report

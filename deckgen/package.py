@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
-import shutil
+import sqlite3
 import tempfile
 import time
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import genanki
+from genanki.apkg_col import APKG_COL
+from genanki.apkg_schema import APKG_SCHEMA
 
 from deckgen.anki import deck_id, make_note
 from deckgen.cache import BuildCache
@@ -43,67 +48,73 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-@dataclass
-class StagedPackage:
-    """Every note stamped and placed in its deck, ready to be written."""
+class PackageWriter:
+    """Writes notes into the package's collection (SQLite) as parts arrive in source
+    order, so the writing overlaps the rendering of later cards; `finish` puts the
+    zipped package in place. What genanki's `Package.write_to_file` does, in steps."""
 
-    decks: dict[str, genanki.Deck]
-    media: dict[str, Path]
-    report: BuildReport
-    now: int
+    def __init__(self, cache: BuildCache) -> None:
+        self.cache = cache
+        self.now = int(time.time())
+        fd, name = tempfile.mkstemp(prefix="deckgen-", suffix=".anki2")
+        os.close(fd)
+        self.db_path = Path(name)
+        self.connection = sqlite3.connect(name)
+        self.cursor = self.connection.cursor()
+        self.cursor.executescript(APKG_SCHEMA)
+        self.cursor.executescript(APKG_COL)
+        self.ids = itertools.count(self.now * 1000)  # genanki's note and card ids
+        self.decks: dict[str, genanki.Deck] = {}
+        self.media: dict[str, Path] = {}
+        self.report = BuildReport()
 
-    def write(self, output: Path) -> BuildReport:
+    def add(self, part: RenderedPart) -> None:
+        for card, rendered in zip(part.cards, part.notes, strict=True):
+            deck = self.decks.get(card.deck)
+            if deck is None:
+                deck = self.decks[card.deck] = genanki.Deck(deck_id(card.deck), card.deck)
+            mod, changed = self.cache.stamp(card.id, rendered.digest, self.now)
+            note = make_note(card, rendered.fields, mod, rendered.guid)
+            deck.add_model(note.model)
+            note.write_to_db(self.cursor, self.now, deck.deck_id, self.ids)
+            self.media.update((m.name, m.source) for m in rendered.media)
+            self.report.cards += 1
+            self.report.notes_changed += changed
+
+    def finish(self, output: Path) -> BuildReport:
+        for deck in self.decks.values():
+            # Its notes are in already (its list is empty): this adds the deck and models.
+            deck.write_to_db(self.cursor, self.now, self.ids)
+        self.connection.commit()
+        self.connection.close()
         output.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="deckgen-media-") as staging:
-            media_files = stage_media(self.media, Path(staging))
-            package = genanki.Package(list(self.decks.values()), media_files=media_files)
-            write_package_atomically(package, output, self.now)
+        try:
+            write_atomically(output, self.zip_to)
+        finally:
+            self.db_path.unlink(missing_ok=True)
         self.report.output = output
+        self.report.decks = len(self.decks)
         return self.report
 
+    def zip_to(self, target: Path) -> None:
+        # genanki's layout: the collection, a JSON index of the media, then the media.
+        media = sorted(self.media.items())
+        with zipfile.ZipFile(target, "w") as archive:
+            archive.write(self.db_path, "collection.anki2")
+            archive.writestr("media", json.dumps({i: n for i, (n, _) in enumerate(media)}))
+            for index, (_, source) in enumerate(media):
+                archive.write(source, str(index))
 
-def stage_package(parts: Sequence[RenderedPart], cache: BuildCache) -> StagedPackage:
-    """Notes with their mod times; updates the cache's stamps (nothing is written yet)."""
-    now = int(time.time())
-    decks: dict[str, genanki.Deck] = {}
-    media: dict[str, Path] = {}
-    cards = changed = 0
-    for part in parts:
-        for card, rendered in zip(part.cards, part.notes, strict=True):
-            deck = decks.get(card.deck)
-            if deck is None:
-                deck = decks[card.deck] = genanki.Deck(deck_id(card.deck), card.deck)
-            mod, is_changed = cache.stamp(card.id, rendered.digest, now)
-            changed += is_changed
-            deck.add_note(make_note(card, rendered.fields, mod, rendered.guid))
-            media.update((m.name, m.source) for m in rendered.media)
-            cards += 1
-    report = BuildReport(decks=len(decks), cards=cards, notes_changed=changed)
-    return StagedPackage(decks, media, report, now)
+    def discard(self) -> None:
+        self.connection.close()
+        self.db_path.unlink(missing_ok=True)
 
 
-def write_package(parts: Sequence[RenderedPart], output: Path, cache: BuildCache) -> BuildReport:
-    return stage_package(parts, cache).write(output)
-
-
-def stage_media(media: dict[str, Path], staging: Path) -> list[str]:
-    """genanki names media after the file's base name: give each its hashed name."""
-    staged = []
-    for name, source in sorted(media.items()):
-        target = staging / name
-        try:
-            os.symlink(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
-        staged.append(str(target))
-    return staged
-
-
-def write_package_atomically(package: genanki.Package, output: Path, now: int) -> None:
+def write_atomically(output: Path, write: Callable[[Path], None]) -> None:
     fd, temp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        package.write_to_file(temp, timestamp=now)
+        write(Path(temp))
         os.chmod(temp, 0o644)
         os.replace(temp, output)
     except BaseException:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from types import TracebackType
 
@@ -94,20 +94,26 @@ class ChunkRenderer:
 
     def results(self, progress: ProgressCallback | None = None) -> list[RenderedPart]:
         """Every part, in order, once all are rendered."""
+        return list(self.stream(progress))
+
+    def stream(self, progress: ProgressCallback | None = None) -> Iterator[RenderedPart]:
+        """Every part, in order, each as soon as its batch is back."""
         if self.pool is None:
             rendered = render_chunks(self.waiting)
             if progress:
                 progress(len(rendered), len(rendered))
-            return rendered
+            yield from rendered
+            return
         if self.waiting:
             self.send_waiting()
         total = sum(count for count, _ in self.batches)
-        parts: list[RenderedPart] = []
-        for _, future in self.batches:
-            parts.extend(future.result())
+        done = 0
+        for count, future in self.batches:
+            batch = future.result()
+            done += count
             if progress:
-                progress(len(parts), total)
-        return parts
+                progress(done, total)
+            yield from batch
 
 
 def render_all_chunks(

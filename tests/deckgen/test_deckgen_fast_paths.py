@@ -14,7 +14,7 @@ from deckgen.build import PARALLEL_MIN_BYTES, build
 from deckgen.cache import cache_path_for
 from deckgen.highlight import highlight_block, highlight_code
 from deckgen.ids import slugify
-from deckgen.package import StagedPackage
+from deckgen.package import PackageWriter
 
 
 def write_deck(folder: Path, cards: int) -> Path:
@@ -59,10 +59,10 @@ def test_a_failed_package_write_keeps_the_old_cache(
     edited = source / "a.md"
     edited.write_text(edited.read_text(encoding="utf-8").replace("**bold** 3\n", "**bold** 4\n"))
 
-    def fail(self: StagedPackage, output: Path) -> None:
+    def fail(self: PackageWriter, output: Path) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(StagedPackage, "write", fail)
+    monkeypatch.setattr(PackageWriter, "finish", fail)
     with pytest.raises(OSError):
         build([source], out)
     # New stamps beside the old package would hide the edited note from Anki.
