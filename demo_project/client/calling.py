@@ -1,11 +1,16 @@
 """Examples of calling tasks: delay, apply_async, send_task, AsyncResult, states, slow."""
 
+import subprocess
+import sys
 import time
 
 from celery.result import AsyncResult
 
-from demo_project.client.report import say, show_sent, watch_and_show
+from demo_project.client.events import TaskEventLog
+from demo_project.client.report import DemoError, say, show_sent, watch_and_show
 from demo_project.client.session import Session
+
+BARE_SENDER_SECONDS = 30.0
 
 
 def delay(session: Session) -> None:
@@ -26,9 +31,19 @@ def apply_async(session: Session) -> None:
 
 def send_task(session: Session) -> None:
     say('calling app.send_task("tasks.basic.add", args=(7, 8)): by name, no task code imported')
-    result = session.app.send_task("tasks.basic.add", args=(7, 8))
-    show_sent(result)
-    watch_and_show(result)
+    say("(from a fresh Python process that imports celery but none of the demo's tasks)")
+    sender = subprocess.run(
+        [sys.executable, "-m", "demo_project.client.bare_sender", "tasks.basic.add", "7", "8"],
+        env=session.demo_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+        timeout=BARE_SENDER_SECONDS,
+        check=False,
+    )
+    for line in sender.stdout.splitlines():
+        say(line)
+    if sender.returncode != 0:
+        raise DemoError("the bare sender did not get its result", sender.returncode)
 
 
 def inspect_result(session: Session) -> None:
@@ -55,12 +70,16 @@ def states(session: Session) -> None:
 
 def slow(session: Session) -> None:
     say("calling slow.delay(2): a task that takes 2 s")
-    started = time.monotonic()
-    result = session.task("tasks.basic.slow").delay(2)
-    say(f"delay() returned after {time.monotonic() - started:.3f} s: the caller is free at once")
-    show_sent(result)
-    watch_and_show(result, started_at=started)
-    say("the 2 s of work happened in the worker, not in the caller")
+    with TaskEventLog(session.app) as events:
+        started = time.monotonic()
+        result = session.task("tasks.basic.slow").delay(2)
+        waited = time.monotonic() - started
+        say(f"delay() returned after {waited:.3f} s: the caller is free at once")
+        show_sent(result)
+        watch_and_show(result, started_at=started)
+        (done,) = events.wait_for(result.id, "task-succeeded")
+    say(f"runtime in the worker: {done.runtime:.2f} s (task-succeeded event from {done.hostname})")
+    say(f"the caller waited {waited:.3f} s of it")
 
 
 def log_message(session: Session) -> None:

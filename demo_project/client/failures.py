@@ -1,10 +1,12 @@
 """Examples of things going wrong: failures, retries, time limits, revoke, unknown names."""
 
 import time
+from typing import Any
 
 from celery.exceptions import NotRegistered
 from celery.exceptions import TimeoutError as CeleryTimeoutError
 
+from demo_project.client.events import TaskEventLog
 from demo_project.client.report import (
     DemoError,
     format_exception,
@@ -17,6 +19,8 @@ from demo_project.client.session import Session
 
 UNKNOWN_TASK = "tasks.basic.does_not_exist"
 UNKNOWN_WAIT_SECONDS = 5.0
+FLAKY_ATTEMPTS = 3  # flaky.delay(succeed_on_attempt=3)
+POOL_WAIT_SECONDS = 5.0
 
 
 def failing(session: Session) -> None:
@@ -30,25 +34,51 @@ def failing(session: Session) -> None:
 def retrying(session: Session) -> None:
     flaky = session.task("tasks.advanced.flaky")
     doomed = session.task("tasks.advanced.always_retrying")
-    say("calling flaky.delay(succeed_on_attempt=3): autoretry_for=(ConnectionError,)")
-    say("with retry_backoff=1: retries wait 1 s, then 2 s (doubling each time)")
-    started = time.monotonic()
-    recovering = flaky.delay(succeed_on_attempt=3)
-    say("and always_retrying.delay(): max_retries=2, then Celery gives up")
-    giving_up = doomed.delay()
-    say("flaky:")
-    show_sent(recovering)
-    watch_and_show(recovering, started_at=started)
-    say("each failed attempt stored RETRY; the same task id ran again after its backoff")
+    retry_on = ", ".join(exc.__name__ for exc in flaky.autoretry_for)
+    say(f"calling flaky.delay(succeed_on_attempt=3): autoretry_for=({retry_on},)")
+    backoff = flaky.retry_backoff
+    say(f"with retry_backoff={backoff}: retries wait 1 s, then 2 s (doubling each time)")
+    with TaskEventLog(session.app) as events:
+        started = time.monotonic()
+        sent_at = time.time()
+        recovering = flaky.delay(succeed_on_attempt=FLAKY_ATTEMPTS)
+        say(f"and always_retrying.delay(): max_retries={doomed.max_retries}, then Celery gives up")
+        giving_up = doomed.delay()
+        say("flaky:")
+        show_sent(recovering)
+        watch_and_show(recovering, started_at=started)
+        say("each failed attempt stored RETRY; the same task id ran again after its backoff")
+        show_attempts(events, recovering.id, sent_at)
     say("always_retrying:")
     show_sent(giving_up)
     watch_and_show(giving_up, started_at=started, expect="FAILURE")
     say("after max_retries the task is FAILURE with the last exception")
 
 
+def show_attempts(events: TaskEventLog, task_id: str, sent_at: float) -> None:
+    """When each attempt started (worker clock) and how far ahead each retry's ETA was set."""
+    attempts = events.wait_for(task_id, "task-started", count=FLAKY_ATTEMPTS)
+    # One task-sent event per message of the task: the first one, then one per retry.
+    messages = events.wait_for(task_id, "task-sent", count=FLAKY_ATTEMPTS)
+    say("flaky's attempts, timed by the worker's task events:")
+    for number, attempt in enumerate(attempts, start=1):
+        line = f"attempt {number} started at {attempt.timestamp - sent_at:.2f} s"
+        if number > 1:
+            gap = attempt.timestamp - attempts[number - 2].timestamp
+            line += f", {gap:.2f} s after attempt {number - 1}"
+        say(line)
+        if number < len(messages):
+            retry = messages[number]
+            ahead = (retry.eta or retry.timestamp) - retry.timestamp
+            say(f"retry {number} sent with an ETA {ahead:.1f} s ahead")
+
+
 def time_limit(session: Session) -> None:
     task = session.task("tasks.advanced.time_limited")
-    say("time_limited has soft_time_limit=1 and time_limit=2 (seconds); it wants 5 s")
+    say(
+        f"time_limited has soft_time_limit={task.soft_time_limit:g} and"
+        f" time_limit={task.time_limit:g} (seconds); it wants 5 s"
+    )
     started = time.monotonic()
     polite = task.delay(5, clean_up=True)
     stubborn = task.delay(5, clean_up=False)
@@ -57,8 +87,38 @@ def time_limit(session: Session) -> None:
     watch_and_show(polite, started_at=started)
     say("time_limited.delay(5, clean_up=False): ignores it, the hard limit kills its process")
     show_sent(stubborn)
-    watch_and_show(stubborn, started_at=started, expect="FAILURE")
-    say("the worker killed that pool process after 2 s and started a fresh one")
+    runner: dict[str, Any] = {}
+
+    def note_process(state: str) -> None:
+        info = stubborn.info
+        if state == "STARTED" and isinstance(info, dict):
+            runner.update(info)  # what STARTED stores: the pool process's pid and hostname
+
+    watch_and_show(stubborn, started_at=started, expect="FAILURE", on_state=note_process)
+    if "pid" not in runner:
+        raise DemoError("did not see the task STARTED, so its pool process is unknown", 1)
+    pid, hostname = int(runner["pid"]), str(runner["hostname"])
+    say(f"pool process {pid} of {hostname} was running it")
+    pool, size = pool_after_kill(session, hostname, pid)
+    say(f"pool process {pid} is gone from the pool of {hostname}")
+    say(f"pool of {hostname} now: {', '.join(map(str, pool))} ({len(pool)} of {size} processes)")
+
+
+def pool_after_kill(session: Session, hostname: str, pid: int) -> tuple[list[int], int]:
+    """The worker's pool processes once ``pid`` has left it, and the pool's size (polled)."""
+    deadline = time.monotonic() + POOL_WAIT_SECONDS
+    pool: list[int] = []
+    size = 0
+    while time.monotonic() < deadline:
+        inspect = session.app.control.inspect(destination=[hostname], timeout=1.0, limit=1)
+        stats = (inspect.stats() or {}).get(hostname, {}).get("pool", {})
+        pool, size = sorted(stats.get("processes", [])), int(stats.get("max-concurrency", 0))
+        if pid not in pool and len(pool) == size:
+            return pool, size
+        time.sleep(0.1)
+    if pid in pool:
+        raise DemoError(f"pool process {pid} still serves {hostname} after the hard limit", 1)
+    return pool, size
 
 
 def revoke(session: Session) -> None:

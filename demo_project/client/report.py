@@ -6,6 +6,7 @@ The wording is stable on purpose (cards match it): ``task id: <uuid>``, ``state:
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from celery import states
@@ -55,11 +56,13 @@ def watch(
     started_at: float | None = None,
     pending_hint: str = "no worker took it",
     shown: str = "",
+    on_state: Callable[[str], None] | None = None,
 ) -> str:
     """Print each new state of ``result`` until it is ready; return the final state.
 
-    ``shown`` is a state the caller already printed. Raises DemoError if the task is still
-    unfinished after ``timeout`` seconds.
+    ``shown`` is a state the caller already printed; ``on_state`` is called with each new
+    state as it is seen (to read what that state stored). Raises DemoError if the task is
+    still unfinished after ``timeout`` seconds.
     """
     start = started_at if started_at is not None else time.monotonic()
     deadline = time.monotonic() + timeout
@@ -69,6 +72,8 @@ def watch(
         if state != last:
             say(f"state: {state} (at {time.monotonic() - start:.2f} s)")
             last = state
+            if on_state is not None:
+                on_state(state)
         if state in states.READY_STATES:
             return state
         if time.monotonic() > deadline:

@@ -24,6 +24,7 @@ REPORTS_HINT = (
 PRIORITY_PLAN = [("low-a", 9), ("normal-a", 5), ("urgent", 0), ("low-b", 9), ("high", 2),
                  ("normal-b", 5)]  # fmt: skip
 OFFLINE_TASKS = 5
+REPORT_TASK = "tasks.advanced.build_report"
 RESULT_TIMEOUT = 20.0
 
 
@@ -40,9 +41,11 @@ def ping(session: Session) -> None:
 
 def route(session: Session) -> None:
     say("calling build_report.delay('weekly')")
-    say("task_routes sends tasks.advanced.build_report to the 'reports' queue, so only a")
+    routes = session.app.conf.task_routes or {}
+    queue = routes.get(REPORT_TASK, {}).get("queue") if isinstance(routes, dict) else None
+    say(f"task_routes sends {REPORT_TASK} to the '{queue}' queue, so only a")
     say("worker consuming 'reports' (started with -Q reports) can run it")
-    result = session.task("tasks.advanced.build_report").delay("weekly")
+    result = session.task(REPORT_TASK).delay("weekly")
     show_sent(result)
     watch_and_show(result, timeout=10.0, pending_hint=REPORTS_HINT)
     info = result.result if isinstance(result.result, dict) else {}

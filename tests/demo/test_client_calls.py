@@ -13,6 +13,8 @@ from celery import Celery, chain, chord, group, states
 from celery.exceptions import NotRegistered, TimeLimitExceeded
 from celery.result import AsyncResult
 
+from demo_project.client.composing import most_at_once
+from demo_project.client.events import TaskEvent, TaskEventLog
 from demo_project.client.report import DemoError, watch_and_show
 from demo_project.launch import Worker
 
@@ -144,3 +146,32 @@ def test_client_reports_an_unexpected_final_state_as_a_demo_error(
         watch_and_show(result)
     assert raised.value.exit_code == 1
     assert capsys.readouterr().out.splitlines()[-1] == "error: ValueError: boom"
+
+
+def test_task_event_log_has_the_workers_own_timing(demo_app: Celery, workers: Workers) -> None:
+    with TaskEventLog(demo_app) as events:
+        result = demo_app.tasks["tasks.basic.slow"].delay(0.3)
+        assert result.get(timeout=10) == "slept 0.3 s"
+        (started,) = events.wait_for(result.id, "task-started")
+        (done,) = events.wait_for(result.id, "task-succeeded")
+        with pytest.raises(DemoError, match="expected 1 task-failed event"):
+            events.wait_for(result.id, "task-failed", timeout=0.2)
+    assert done.hostname == workers.main.nodename
+    assert 0.3 <= done.runtime < 2.0
+    assert done.timestamp - started.timestamp >= 0.3
+
+
+def test_most_at_once_counts_overlaps_not_back_to_back_runs() -> None:
+    def at(kind: str, seconds: float) -> TaskEvent:
+        return TaskEvent(kind, "some-id", seconds, {})
+
+    starts = [at("task-started", t) for t in (0.0, 1.0, 1.5)]
+    ends = [at("task-succeeded", t) for t in (1.0, 2.0, 2.5)]
+    assert most_at_once(starts, ends) == 2  # 0-1 then 1-2 touch; 1-2 and 1.5-2.5 overlap
+    assert most_at_once(starts[:2], ends[:2]) == 1
+
+
+def test_task_event_eta_is_read_as_epoch_seconds() -> None:
+    sent = TaskEvent("task-sent", "some-id", 0.0, {"eta": "2026-01-01T00:00:01+00:00"})
+    assert sent.eta == 1767225601.0
+    assert TaskEvent("task-sent", "some-id", 0.0, {"eta": None}).eta is None
