@@ -2,7 +2,8 @@
 
 Each card is parsed and rendered once, in a process pool when there is enough work for
 both cores; cards whose source (and images) are unchanged since the last build of the
-same output are taken from the build cache instead.
+same output are taken from the build cache instead. The stages overlap: the workers start
+while files are still being cut, and notes go into the package as their parts come back.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,43 +102,15 @@ def render_all(
     """
     forget_highlights()
     sources, errors = collect_sources(paths)
-    files: list[FileParts] = []
-    fresh: list[RenderedPart] = []
+    files = [FileParts(source) for source in sources]
+    ordered: list[PlacedPart] = []
     with ChunkRenderer(jobs or default_jobs(), total_size(sources)) as renderer:
-        for source in sources:
-            file = FileParts(source)
-            files.append(file)
-            text, problem = read_card_file(source.path)
-            if problem is not None or text is None:
-                file.errors.extend([problem] if problem else [])
-                continue
-            plan = plan_document(text, source.path, source.deck_prefix)
-            file.errors.extend(plan.errors)
-            for index, document in plan.results.items():
-                file.parts[index] = PlacedPart(render_parsed(document))
-            settings: dict[int, str] = {}  # the chunks of a file mostly share one setting
-            for job in plan.jobs:
-                setting = settings.get(id(job.context))
-                if setting is None:
-                    setting = settings[id(job.context)] = chunk_setting(job)
-                key = chunk_key(job, setting)
-                entry = cache.chunks.get(key) if cache is not None else None
-                hit = part_from_cache(job, entry) if entry is not None else None  # None: stale
-                if hit is None:
-                    file.pending[job.index] = (job, key)
-                    renderer.add(job)  # workers start on it while later files are read
-                else:
-                    file.parts[job.index] = PlacedPart(hit, job, key)
+        for file in files:
+            plan_file(file, cache, renderer)
         rendered = renderer.stream(progress)
-        ordered: list[PlacedPart] = []
         for file in files:
             errors.extend(file.errors)
-            for index in sorted(file.parts.keys() | file.pending.keys()):
-                placed = file.parts.get(index)
-                if placed is None:  # pending jobs come back in the order they were added
-                    job, key = file.pending[index]
-                    placed = file.parts[index] = PlacedPart(next(rendered), job, key)
-                    fresh.append(placed.part)
+            for placed in place_parts(file, rendered):
                 errors.extend(placed.part.errors)
                 ordered.append(placed)
                 if on_part is not None:
@@ -145,17 +118,56 @@ def render_all(
             found = any(p.part.cards or p.part.errors for p in file.parts.values())
             if not file.errors and not found:
                 errors.append(no_cards_error(file.source.path))
-    result = RenderResult(ordered, errors, sum(len(part.cards) for part in fresh))
+    fresh = sum(len(file.parts[index].part.cards) for file in files for index in file.pending)
+    result = RenderResult(ordered, errors, fresh)
     errors.extend(duplicate_id_errors(result.cards))
     return result
+
+
+def plan_file(file: FileParts, cache: BuildCache | None, renderer: ChunkRenderer) -> None:
+    """Cut one file into chunks: deck chunks are parsed here, unchanged chunks come from
+    the cache, and the others go to the renderer, whose workers start on them at once."""
+    text, problem = read_card_file(file.source.path)
+    if problem is not None or text is None:
+        file.errors.extend([problem] if problem else [])
+        return
+    plan = plan_document(text, file.source.path, file.source.deck_prefix)
+    file.errors.extend(plan.errors)
+    for index, document in plan.results.items():
+        file.parts[index] = PlacedPart(render_parsed(document))
+    settings: dict[int, str] = {}  # the chunks of a file mostly share one setting
+    for job in plan.jobs:
+        setting = settings.get(id(job.context))
+        if setting is None:
+            setting = settings[id(job.context)] = chunk_setting(job)
+        key = chunk_key(job, setting)
+        entry = cache.chunks.get(key) if cache is not None else None
+        hit = part_from_cache(job, entry) if entry is not None else None  # None: stale
+        if hit is None:
+            file.pending[job.index] = (job, key)
+            renderer.add(job)
+        else:
+            file.parts[job.index] = PlacedPart(hit, job, key)
+
+
+def place_parts(file: FileParts, rendered: Iterator[RenderedPart]) -> Iterator[PlacedPart]:
+    """The file's parts in order; its pending chunks are the next ones `rendered` yields
+    (the renderer returns parts in the order the jobs were added)."""
+    for index in sorted(file.parts.keys() | file.pending.keys()):
+        placed = file.parts.get(index)
+        if placed is None:
+            job, key = file.pending[index]
+            placed = file.parts[index] = PlacedPart(next(rendered), job, key)
+        yield placed
 
 
 def write_package_and_cache(
     writer: PackageWriter, output: Path, cache: BuildCache, keep_ids: set[str]
 ) -> BuildReport:
-    """The package, and meanwhile on a thread the cache (file writes, SQLite and zlib let
-    the two overlap). The new cache replaces the old one only once the package is in
-    place: new stamps with the old package would hide the changed notes from Anki."""
+    """The package, and meanwhile on a thread the cache file (SQLite and file writes
+    release the GIL, so the two overlap). The new cache replaces the old one only once
+    the package is in place: new stamps beside the old package would hide the changed
+    notes from Anki."""
     output.parent.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=1) as thread:
         cache_temp = thread.submit(cache.write_temp, keep_ids)

@@ -92,10 +92,6 @@ class ChunkRenderer:
         self.waiting, self.waiting_bytes = [], 0
         self.batches.append((len(batch), self.pool.submit(render_chunks_for_cache, batch)))
 
-    def results(self, progress: ProgressCallback | None = None) -> list[RenderedPart]:
-        """Every part, in order, once all are rendered."""
-        return list(self.stream(progress))
-
     def stream(self, progress: ProgressCallback | None = None) -> Iterator[RenderedPart]:
         """Every part, in order, each as soon as its batch is back."""
         if self.pool is None:
@@ -114,16 +110,6 @@ class ChunkRenderer:
             if progress:
                 progress(done, total)
             yield from batch
-
-
-def render_all_chunks(
-    jobs: Sequence[ChunkJob], workers: int, progress: ProgressCallback | None = None
-) -> list[RenderedPart]:
-    """Parse and render card chunks, on several processes when worthwhile; keeps order."""
-    with ChunkRenderer(workers, sum(len(job.text) for job in jobs)) as renderer:
-        for job in jobs:
-            renderer.add(job)
-        return renderer.results(progress)
 
 
 def make_pool(workers: int) -> Executor:
