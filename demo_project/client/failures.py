@@ -59,7 +59,8 @@ def show_attempts(events: TaskEventLog, task_id: str, sent_at: float) -> None:
     """When each attempt started (worker clock) and how far ahead each retry's ETA was set."""
     attempts = events.wait_for(task_id, "task-started", count=FLAKY_ATTEMPTS)
     # One task-sent event per message of the task: the first one, then one per retry.
-    messages = events.wait_for(task_id, "task-sent", count=FLAKY_ATTEMPTS)
+    sent = events.wait_for(task_id, "task-sent", count=FLAKY_ATTEMPTS)
+    retry_messages = {int(event.fields.get("retries") or 0): event for event in sent}
     say("flaky's attempts, timed by the worker's task events:")
     for number, attempt in enumerate(attempts, start=1):
         line = f"attempt {number} started at {attempt.timestamp - sent_at:.2f} s"
@@ -67,8 +68,8 @@ def show_attempts(events: TaskEventLog, task_id: str, sent_at: float) -> None:
             gap = attempt.timestamp - attempts[number - 2].timestamp
             line += f", {gap:.2f} s after attempt {number - 1}"
         say(line)
-        if number < len(messages):
-            retry = messages[number]
+        retry = retry_messages.get(number)
+        if retry is not None:
             ahead = (retry.eta or retry.timestamp) - retry.timestamp
             say(f"retry {number} sent with an ETA {ahead:.1f} s ahead")
 
