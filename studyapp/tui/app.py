@@ -17,11 +17,10 @@ from studyapp.runner.services import ServiceManager
 from studyapp.settings import SettingsError
 from studyapp.store import StoreError
 from studyapp.study import Study
-from studyapp.tui.screens.browse import BrowseScreen
 from studyapp.tui.screens.deck_list import DeckListScreen
-from studyapp.tui.screens.services import ServicesScreen, start_demo_worker
-from studyapp.tui.screens.settings import SettingsScreen
-from studyapp.tui.screens.stats import StatsScreen
+
+# Screens other than the deck list (and the review screen it opens) are imported when first
+# shown: start-up to the first card needs none of them.
 
 STYLES_DIR = Path(__file__).parent / "styles"
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
@@ -66,10 +65,14 @@ class StudyApp(App[int]):
             loop.remove_signal_handler(sig)
 
     def action_show_services(self) -> None:
+        from studyapp.tui.screens.services import ServicesScreen
+
         if not isinstance(self.screen, ServicesScreen):
             self.push_screen(ServicesScreen(self.services))
 
     async def action_start_worker(self) -> None:
+        from studyapp.tui.screens.services import start_demo_worker
+
         await start_demo_worker(self, self.services)
 
     def get_default_screen(self) -> Screen[None]:
@@ -88,14 +91,20 @@ class StudyApp(App[int]):
             self.action_show_help_panel()
 
     def action_show_stats(self) -> None:
+        from studyapp.tui.screens.stats import StatsScreen
+
         if not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen(self.study))
 
     def action_show_browse(self) -> None:
+        from studyapp.tui.screens.browse import BrowseScreen
+
         if not isinstance(self.screen, BrowseScreen):
             self.push_screen(BrowseScreen(self.study))
 
     def action_show_settings(self) -> None:
+        from studyapp.tui.screens.settings import SettingsScreen
+
         if not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen(self.study))
 

@@ -31,6 +31,8 @@ class DeckListScreen(Screen[None]):
     def __init__(self, study: Study) -> None:
         super().__init__()
         self.study = study
+        # False once another screen covers this one; the counts are then recounted on resume.
+        self._counts_current = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -52,9 +54,13 @@ class DeckListScreen(Screen[None]):
         self.refresh_decks()
 
     def on_screen_resume(self) -> None:
-        # Counts change after a review, a reload or new settings.
-        if self.is_mounted:
+        # Counts change after a review, a reload or new settings; the first resume follows
+        # on_mount's count at once, so counting again there would only delay start-up.
+        if self.is_mounted and not self._counts_current:
             self.refresh_decks()
+
+    def on_screen_suspend(self) -> None:
+        self._counts_current = False
 
     def refresh_decks(self) -> None:
         table = self.query_one("#decks", DataTable)
@@ -82,6 +88,7 @@ class DeckListScreen(Screen[None]):
                 table.add_row(label, *_counts(row.new, row.learning, row.due), key=row.name)
             table.move_cursor(row=min(max(previous, 0), table.row_count - 1))
         self.query_one("#problems", ProblemsPanel).set_problems(self.study.errors)
+        self._counts_current = True
 
     def selected_deck(self) -> str | None:
         table = self.query_one("#decks", DataTable)
