@@ -1,4 +1,4 @@
-"""Check a card's `**Expect:**` text against a command's output (contract 3).
+"""A card's `**Expect:**` text: its syntax (part of the card format) and its matching.
 
 Each non-empty line of the Expect text must be found in the output, in order, each search
 starting where the previous match ended. A line starting with `re:` is a Python regular

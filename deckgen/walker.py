@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from markdown_it.token import Token
 
 from deckgen.chunks import ChunkJob, DeckContext
+from deckgen.expect import parse_expect
 from deckgen.ids import deck_name, derived_card_id, is_valid_explicit_id
 from deckgen.labels import CARD_FIELDS, DECK_FIELDS, LABEL_NAMES
 from deckgen.markdown import LABEL_TOKEN, is_structure_heading
@@ -355,6 +356,13 @@ class CardBuilder:
         if not text.strip():
             self.fail(found.line, "empty **Expect:**")
             return None
+        for line in parse_expect(text):
+            if line.error is not None:
+                self.fail(
+                    found.line,
+                    f"**Expect:** line {line.number} is not a valid regular expression: "
+                    f"{line.error}",
+                )
         return text.strip("\n")
 
     def timeout(self) -> float:

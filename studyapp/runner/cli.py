@@ -23,10 +23,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from deckgen.expect import ExpectMatcher
 from deckgen.model import Card, ParseResult
 from studyapp.paths import DATA_DIR_ENV, default_card_paths, default_data_dir
 from studyapp.runner.command import prepare, run_environment
-from studyapp.runner.expect import ExpectMatcher
 from studyapp.runner.preflight import preflight
 from studyapp.runner.process import RunningProcess, kill_all_groups_now, run_to_completion
 from studyapp.runner.trust import TRUST_FILE_NAME, TrustStore, read_snapshot

@@ -12,9 +12,9 @@ import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
+from deckgen.expect import ExpectMatcher
 from deckgen.model import Card, RunSpec
 from studyapp.runner.command import prepare
-from studyapp.runner.expect import ExpectMatcher
 from studyapp.runner.process import RunOutcome, run_to_completion
 
 SERVICE_SETTLE_SECONDS = 3.0

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import run_deckgen
+from deckgen_support import run_deckgen
 
 from deckgen.build import build
 
@@ -56,6 +56,13 @@ def make_bad_input(name: str, root: Path) -> tuple[list[Path], str]:
         text = "# Bad\n## Picture\n**Front:** which diagram?\n**Back:**\nSee below.\n\n"
         bad.write_text(text + "![flow](img/flow.png)\n", encoding="utf-8")
         return [cards], f"{bad}:7: image not found: img/flow.png"
+    if name == "bad expect regex":
+        text = "# Bad\n## Q\n**Front:** a\n**Back:** b\n**Run:** `echo hi`\n"
+        bad.write_text(text + "**Expect:** `re: ([unclosed`\n", encoding="utf-8")
+        return [cards], (
+            f"{bad}:6: **Expect:** line 1 is not a valid regular expression: "
+            "unterminated character set at position 1"
+        )
     raise AssertionError(name)
 
 
@@ -69,6 +76,7 @@ BAD_INPUTS = [
     "empty file",
     "folder without markdown",
     "missing image",
+    "bad expect regex",
 ]
 
 

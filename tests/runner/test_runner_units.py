@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from deckgen.expect import ExpectMatcher, check_expect, parse_expect
 from studyapp.runner.command import (
     BASH_PREAMBLE,
     DEMO_DIR,
@@ -16,7 +17,6 @@ from studyapp.runner.command import (
     run_environment,
     venv_bin_dir,
 )
-from studyapp.runner.expect import ExpectMatcher, check_expect, parse_expect
 from studyapp.runner.preflight import PreflightProbes, needs_redis, needs_worker, preflight
 from studyapp.runner.services import ManagedService, ServiceKind, classify
 from studyapp.runner.trust import TrustStore
