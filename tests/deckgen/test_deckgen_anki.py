@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-from conftest import SAMPLE_DECK
+from deckgen_support import SAMPLE_DECK
 
 from deckgen.build import build
 

@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_deckgen
+from deckgen_support import REPO, run_deckgen
 
 from deckgen.cli import ProgressBar, main
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_DECK, SEED_DECK
+from deckgen_support import SAMPLE_DECK, SEED_DECK
 
 from deckgen.model import Card, CardKind
 from deckgen.parser import parse_paths, parse_text

@@ -1,0 +1,85 @@
+"""Sample deck, paths and the CLI runner shared by the deckgen tests (no tests here).
+
+Not in conftest.py: several test folders have one, and `from conftest import` would get
+whichever folder's conftest was imported first.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SEED_DECK = Path(__file__).resolve().parents[3] / "shared/seeds/000_e081d3f2e7fe9068.txt"
+
+# A small deck in the seed's format, written for these tests.
+SAMPLE_DECK = textwrap.dedent(
+    """\
+    # Task Queue Basics
+
+    ## Card 1: What a broker does
+    **Front:** Which component holds the messages between a client and the workers?
+    **Back:**
+    The **broker** (Redis or RabbitMQ) stores each task message until a worker takes it.
+
+    ## Card 2: Starting a worker
+    **Front:** Which command starts a worker for the app in `config.celery_app`?
+    **Back:**
+    ```bash
+    celery -A config.celery_app worker -l info
+    ```
+    - `-A` names the application module
+    - `-l info` sets the log level
+    **Tags:** worker, cli
+
+    ## Card 3: Comparing result backends
+    **Front:** How do the Redis and RPC result backends differ?
+    **Back:**
+    | Backend | Keeps results after restart |
+    |---------|-----------------------------|
+    | Redis   | yes                         |
+    | RPC     | ~~yes~~ no                  |
+
+    ## Card 4: Pinging the workers
+    **ID:** celery-ping
+    **Front:** How do you check that at least one worker answers?
+    **Back:** Ask every worker to reply with `celery inspect ping`; `x < y && z` stays text.
+    **Run:** `celery -A config.celery_app inspect ping`
+    **Expect:**
+    ```
+    pong
+    ```
+    **Timeout:** 20
+
+    ## Card 5: Retry countdown
+    **Front:** A task calls {{c1::self.retry(countdown=10)}} to try again later.
+    **Back:** The countdown is in seconds.
+    """
+)
+
+
+@dataclass
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_deckgen(*args: str | Path, cwd: Path | None = None) -> CliResult:
+    """Run the real command line in a fresh interpreter, as a user would."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    completed = subprocess.run(
+        [sys.executable, "-m", "deckgen", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd or REPO,
+        env=env,
+        timeout=120,
+    )
+    return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+
