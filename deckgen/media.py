@@ -31,17 +31,20 @@ def is_relative_reference(src: str) -> bool:
     return not urlsplit(src).scheme
 
 
-_name_by_path: dict[Path, str] = {}
+# Keyed by size and mtime too: `deckgen watch` stays in one process while images are edited.
+_name_by_file: dict[tuple[Path, int, int], str] = {}
 
 
 def media_name(path: Path) -> str:
-    """Content-hash name, computed once per file per process."""
+    """Content-hash name, computed once per version of a file per process."""
     resolved = path.resolve()
-    name = _name_by_path.get(resolved)
+    stat = resolved.stat()
+    key = (resolved, stat.st_size, stat.st_mtime_ns)
+    name = _name_by_file.get(key)
     if name is None:
         digest = hashlib.sha256(resolved.read_bytes()).hexdigest()[:HASH_LENGTH]
         name = digest + resolved.suffix.lower()
-        _name_by_path[resolved] = name
+        _name_by_file[key] = name
     return name
 
 

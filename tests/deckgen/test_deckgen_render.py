@@ -191,3 +191,21 @@ def test_a_damaged_cache_means_a_fresh_render(sample_deck: Path, tmp_path: Path)
     cache_file.write_text(json.dumps(data), encoding="utf-8")
     report = build([sample_deck], out)
     assert report.ok and report.cards_rendered == 5 and report.notes_changed == 0
+
+
+def test_an_image_edited_in_place_gets_a_new_name_in_the_same_process(
+    write_card_file: Callable[..., Path], tmp_path: Path
+) -> None:
+    # `deckgen watch` rebuilds in one process: a stale name would hide the new image from Anki.
+    image = tmp_path / "cards/img.png"
+    image.parent.mkdir(parents=True)
+    image.write_bytes(b"old picture")
+    write_card_file("cards/deck.md", "# D\n## Q\n**Front:** q\n**Back:**\n![x](img.png)\n")
+
+    def image_name() -> str:
+        result = render_all([tmp_path / "cards"])
+        return next(note.media[0].name for p in result.parts for note in p.part.notes)
+
+    before = image_name()
+    image.write_bytes(b"a new, longer picture")
+    assert image_name() != before
