@@ -168,6 +168,9 @@ def run_watch(args: argparse.Namespace) -> int:
     from watchfiles import Change, watch
 
     from deckgen.build import build
+    from deckgen.pool import threads_will_run
+
+    threads_will_run()
 
     def rebuild() -> None:
         report = build(args.paths, args.output)

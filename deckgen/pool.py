@@ -112,10 +112,21 @@ class ChunkRenderer:
             yield from batch
 
 
+_threads_running = False
+
+
+def threads_will_run() -> None:
+    """Call before starting threads that outlive a build (watchfiles' watcher): forking a
+    process that has other threads can deadlock the child, so pools use forkserver then."""
+    global _threads_running
+    _threads_running = True
+
+
 def make_pool(workers: int) -> Executor:
     methods = multiprocessing.get_all_start_methods()
     # fork: workers inherit the imported modules, so they start in milliseconds.
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    method = "forkserver" if _threads_running else "fork"
+    context = multiprocessing.get_context(method if method in methods else None)
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
