@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -60,6 +58,10 @@ def worker_answers(broker_url: str, timeout: float = WORKER_PING_TIMEOUT) -> boo
 
 def http_answers(port: int, host: str = "127.0.0.1", timeout: float = 0.5) -> bool:
     """Whether anything answers HTTP on host:port (any status, 401 included)."""
+    # Imported here: urllib.request (http.client, email) would only slow the app's start-up.
+    import urllib.error
+    import urllib.request
+
     try:
         with urllib.request.urlopen(f"http://{host}:{port}/", timeout=timeout):
             return True
