@@ -36,4 +36,6 @@ fi
 
 data_dir="${DEMO_VAR_DIR:-var}/redis"
 mkdir -p var/redis "${data_dir}"  # var/redis: the config's default dir must exist when parsed
+# Absolute: Redis has already changed into the config's dir when it reads --dir.
+data_dir="$(cd "${data_dir}" && pwd)"
 exec "${server}" redis/redis.conf --port "${port}" --dir "${data_dir}"

@@ -45,6 +45,25 @@ def test_redis_script_serves_the_project_config_and_reuses_a_running_redis(
         server.stop()
 
 
+
+def test_redis_script_works_with_a_relative_data_folder(tmp_path: Path) -> None:
+    # The default DEMO_VAR_DIR is the relative "var": Redis has already changed into the
+    # config's dir when it reads --dir, so the script must hand it an absolute path.
+    port = free_port()
+    relative = f"var/test-{uuid.uuid4().hex[:8]}"
+    env = script_env(port, tmp_path / "unused")
+    env["DEMO_VAR_DIR"] = relative
+    server = ScriptProcess("redis/start.sh", env, tmp_path / "server.log")
+    try:
+        server.start()
+        wait_until(lambda: redis_reachable(f"redis://127.0.0.1:{port}/0"), 10, "redis")
+        client = redis.Redis(port=port)
+        assert client.config_get("dir") == {"dir": str(DEMO_DIR / relative / "redis")}
+        client.close()
+    finally:
+        server.stop()
+        shutil.rmtree(DEMO_DIR / relative, ignore_errors=True)
+
 def test_redis_script_names_the_package_when_redis_server_is_missing(tmp_path: Path) -> None:
     env = script_env(free_port(), tmp_path / "var", REDIS_SERVER="/nonexistent/redis-server")
     result = run_script("redis/start.sh", env)
