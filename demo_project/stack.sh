@@ -21,4 +21,18 @@ if [[ -z "${CELERY_FLOWER_USER:-}" && -z "${CELERY_FLOWER_PASSWORD:-}" ]]; then
     echo "stack.sh: Flower login demo / demo-local-only (local development default)"
 fi
 
-exec honcho --procfile Procfile --app-root . start "$@"
+# honcho stops everything on SIGINT and SIGTERM but has no SIGHUP handler: closing the terminal
+# would kill honcho alone and orphan every service. So honcho runs as a child, and this shell
+# passes a hang-up (and a TERM or INT sent to the script) on to it, then waits for its exit.
+honcho --procfile Procfile --app-root . start "$@" &
+honcho_pid=$!
+trap 'kill -TERM "${honcho_pid}" 2>/dev/null || true' HUP TERM
+trap 'kill -INT "${honcho_pid}" 2>/dev/null || true' INT
+set +o errexit
+while true; do
+    wait "${honcho_pid}"
+    status=$?
+    kill -0 "${honcho_pid}" 2>/dev/null || break  # still running: a trap interrupted wait
+done
+wait "${honcho_pid}" 2>/dev/null && status=0 || status=$?  # honcho's own exit status
+exit "${status}"

@@ -1,5 +1,5 @@
-"""stack.sh: one command starts Redis, two workers, beat and Flower under honcho; Ctrl-C (SIGINT)
-or SIGTERM to it stops every process it started."""
+"""stack.sh: one command starts Redis, two workers, beat and Flower under honcho; Ctrl-C (SIGINT),
+SIGTERM or a hang-up (SIGHUP) to it stops every process it started."""
 
 import base64
 import re
@@ -50,8 +50,13 @@ def _workers_answer(broker_url: str, names: list[str]) -> bool:
 
 @pytest.mark.parametrize(
     ("mode", "stop_signal", "exit_code"),
-    [("development", signal.SIGINT, 130), ("production", signal.SIGTERM, 143)],
-    ids=["development-ctrl-c", "production-sigterm"],
+    [
+        ("development", signal.SIGINT, 130),
+        ("production", signal.SIGTERM, 143),
+        # A closed terminal: honcho itself has no SIGHUP handler, stack.sh passes it on as TERM.
+        ("development", signal.SIGHUP, 143),
+    ],
+    ids=["development-ctrl-c", "production-sigterm", "development-hangup"],
 )
 def test_stack_starts_every_service_and_stops_without_leftovers(
     tmp_path: Path, mode: str, stop_signal: signal.Signals, exit_code: int
