@@ -2,7 +2,10 @@
 
 Prints, from one run: the cold build, the rebuild after one card is edited, and the
 floor (a bare genanki build of the same notes from ready-made HTML), plus the ratios to
-the floor. Usage: .venv/bin/python bench/deckgen_bench.py [--cards 10000] [--files 10]
+the floor. Two reference figures put the cold build in context: markdown-it-py's parse of
+the same files alone (no rendering, no package), and a straightforward build (stock
+markdown-it-py + Pygments + genanki, no ids, checks or cache), both on every core.
+Usage: .venv/bin/python bench/deckgen_bench.py [--cards 10000] [--files 10]
 """
 
 from __future__ import annotations
@@ -18,12 +21,21 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import genanki
+from markdown_it import MarkdownIt
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
 
 from deckgen.anki import BASIC_MODEL, deck_id, note_guid
 from deckgen.build import build, render_all
+from deckgen.chunks import normalize_newlines
+from deckgen.markdown import markdown
+from deckgen.pool import default_jobs, make_pool
 
+T = TypeVar("T")
 TOPICS = ("worker", "beat", "flower", "broker", "backend", "queue", "retry", "chord")
 
 
@@ -81,6 +93,51 @@ def floor_build(fields: list[tuple[str, str, str]], output: Path) -> None:
     genanki.Package(deck).write_to_file(str(output))
 
 
+def parse_only(path: Path) -> int:
+    """markdown-it-py's parse of one file with deckgen's configuration: tokens only."""
+    return len(markdown().parse(normalize_newlines(path.read_text(encoding="utf-8"))))
+
+
+STOCK_FORMATTER = HtmlFormatter(noclasses=True, nowrap=True)
+
+
+def stock_highlight(code: str, language: str, _attrs: str) -> str:
+    lexer = get_lexer_by_name(language or "text")  # Pygments caches the lexer classes
+    return f"<pre><code>{highlight(code, lexer, STOCK_FORMATTER)}</code></pre>"
+
+
+STOCK_MARKDOWN = MarkdownIt("commonmark", {"highlight": stock_highlight})
+STOCK_MARKDOWN.enable(["table", "strikethrough"])
+
+
+def straightforward_render(path: Path) -> list[tuple[str, str]]:
+    """A file's cards as (front, back) HTML the simplest way: cut the text at `## `."""
+    notes = []
+    for chunk in path.read_text(encoding="utf-8").split("\n## ")[1:]:
+        body = chunk.partition("\n")[2]
+        front, _, back = body.partition("**Back:**")
+        front = front.replace("**Front:**", "", 1)
+        notes.append((STOCK_MARKDOWN.render(front), STOCK_MARKDOWN.render(back)))
+    return notes
+
+
+def over_all_cores(action: Callable[[Path], T], paths: list[Path]) -> list[T]:
+    """`action` on every file, the files spread over one process per core."""
+    pool = make_pool(default_jobs())
+    try:
+        return list(pool.map(action, paths))
+    finally:
+        pool.shutdown()
+
+
+def straightforward_build(paths: list[Path], output: Path) -> None:
+    deck = genanki.Deck(deck_id("straightforward"), "straightforward")
+    for notes in over_all_cores(straightforward_render, paths):
+        for front, back in notes:
+            deck.add_note(genanki.Note(model=BASIC_MODEL, fields=[front, back, ""]))
+    genanki.Package(deck).write_to_file(str(output))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cards", type=int, default=10_000)
@@ -102,7 +159,7 @@ def main() -> None:
         del result  # keep only the HTML, so the floor runs in a lean process
         gc.collect()
 
-        floors, colds, rebuilds, cli_colds = [], [], [], []
+        floors, colds, rebuilds, cli_colds, parses, plains = [], [], [], [], [], []
         floor_cpu, cold_cpu = [], []
         for run in range(args.repeat):
             floors.append(timed(lambda: floor_build(fields, root / "floor.apkg")))
@@ -128,6 +185,8 @@ def main() -> None:
             output.unlink(missing_ok=True)
             cache.unlink(missing_ok=True)
             cli_colds.append(timed(lambda: run_cli(source, output)))
+            parses.append(timed(lambda: over_all_cores(parse_only, paths)))
+            plains.append(timed(lambda: straightforward_build(paths, root / "plain.apkg")))
 
     floor = statistics.median(floors)
     cold = statistics.median(colds)
@@ -140,6 +199,9 @@ def main() -> None:
     figure("cold build (in process)", cold, floor, "target <= 4.5x")
     figure("rebuild after one edited card", rebuild_time, floor, "target <= 2x")
     figure("cold `python -m deckgen build`", cli_cold, floor, "includes interpreter start")
+    print("for reference, on every core:")
+    figure("  markdown-it-py parse alone", statistics.median(parses), floor, "no HTML, no package")
+    figure("  straightforward build", statistics.median(plains), floor, "stock parts, no checks")
     floor_c, cold_c = statistics.median(floor_cpu), statistics.median(cold_cpu)
     print(f"CPU seconds: floor {floor_c:.3f}, cold build {cold_c:.3f} over all processes "
           f"(= {cold_c / floor_c:.2f}x; wall < CPU when both cores are free)")  # fmt: skip
