@@ -26,6 +26,11 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "redis://127.0.0
 # them from the environment for Flower's basic auth.
 # Retry the broker connection at start-up too, so a worker started just before Redis waits.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# kombu's Redis transport with one redis-py client per channel instead of one per command
+# (same keys and messages on the wire; see config/redis_transport.py). Only for redis:// URLs:
+# any other broker URL keeps the transport its scheme names.
+if CELERY_BROKER_URL.startswith("redis://"):
+    CELERY_BROKER_TRANSPORT = "config.redis_transport:Transport"
 
 # --- serialization: JSON only (readable in redis-cli, no pickle code execution) ---------
 CELERY_TASK_SERIALIZER = "json"
