@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,11 +42,7 @@ from demo_project.launch import RedisServer, Worker, demo_env  # noqa: E402
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
-from worker_with_overrides import (  # noqa: E402
-    REUSE_FLAG,
-    apply_overrides,
-    reused_redis_clients,
-)
+from worker_with_overrides import apply_overrides  # noqa: E402
 
 OVERRIDES_SCRIPT = BENCH_DIR / "worker_with_overrides.py"
 PARTS = ("client", "parent", "pool", "redis")
@@ -58,11 +54,10 @@ class Variant:
     # Settings changed on both sides (this client's app and the worker), as name=<JSON>.
     overrides: tuple[str, ...] = ()
     worker_args: tuple[str, ...] = ()
-    reuse_redis_client: bool = False  # bench-only kombu patch, see worker_with_overrides.py
 
     @property
     def shipped(self) -> bool:
-        return not (self.overrides or self.reuse_redis_client)
+        return not self.overrides
 
 
 @dataclass
@@ -173,9 +168,9 @@ def variant_worker(env: dict[str, str], variant: Variant) -> Worker:
     if variant.shipped:
         return worker
     command = worker.command()
-    options = [*variant.overrides, *([REUSE_FLAG] if variant.reuse_redis_client else [])]
     worker.command = lambda: [  # type: ignore[method-assign]
-        sys.executable, str(OVERRIDES_SCRIPT), *options, "--", *command[command.index("-A"):]
+        sys.executable, str(OVERRIDES_SCRIPT), *variant.overrides, "--",
+        *command[command.index("-A"):],
     ]  # fmt: skip
     return worker
 
@@ -183,12 +178,10 @@ def variant_worker(env: dict[str, str], variant: Variant) -> Worker:
 @contextmanager
 def client_app(broker: str, backend: str, variant: Variant) -> Iterator[Celery]:
     """A fresh client app with the variant's settings (before it opens any connection)."""
-    patch = reused_redis_clients() if variant.reuse_redis_client else nullcontext()
     app = make_app(broker, backend, name="bench")
     apply_overrides(app.conf, variant.overrides)
     try:
-        with patch:
-            yield app
+        yield app
     finally:
         app.close()
 
@@ -226,6 +219,7 @@ def settings(**values: Any) -> tuple[str, ...]:
 
 WARNING = ("--loglevel=warning",)
 NO_EVENTS = settings(worker_send_task_events=False, task_send_sent_event=False)
+STOCK_TRANSPORT = settings(broker_transport=None)  # kombu's own, picked by the URL scheme
 SHIPPED = Variant("demo settings, worker --loglevel=info (as shipped)")
 HEADLINE = [SHIPPED, Variant("demo settings, worker --loglevel=warning", worker_args=WARNING)]
 BREAKDOWN = [
@@ -238,17 +232,18 @@ BREAKDOWN = [
     Variant(
         "prefetch multiplier 1 (strict priorities), info", settings(worker_prefetch_multiplier=1)
     ),
-    Variant("kombu reusing its redis client (patch), warning", (), WARNING, True),
+    Variant("kombu's stock transport (client per command), info", STOCK_TRANSPORT),
+    Variant("worker -O fair, info", worker_args=("-O", "fair")),
+    Variant("worker_disable_rate_limits, info", settings(worker_disable_rate_limits=True)),
     Variant(
         "plain: no events, no STARTED, warning",
         (*NO_EVENTS, *settings(task_track_started=False)),
         WARNING,
     ),
     Variant(
-        "plain + kombu reusing its redis client (patch)",
-        (*NO_EVENTS, *settings(task_track_started=False)),
+        "plain + kombu's stock transport (client per command)",
+        (*NO_EVENTS, *settings(task_track_started=False), *STOCK_TRANSPORT),
         WARNING,
-        True,
     ),
 ]
 
