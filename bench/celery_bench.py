@@ -8,14 +8,16 @@ Figures: redis-benchmark's raw ops/s (the broker's ceiling here); median and p95
 ``delay().get()`` round trip; throughput of N ``delay()`` calls until every result is in; one
 group of M tasks; the CPU each process spent per task during the ``delay()`` run (client = this
 process, parent = the worker's main process, pool = its prefork children, redis =
-redis-server). The worker is a real 2-process prefork ``celery -A config.celery_app worker``.
+redis-server; watchfiles = the development-mode reloader of worker/start.sh). The worker is a
+real 2-process prefork ``celery -A config.celery_app worker``.
 
-The demo's settings are always measured twice: with ``--loglevel=info`` (what the start scripts
-and ``studyapp verify`` run, two log lines per task) and with ``--loglevel=warning`` (how a
-production worker usually logs). ``--breakdown`` starts the worker through
-bench/worker_with_overrides.py to change single settings (on the client too) and shows what
-each costs. Every variant is measured ``--repeat`` times on one worker and the best figure of
-each kind is kept: other processes on the machine only ever make a run slower.
+The demo's settings are always measured three times: with ``--loglevel=info`` (what the start
+scripts and ``studyapp verify`` run, two log lines per task), with ``--loglevel=warning`` (how
+a production worker usually logs), and with the worker started by worker/start.sh itself
+(development mode: watchfiles runs celery; mingle and gossip on). ``--breakdown`` starts the
+worker through bench/worker_with_overrides.py to change single settings (on the client too)
+and shows what each costs. Every variant is measured ``--repeat`` times on one worker and the
+best figure of each kind is kept: other processes on the machine only ever make a run slower.
 """
 
 import argparse
@@ -38,14 +40,15 @@ from celery import Celery, group  # noqa: E402
 from celery.result import ResultSet  # noqa: E402
 
 from demo_project.app_loader import make_app  # noqa: E402
-from demo_project.launch import RedisServer, Worker, demo_env  # noqa: E402
+from demo_project.launch import DEMO_QUEUES, RedisServer, Worker, demo_env  # noqa: E402
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 from worker_with_overrides import apply_overrides  # noqa: E402
 
 OVERRIDES_SCRIPT = BENCH_DIR / "worker_with_overrides.py"
-PARTS = ("client", "parent", "pool", "redis")
+PARTS = ("client", "parent", "pool", "redis", "watchfiles")
+START_SCRIPT = ROOT / "demo_project" / "worker" / "start.sh"
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class Variant:
     # Settings changed on both sides (this client's app and the worker), as name=<JSON>.
     overrides: tuple[str, ...] = ()
     worker_args: tuple[str, ...] = ()
+    # Start the worker with worker/start.sh in its default development mode (watchfiles
+    # runs celery; mingle and gossip on), exactly as a learner does.
+    start_script: bool = False
 
     @property
     def shipped(self) -> bool:
@@ -72,7 +78,11 @@ class Figures:
     loads: list[float] = field(default_factory=list)  # 1-min load average at each run
 
     def line(self) -> str:
-        cpu = " ".join(f"{part} {self.cpu_ms.get(part, 0):.2f}" for part in PARTS)
+        cpu = " ".join(
+            f"{part} {self.cpu_ms.get(part, 0):.2f}"
+            for part in PARTS
+            if part != "watchfiles" or self.cpu_ms.get(part)
+        )
         load = "/".join(f"{value:.1f}" for value in self.loads)
         return (
             f"{self.label:<50} median {self.median_ms:5.2f} ms  p95 {self.p95_ms:5.2f} ms"
@@ -90,26 +100,38 @@ def process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def group_members(pgid: int) -> list[int]:
-    members = []
+def group_members(pgid: int) -> dict[int, tuple[int, bytes]]:
+    """pid -> (parent pid, command line) of every process in the process group."""
+    members = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid:
+                cmdline = (stat.parent / "cmdline").read_bytes()
+                members[int(stat.parent.name)] = (int(fields[1]), cmdline)
         except (OSError, IndexError):
             continue
-        if int(fields[2]) == pgid:
-            members.append(int(stat.parent.name))
     return members
 
 
 def cpu_snapshot(worker: Worker, server: RedisServer) -> dict[str, float]:
-    leader = worker.pid or -1
-    pool = [pid for pid in group_members(leader) if pid != leader]
+    """CPU seconds so far of each part. Pool processes are the forked children of the
+    worker's main process (same command line as their parent); with start.sh the group
+    also holds watchfiles, which runs the worker's main process as its child."""
+    members = group_members(worker.pid or -1)
+    pool = {
+        pid
+        for pid, (ppid, cmdline) in members.items()
+        if ppid in members and members[ppid][1] == cmdline
+    }
+    parents = {members[pid][0] for pid in pool} or {worker.pid or -1}
+    others = set(members) - pool - parents
     return {
         "client": time.process_time(),
-        "parent": process_cpu_seconds(leader),
+        "parent": sum(process_cpu_seconds(pid) for pid in parents),
         "pool": sum(process_cpu_seconds(pid) for pid in pool),
         "redis": process_cpu_seconds(server.pid or -1),
+        "watchfiles": sum(process_cpu_seconds(pid) for pid in others),
     }
 
 
@@ -165,6 +187,13 @@ def variant_worker(env: dict[str, str], variant: Variant) -> Worker:
     """The worker for ``variant``: the plain demo command, or the same arguments run through
     worker_with_overrides.py, which edits app.conf first."""
     worker = Worker(env, concurrency=2, extra_args=variant.worker_args)
+    if variant.start_script:
+        worker.env.update(WORKER_QUEUES=",".join(DEMO_QUEUES), WORKER_CONCURRENCY="2")
+        worker.env.pop("DEMO_ENV", None)  # development, the default
+        worker.command = lambda: [  # type: ignore[method-assign]
+            "bash", str(START_SCRIPT), f"--hostname={worker.nodename}", *variant.worker_args
+        ]  # fmt: skip
+        return worker
     if variant.shipped:
         return worker
     command = worker.command()
@@ -221,7 +250,11 @@ WARNING = ("--loglevel=warning",)
 NO_EVENTS = settings(worker_send_task_events=False, task_send_sent_event=False)
 STOCK_TRANSPORT = settings(broker_transport=None)  # kombu's own, picked by the URL scheme
 SHIPPED = Variant("demo settings, worker --loglevel=info (as shipped)")
-HEADLINE = [SHIPPED, Variant("demo settings, worker --loglevel=warning", worker_args=WARNING)]
+HEADLINE = [
+    SHIPPED,
+    Variant("demo settings, worker --loglevel=warning", worker_args=WARNING),
+    Variant("demo settings, worker/start.sh (watchfiles, info)", start_script=True),
+]
 BREAKDOWN = [
     Variant("without task events (worker + client), info", NO_EVENTS),
     Variant("without task_track_started, info", settings(task_track_started=False)),
