@@ -257,6 +257,9 @@ HEADLINE = [
 ]
 BREAKDOWN = [
     Variant("without task events (worker + client), info", NO_EVENTS),
+    Variant(
+        "without the client's task-sent event only, info", settings(task_send_sent_event=False)
+    ),
     Variant("without task_track_started, info", settings(task_track_started=False)),
     Variant(
         "priority steps [0,3,6,9] (Celery default), info",
