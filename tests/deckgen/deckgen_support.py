@@ -81,5 +81,3 @@ def run_deckgen(*args: str | Path, cwd: Path | None = None) -> CliResult:
         timeout=120,
     )
     return CliResult(completed.returncode, completed.stdout, completed.stderr)
-
-

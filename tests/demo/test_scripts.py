@@ -45,7 +45,6 @@ def test_redis_script_serves_the_project_config_and_reuses_a_running_redis(
         server.stop()
 
 
-
 def test_redis_script_works_with_a_relative_data_folder(tmp_path: Path) -> None:
     # The default DEMO_VAR_DIR is the relative "var": Redis has already changed into the
     # config's dir when it reads --dir, so the script must hand it an absolute path.
@@ -63,6 +62,7 @@ def test_redis_script_works_with_a_relative_data_folder(tmp_path: Path) -> None:
     finally:
         server.stop()
         shutil.rmtree(DEMO_DIR / relative, ignore_errors=True)
+
 
 def test_redis_script_names_the_package_when_redis_server_is_missing(tmp_path: Path) -> None:
     env = script_env(free_port(), tmp_path / "var", REDIS_SERVER="/nonexistent/redis-server")
