@@ -84,11 +84,13 @@ def media_files(entries: list[list[str]]) -> tuple[MediaFile, ...]:
     return tuple(MediaFile(name, Path(source)) for name, source in entries)
 
 
-def part_from_cache(job: ChunkJob, entry: list[Any]) -> RenderedPart | None:
+def part_from_cache(
+    job: ChunkJob, entry: list[Any], check_images: bool = True
+) -> RenderedPart | None:
     """The cached part, or None when its images changed or the entry is not usable."""
     try:
         cards_json, fields, media, images = entry
-        if images and not images_unchanged(images):
+        if check_images and images and not images_unchanged(images):
             return None
         cards = [card_from_json(data, job.path, job.start) for data in cards_json]
         notes = [

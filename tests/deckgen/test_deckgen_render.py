@@ -164,19 +164,29 @@ def test_stamp_rules(tmp_path: Path) -> None:
 
 
 def test_parallel_render_matches_sequential(tmp_path: Path) -> None:
+    # Workers send parts back as cache entries (JSON): every kind of card must survive that.
+    (tmp_path / "pic.png").write_bytes(b"\x89PNG fake image bytes")
+    extras = [
+        "**Tags:** alpha beta\n",
+        "**Type:** reversed\n",
+        "**Run:** `celery -A config.celery_app inspect ping`\n**Expect:**\n```text\npong\n```\n",
+        "**Run:**\n```bash\nsleep 1\n```\n**Timeout:** 5\n**Service:** yes\n",
+        "![a picture](pic.png)\n",
+        "",
+    ]
     body = "".join(
         f"## Card {n}: Fact {n}\n**Front:** What is `opt_{n}`?\n**Back:**\n- **bold** {n}\n"
-        f"```bash\necho {n} < in && ls\n```\n\n"
+        f"```bash\necho {n} < in && ls\n```\n{extras[n % len(extras)]}\n"
         for n in range(400)
-    )
+    ) + "## Cloze card\n**Front:** The {{c1::broker}} holds messages.\n**Back:** extra\n"
     for name in ("a", "b"):
         (tmp_path / f"{name}.md").write_text(f"# Deck {name}\n\n{body}", encoding="utf-8")
     assert len(body) * 2 > PARALLEL_MIN_BYTES  # large enough for the process pool
     seen: list[tuple[int, int]] = []
     parallel = render_all([tmp_path], jobs=2, progress=lambda d, t: seen.append((d, t)))
     sequential = render_all([tmp_path], jobs=1)
-    assert parallel.errors == [] and parallel.cards_rendered == 800
-    assert seen[-1] == (800, 800) and len(seen) > 1
+    assert parallel.errors == [] and parallel.cards_rendered == 802
+    assert seen[-1] == (802, 802) and len(seen) > 1
     assert [p.part.notes for p in parallel.parts] == [p.part.notes for p in sequential.parts]
     assert parallel.cards == sequential.cards
 
