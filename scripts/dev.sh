@@ -54,7 +54,7 @@ case "$cmd" in
         exec studyapp "$@" cards/
         ;;
     test)
-        echo "==> ruff"; ruff check .
+        echo "==> ruff"; ruff check . && ruff format --check .
         echo "==> mypy"; mypy
         echo "==> deck"; deckgen check cards/
         echo "==> verify every card's command"; studyapp verify --jobs 2 cards/
