@@ -174,11 +174,14 @@ def test_parallel_render_matches_sequential(tmp_path: Path) -> None:
         "![a picture](pic.png)\n",
         "",
     ]
-    body = "".join(
-        f"## Card {n}: Fact {n}\n**Front:** What is `opt_{n}`?\n**Back:**\n- **bold** {n}\n"
-        f"```bash\necho {n} < in && ls\n```\n{extras[n % len(extras)]}\n"
-        for n in range(400)
-    ) + "## Cloze card\n**Front:** The {{c1::broker}} holds messages.\n**Back:** extra\n"
+    body = (
+        "".join(
+            f"## Card {n}: Fact {n}\n**Front:** What is `opt_{n}`?\n**Back:**\n- **bold** {n}\n"
+            f"```bash\necho {n} < in && ls\n```\n{extras[n % len(extras)]}\n"
+            for n in range(400)
+        )
+        + "## Cloze card\n**Front:** The {{c1::broker}} holds messages.\n**Back:** extra\n"
+    )
     for name in ("a", "b"):
         (tmp_path / f"{name}.md").write_text(f"# Deck {name}\n\n{body}", encoding="utf-8")
     assert len(body) * 2 > PARALLEL_MIN_BYTES  # large enough for the process pool
