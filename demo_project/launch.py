@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Self
+from typing import IO, Any, Self
 
 DEMO_DIR = Path(__file__).resolve().parent
 APP_NAME = "config.celery_app"
@@ -85,7 +85,7 @@ def _signal_group(pid: int, signum: int) -> None:
         os.killpg(pid, signum)
 
 
-def _stop_group(process: subprocess.Popen[bytes], grace: float) -> None:
+def stop_group(process: subprocess.Popen[Any], grace: float = 5.0) -> None:
     """SIGTERM to the process group, SIGKILL after ``grace`` seconds, then reap."""
     if process.poll() is None:
         _signal_group(process.pid, signal.SIGTERM)
@@ -155,7 +155,7 @@ class RedisServer:
     def stop(self) -> None:
         """Stop the server (its data folder stays until the context exits)."""
         if self._process is not None:
-            _stop_group(self._process, grace=5.0)
+            stop_group(self._process, grace=5.0)
             self._process = None
         if self._log is not None:
             self._log.close()
@@ -292,7 +292,7 @@ class Worker:
     def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
         """Warm shutdown (SIGTERM to the group), SIGKILL after ``grace`` seconds."""
         if self._process is not None:
-            _stop_group(self._process, grace=grace)
+            stop_group(self._process, grace=grace)
 
     def kill(self) -> None:
         """SIGKILL the whole group at once: no warm shutdown, unacked messages stay unacked."""

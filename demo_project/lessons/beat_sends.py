@@ -7,7 +7,6 @@ it to log the send, then for the worker's trace of the run, and stops beat.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,7 @@ from pathlib import Path
 import redis
 from config.celery_app import app
 
+from demo_project.launch import stop_group
 from demo_project.signals import exit_on_sigterm
 
 HEARTBEAT_KEY = "demo:beat:heartbeat"  # tasks.periodic.heartbeat appends here
@@ -64,12 +64,7 @@ def main() -> int:
             print(f"a worker ran it and left the trace: {ran}")
             print(f"beat (pid {beat.pid}) only sent the message; it runs no task code")
         finally:
-            os.killpg(beat.pid, signal.SIGTERM)
-            try:
-                beat.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                os.killpg(beat.pid, signal.SIGKILL)
-                beat.wait()
+            stop_group(beat)
             traces.close()
     return 0
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -17,7 +16,7 @@ import time
 import urllib.error
 import urllib.request
 
-from demo_project.launch import free_port
+from demo_project.launch import free_port, stop_group
 from demo_project.signals import exit_on_sigterm
 
 CREDENTIALS = "learner:s3cret-pass"
@@ -77,12 +76,7 @@ def main(way: str) -> int:
             print(f"GET /workers with a wrong password -> {_status(url, 'learner:wrong')}")
             print(f"GET /workers with {CREDENTIALS} -> {_status(url, CREDENTIALS)}")
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            stop_group(process)
             log.seek(0)
             banner = [
                 line

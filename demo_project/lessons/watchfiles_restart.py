@@ -6,14 +6,13 @@ edits a CSS file (no restart) and then the Python file (restart), and prints wha
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from demo_project.launch import stop_group
 from demo_project.signals import exit_on_sigterm
 
 TARGET_SOURCE = """\
@@ -86,12 +85,7 @@ def main() -> int:
             )
             return 0 if restarted else 1
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            stop_group(process)
 
 
 if __name__ == "__main__":
