@@ -27,7 +27,7 @@ from studyapp.runner.process import RunningProcess, RunOutcome, run_to_completio
 from studyapp.runner.services import ManagedService, ServiceManager
 from studyapp.runner.trust import TrustStore, read_snapshot
 from studyapp.tui.screens.confirm_run import ConfirmRunScreen
-from studyapp.tui.widgets.services_bar import ServicesBar
+from studyapp.tui.widgets.services_bar import ServicesBar, services_of
 
 WORKER_KEY_HINT = "press W (or run: bash demo_project/worker/start.sh)"
 
@@ -77,8 +77,7 @@ class RunPanel(Vertical):
     @property
     def manager(self) -> ServiceManager:
         if self._manager is None:
-            found = getattr(self.app, "services", None)
-            self._manager = found if isinstance(found, ServiceManager) else ServiceManager()
+            self._manager = services_of(self.app)
         return self._manager
 
     def compose(self) -> ComposeResult:

@@ -15,6 +15,12 @@ from studyapp.runner.services import ServiceManager, StackStatus
 REFRESH_SECONDS = 3.0
 
 
+def services_of(app: object) -> ServiceManager:
+    """The app's service manager (the StudyApp has one); a private one in any other app."""
+    found = getattr(app, "services", None)
+    return found if isinstance(found, ServiceManager) else ServiceManager()
+
+
 class ServicesBar(Static):
     def __init__(self, manager: ServiceManager | None = None, *, id: str | None = None) -> None:
         super().__init__("services: checking…", id=id, markup=False)
@@ -24,8 +30,7 @@ class ServicesBar(Static):
     @property
     def manager(self) -> ServiceManager:
         if self._manager is None:
-            found = getattr(self.app, "services", None)
-            self._manager = found if isinstance(found, ServiceManager) else ServiceManager()
+            self._manager = services_of(self.app)
         return self._manager
 
     def on_mount(self) -> None:
