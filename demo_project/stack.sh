@@ -21,6 +21,14 @@ if [[ -z "${CELERY_FLOWER_USER:-}" && -z "${CELERY_FLOWER_PASSWORD:-}" ]]; then
     echo "stack.sh: Flower login demo / demo-local-only (local development default)"
 fi
 
+# `bash stack.sh | tee stack.log`: Ctrl-C stops tee as well, and honcho would then die of the
+# broken pipe on its next line, before it stops a single service. When the output is a pipe it
+# goes through a relay that ignores Ctrl-C and keeps reading once its reader is gone (GNU tee:
+# -p ignores a broken pipe, and /dev/null is the output that never breaks).
+if [[ -p /dev/stdout ]]; then
+    exec > >(trap '' INT PIPE; exec tee -p /dev/null)
+fi
+
 # honcho stops everything on SIGINT and SIGTERM but has no SIGHUP handler: closing the terminal
 # would kill honcho alone and orphan every service. So honcho runs as a child, and this shell
 # passes a hang-up (and a TERM or INT sent to the script) on to it, then waits for its exit.

@@ -13,6 +13,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import IO
 
 from demo_project.launch import DEMO_DIR, demo_env
 
@@ -85,11 +86,15 @@ class ScriptProcess:
         log_path: Path,
         args: Sequence[str] = (),
         demo_dir: Path = DEMO_DIR,
+        through_tee: bool = False,
     ) -> None:
         self.command = ["bash", str(demo_dir / script), *args]
         self.env = dict(env)
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
+        # `script | tee log`, as a learner may run it: the script's output is a pipe.
+        self.through_tee = through_tee
+        self.tee: subprocess.Popen[bytes] | None = None
 
     @property
     def pid(self) -> int:
@@ -97,16 +102,30 @@ class ScriptProcess:
         return self.process.pid
 
     def start(self) -> "ScriptProcess":
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                self.command,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
+        if self.through_tee:
+            self.tee = subprocess.Popen(
+                ["tee", "-a", str(self.log_path)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
                 start_new_session=True,
             )
+            assert self.tee.stdin is not None
+            self._start(self.tee.stdin)
+            self.tee.stdin.close()  # the script holds the pipe's only write end now
+            return self
+        with open(self.log_path, "ab") as log:
+            self._start(log)
         return self
+
+    def _start(self, output: IO[bytes]) -> None:
+        self.process = subprocess.Popen(
+            self.command,
+            env=self.env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -143,6 +162,13 @@ class ScriptProcess:
                 self.process.wait(timeout=grace)
         self.signal_group(signal.SIGKILL)  # pool children may outlive the leader
         self.process.wait()
+        self.stop_tee()
+
+    def stop_tee(self, signum: int = signal.SIGTERM) -> None:
+        """End the `| tee` reader (SIGINT is what a Ctrl-C gives it), if there is one."""
+        if self.tee is not None and self.tee.poll() is None:
+            self.tee.send_signal(signum)
+            self.tee.wait(timeout=10)
 
     def kill(self) -> None:
         """SIGKILL the whole group at once (no shutdown of any kind)."""

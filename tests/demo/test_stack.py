@@ -49,17 +49,20 @@ def _workers_answer(broker_url: str, names: list[str]) -> bool:
 
 
 @pytest.mark.parametrize(
-    ("mode", "stop_signal", "exit_code"),
+    ("mode", "stop_signal", "exit_code", "through_tee"),
     [
-        ("development", signal.SIGINT, 130),
-        ("production", signal.SIGTERM, 143),
+        ("development", signal.SIGINT, 130, False),
+        ("production", signal.SIGTERM, 143, False),
         # A closed terminal: honcho itself has no SIGHUP handler, stack.sh passes it on as TERM.
-        ("development", signal.SIGHUP, 143),
+        ("development", signal.SIGHUP, 143, False),
+        # `stack.sh | tee log`: the same Ctrl-C ends tee first; honcho must not die of the
+        # broken pipe before it has stopped the services.
+        ("development", signal.SIGINT, 130, True),
     ],
-    ids=["development-ctrl-c", "production-sigterm", "development-hangup"],
+    ids=["development-ctrl-c", "production-sigterm", "development-hangup", "ctrl-c-piped-to-tee"],
 )
 def test_stack_starts_every_service_and_stops_without_leftovers(
-    tmp_path: Path, mode: str, stop_signal: signal.Signals, exit_code: int
+    tmp_path: Path, mode: str, stop_signal: signal.Signals, exit_code: int, through_tee: bool
 ) -> None:
     redis_port, flower_port = free_port(), free_port()
     env = script_env(redis_port, tmp_path / "var", DEMO_ENV=mode, FLOWER_PORT=str(flower_port))
@@ -69,7 +72,9 @@ def test_stack_starts_every_service_and_stops_without_leftovers(
     host = socket.gethostname()
 
     # "-e /dev/null": a developer's demo_project/.env must not redirect the test's stack.
-    stack = ScriptProcess("stack.sh", env, tmp_path / "stack.log", args=["-e", "/dev/null"])
+    stack = ScriptProcess(
+        "stack.sh", env, tmp_path / "stack.log", args=["-e", "/dev/null"], through_tee=through_tee
+    )
     family: set[tuple[int, int]] = set()
     try:
         stack.start()
@@ -101,6 +106,8 @@ def test_stack_starts_every_service_and_stops_without_leftovers(
         assert len(family) >= 10, family  # honcho, its helpers, 5 services and their children
 
         assert stack.process is not None
+        if through_tee:
+            stack.stop_tee(signal.SIGINT)
         stack.process.send_signal(stop_signal)
         assert stack.process.wait(timeout=60) == exit_code
         wait_until(lambda: not still_alive(family), 10, "every stack process to exit")
