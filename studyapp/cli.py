@@ -1,126 +1,121 @@
-"""`studyapp` command line: the TUI by default, plus `stats`, `run` and `verify`.
+"""`studyapp` command line: the terminal app by default, plus one subcommand per module.
 
-Every failure is one line on stderr and a non-zero exit (1 for bad input or data, 2 for bad
-usage), never a traceback.
+`studyapp [--data-dir DIR] [PATH...]` opens the app; `studyapp COMMAND ...` runs a
+subcommand listed in `COMMANDS`. To add one, write a module with `add_arguments(parser)` and
+`run(args) -> int` and add a line to `COMMANDS`. Only the module of the command being run is
+imported, so the app starts without loading the others.
+
+Options and positionals may come in any order (`studyapp run ID --yes cards/`). Every failure
+is one line on stderr and a non-zero exit (1 for bad input or data, 2 for bad usage), never a
+traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import NoReturn
+from dataclasses import dataclass
 
-from studyapp.paths import default_card_paths, default_data_dir
+from studyapp.cli_common import (
+    GLOBAL_OPTIONS_WITH_VALUE,
+    OneLineParser,
+    add_global_arguments,
+    add_paths_argument,
+    fail,
+)
 
-EXIT_BAD_INPUT = 1
-EXIT_USAGE = 2
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    summary: str
+    module: str  # exposes add_arguments(parser) and run(args) -> int
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors as one line."""
+# The bare `studyapp`: the terminal app.
+REVIEW = Command("", "review the cards in the terminal app", "studyapp.review_cli")
 
-    def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: {message}\n")
+COMMANDS: tuple[Command, ...] = (
+    Command("stats", "print review statistics (--json for scripts)", "studyapp.stats_cli"),
+    Command("run", "run one card's command in the demo project", "studyapp.runner.run_cli"),
+    Command(
+        "verify", "run every card's command and check its Expect", "studyapp.runner.verify_cli"
+    ),
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    command = args[0] if args else ""
     try:
-        if command == "stats":
-            return stats_main(args[1:])
-        if command == "run":
-            return _delegate("studyapp.runner.cli", "run_main", "run", args[1:])
-        if command == "verify":
-            return _delegate("studyapp.runner.cli", "verify_main", "verify", args[1:])
-        return tui_main(args)
+        return dispatch(args, COMMANDS)
     except KeyboardInterrupt:
         return 130
 
 
-def tui_main(argv: Sequence[str]) -> int:
-    parser = _Parser(prog="studyapp", description="Review the Markdown cards in the terminal.")
-    _add_common_arguments(parser)
-    options = parser.parse_args(argv)
-    paths = _card_paths(options.paths)
-    if paths is None:
-        return EXIT_USAGE
-    try:
-        from studyapp.tui.app import run_app
-    except ImportError as exc:
-        return _fail(f"studyapp: the terminal app is not available: {exc}")
-    return run_app(paths, resolve_data_dir(options.data_dir))
-
-
-def stats_main(argv: Sequence[str]) -> int:
-    from studyapp.settings import SettingsError
-    from studyapp.stats_report import format_stats
-    from studyapp.store import StoreError
-    from studyapp.study import Study, no_cards_message, stats_to_json
-
-    parser = _Parser(prog="studyapp stats", description="Print review statistics.")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
-    _add_common_arguments(parser)
-    options = parser.parse_args(argv)
-    paths = _card_paths(options.paths)
-    if paths is None:
-        return EXIT_USAGE
-    try:
-        study = Study.open(paths, resolve_data_dir(options.data_dir))
-    except (SettingsError, StoreError) as exc:
-        return _fail(str(exc))
-    try:
-        for error in study.errors:
-            print(error, file=sys.stderr)
-        if not study.cards:
-            return _fail(no_cards_message(paths))
-        stats = study.stats()
-    finally:
-        study.close()
-    if options.json:
-        payload = stats_to_json(stats)
-        payload["errors"] = [str(error) for error in study.errors]
-        print(json.dumps(payload, indent=2))
+def dispatch(args: list[str], commands: Sequence[Command]) -> int:
+    """Parse `args` with the parser of the command they name (the app when none) and run it."""
+    found = find_command(args, commands)
+    if found is None:
+        if _asks_for_help(args):
+            build_parser(commands).print_help()
+            return 0
+        command, rest = REVIEW, args
+        parser: argparse.ArgumentParser = OneLineParser(prog="studyapp", description=REVIEW.summary)
     else:
-        print(format_stats(stats))
-    return EXIT_BAD_INPUT if study.errors else 0
-
-
-def _add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        help="folder for progress and settings (default: the user data folder)",
-    )
-    parser.add_argument("paths", nargs="*", type=Path, help="card files or folders")
-
-
-def _card_paths(given: list[Path]) -> list[Path] | None:
-    paths = given or default_card_paths()
-    missing = [path for path in paths if not path.exists()]
-    for path in missing:
-        print(f"{path}: no such file or folder", file=sys.stderr)
-    return None if missing else paths
-
-
-def _delegate(module_name: str, function_name: str, command: str, argv: list[str]) -> int:
+        index, command = found
+        rest = args[:index] + args[index + 1 :]
+        parser = OneLineParser(prog=f"studyapp {command.name}", description=command.summary)
     try:
-        module = importlib.import_module(module_name)
-        function: Callable[[list[str]], int] = getattr(module, function_name)
+        module = importlib.import_module(command.module)
+        add_arguments: Callable[[argparse.ArgumentParser], None] = module.add_arguments
+        run: Callable[[argparse.Namespace], int] = module.run
     except (ImportError, AttributeError) as exc:
-        return _fail(f"studyapp {command}: not available in this installation ({exc})")
-    return function(argv)
+        name = f"studyapp {command.name}".strip()
+        return fail(f"{name}: not available in this installation ({exc})")
+    add_global_arguments(parser)
+    add_arguments(parser)
+    return run(parser.parse_intermixed_args(rest))
 
 
-def _fail(message: str) -> int:
-    print(message, file=sys.stderr)
-    return EXIT_BAD_INPUT
+def find_command(args: Sequence[str], commands: Sequence[Command]) -> tuple[int, Command] | None:
+    """The index and entry of the subcommand named in `args`: the first word that is neither
+    an option nor a global option's value, when it names one; None for the bare app."""
+    by_name = {command.name: command for command in commands}
+    skip_next = False
+    for index, arg in enumerate(args):
+        if skip_next:
+            skip_next = False
+        elif arg == "--":
+            return None
+        elif arg.startswith("-"):
+            skip_next = arg in GLOBAL_OPTIONS_WITH_VALUE
+        else:
+            command = by_name.get(arg)
+            return None if command is None else (index, command)
+    return None
 
 
-def resolve_data_dir(data_dir: Path | None) -> Path:
-    return data_dir if data_dir is not None else default_data_dir()
+def _asks_for_help(args: Sequence[str]) -> bool:
+    before_separator = args[: args.index("--")] if "--" in args else args
+    return "-h" in before_separator or "--help" in before_separator
+
+
+def build_parser(commands: Sequence[Command] = COMMANDS) -> OneLineParser:
+    """The whole command line for `studyapp --help`: global options, the app's paths, and
+    every subcommand with its summary (their own options load with `studyapp COMMAND -h`)."""
+    parser = OneLineParser(
+        prog="studyapp",
+        usage="%(prog)s [-h] [--data-dir DIR] [PATH ...]\n       %(prog)s COMMAND [options] ...",
+        description="Review the Markdown cards in the terminal, or run one of the commands.",
+        epilog="`studyapp COMMAND --help` shows a command's options.",
+    )
+    add_global_arguments(parser)
+    add_paths_argument(parser)
+    subparsers = parser.add_subparsers(
+        title="commands", metavar="COMMAND", parser_class=OneLineParser
+    )
+    for command in commands:
+        subparsers.add_parser(command.name, help=command.summary)
+    return parser

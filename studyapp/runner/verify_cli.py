@@ -1,0 +1,104 @@
+"""`studyapp verify [--jobs N] [--card ID] [--own-stack] [--json] [PATH...]`: see verify.py.
+
+Exit 1 when any card fails or the cards do not parse; 2 on usage errors; 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import signal
+import sys
+from collections.abc import Sequence
+from types import FrameType
+
+from studyapp.cli_common import EXIT_USAGE, add_paths_argument, load_cards
+from studyapp.runner.process import kill_all_groups_now
+from studyapp.runner.verify import OUTPUT_TAIL_LINES, CardResult, verify_cards
+
+EXIT_INTERRUPTED = 130
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_paths_argument(parser)
+    parser.add_argument("--jobs", "-j", type=int, default=1, help="one-shot commands at once")
+    parser.add_argument("--card", action="append", default=[], help="verify only this card id")
+    parser.add_argument(
+        "--own-stack", action="store_true", help="always start a private Redis and workers"
+    )
+    parser.add_argument("--json", action="store_true", help="print results as JSON")
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _print_failures(results: Sequence[CardResult]) -> None:
+    for result in results:
+        if result.passed:
+            continue
+        print(f"\n--- {result.card_id} ({result.location}): {result.reason}")
+        for line in result.output[-OUTPUT_TAIL_LINES:]:
+            print(f"    {line}")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.jobs < 1:
+        _err("studyapp verify: --jobs must be at least 1")
+        return EXIT_USAGE
+    parsed = load_cards(args.paths)
+    if parsed is None:
+        return 1
+    cards = parsed.cards
+    if args.card:
+        known = {c.id for c in cards}
+        for missing in sorted(set(args.card) - known):
+            _err(f"studyapp verify: no card with id {missing!r}")
+            return EXIT_USAGE
+        cards = [c for c in cards if c.id in args.card]
+    runnable = [c for c in cards if c.run is not None]
+    skipped = len(cards) - len(runnable)
+    say = (lambda _text: None) if args.json else (lambda text: print(text, flush=True))
+
+    def report(result: CardResult) -> None:
+        say(result.line())
+
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        with contextlib.ExitStack() as stack:
+            if not runnable:
+                results: list[CardResult] = []
+            else:
+                from studyapp.runner.stack import provide_stack
+
+                overrides = provide_stack(stack, own=args.own_stack, say=say)
+                results = asyncio.run(verify_cards(runnable, overrides, args.jobs, report))
+    except KeyboardInterrupt:
+        kill_all_groups_now()
+        _err("studyapp verify: interrupted; everything it started is stopped")
+        return EXIT_INTERRUPTED
+    except (RuntimeError, TimeoutError, OSError) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        _err(f"studyapp verify: cannot start the demo stack: {first_line}")
+        return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    failed = [r for r in results if not r.passed]
+    if args.json:
+        document = {
+            "passed": len(results) - len(failed),
+            "failed": len(failed),
+            "skipped": skipped,
+            "results": [r.as_json() for r in results],
+        }
+        print(json.dumps(document, indent=2))
+    else:
+        _print_failures(failed)
+        print(f"{len(results) - len(failed)} passed, {len(failed)} failed, {skipped} without Run")
+    return 1 if failed else 0
