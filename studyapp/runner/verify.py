@@ -4,6 +4,10 @@ A card passes when its one-shot command exits 0 within its timeout and its Expec
 all found; a `**Service:** yes` card passes when its Expect lines appear before the timeout
 (without Expect: when it is still running after SERVICE_SETTLE_SECONDS), and is then stopped.
 One-shot cards run first (`--jobs N` at a time), services after them, one at a time.
+
+With `--record`, each passing card's output (trimmed by `deckgen.recordings.trim_output`) is
+stored in the `X.verified.json` next to its card file, with the date and the Celery version,
+for `deckgen build` to show on the card's answer.
 """
 
 from __future__ import annotations
@@ -11,9 +15,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import date
+from importlib.metadata import version
+from pathlib import Path
 
 from deckgen.expect import ExpectMatcher
 from deckgen.model import Card, RunSpec
+from deckgen.recordings import Recording, load_recordings, save_recordings, trim_output
 from studyapp.runner.command import prepare
 from studyapp.runner.process import RunOutcome, run_to_completion
 
@@ -138,3 +146,42 @@ async def verify_cards(
     for card in services:  # alone: a second worker or beat must not disturb other cards
         record(await verify_card(card, env_overrides))
     return results
+
+
+def celery_version() -> str:
+    """The Celery the demo's commands ran with (the study app's own environment)."""
+    return version("celery")
+
+
+def record_outputs(
+    cards: Sequence[Card],
+    results: Sequence[CardResult],
+    verified: date,
+    celery: str,
+) -> list[Path]:
+    """Store each passing card's trimmed output next to its card file; the files changed.
+
+    `cards` is every card of the files involved: a recording whose card is gone is dropped,
+    one whose card did not run (or failed) this time is kept as it was.
+    """
+    by_id = {card.id: card for card in cards}
+    files: dict[Path, set[str]] = {}
+    for card in cards:
+        files.setdefault(card.location.path, set()).add(card.id)
+    fresh: dict[Path, dict[str, Recording]] = {}
+    for result in results:
+        ran = by_id.get(result.card_id)
+        if not result.passed or ran is None or ran.run is None:
+            continue
+        output = trim_output(result.output, ran.run.expect)
+        recording = Recording(verified.isoformat(), celery, output)
+        fresh.setdefault(ran.location.path, {})[ran.id] = recording
+    changed: list[Path] = []
+    for card_file, ids in files.items():
+        old = load_recordings(card_file)
+        new = {cid: rec for cid, rec in old.items() if cid in ids}
+        new.update(fresh.get(card_file, {}))
+        if new != old:
+            save_recordings(card_file, dict(sorted(new.items())))
+            changed.append(card_file)
+    return changed

@@ -1,4 +1,6 @@
-"""`studyapp verify [--jobs N] [--card ID] [--own-stack] [--json] [PATH...]`: see verify.py.
+"""`studyapp verify [--jobs N] [--card ID] [--own-stack] [--json] [--record] [PATH...]`.
+
+See verify.py; `--record` stores each passing card's output next to its card file.
 
 Exit 1 when any card fails or the cards do not parse; 2 on usage errors; 130 when interrupted.
 """
@@ -12,11 +14,20 @@ import json
 import signal
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from types import FrameType
 
+from deckgen.model import Card
+from deckgen.recordings import RecordingsError, load_recordings, recordings_path
 from studyapp.cli_common import EXIT_USAGE, add_paths_argument, load_cards
 from studyapp.runner.process import kill_all_groups_now
-from studyapp.runner.verify import OUTPUT_TAIL_LINES, CardResult, verify_cards
+from studyapp.runner.verify import (
+    OUTPUT_TAIL_LINES,
+    CardResult,
+    celery_version,
+    record_outputs,
+    verify_cards,
+)
 
 EXIT_INTERRUPTED = 130
 
@@ -33,6 +44,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--own-stack", action="store_true", help="always start a private Redis and workers"
     )
     parser.add_argument("--json", action="store_true", help="print results as JSON")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="store what each passing card printed in X.verified.json next to its card file",
+    )
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
@@ -46,6 +62,19 @@ def _print_failures(results: Sequence[CardResult]) -> None:
         print(f"\n--- {result.card_id} ({result.location}): {result.reason}")
         for line in result.output[-OUTPUT_TAIL_LINES:]:
             print(f"    {line}")
+
+
+def _recordings_readable(cards: Sequence[Card]) -> bool:
+    """Check the existing recordings before spending minutes on a run that would replace them."""
+    problems = []
+    for card_file in sorted({card.location.path for card in cards}):
+        try:
+            load_recordings(card_file)
+        except RecordingsError as exc:
+            problems.append(str(exc))
+    for problem in problems:
+        _err(problem)
+    return not problems
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
         cards = [c for c in cards if c.id in args.card]
     runnable = [c for c in cards if c.run is not None]
     skipped = len(cards) - len(runnable)
+    if args.record and not _recordings_readable(parsed.cards):
+        return 1
     say = (lambda _text: None) if args.json else (lambda text: print(text, flush=True))
 
     def report(result: CardResult) -> None:
@@ -90,6 +121,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     failed = [r for r in results if not r.passed]
+    if args.record:
+        today = datetime.now(UTC).date()
+        for changed in record_outputs(parsed.cards, results, today, celery_version()):
+            say(f"recorded {recordings_path(changed)}")
     if args.json:
         document = {
             "passed": len(results) - len(failed),

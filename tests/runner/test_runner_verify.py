@@ -94,6 +94,38 @@ def test_verify_uses_a_running_stack_and_passes(
     assert {r["card_id"] for r in report["results"]} == {"ping", "echo"}
 
 
+def test_verify_record_stores_trimmed_output_next_to_the_card_file(
+    tmp_path: Path, running_stack: dict[str, str]
+) -> None:
+    deck = write_deck(
+        tmp_path / "01-rec.md",
+        card_markdown("ping", PING, expect="pong"),
+        card_markdown("count", "seq 1 30", expect="re: ^15$"),
+        card_markdown("fails", "echo no", expect="yes"),
+    )
+    result = studyapp("verify", "--record", str(deck), env=running_stack)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"recorded {tmp_path / '01-rec.verified.json'}" in result.stdout
+    recorded = json.loads((tmp_path / "01-rec.verified.json").read_text(encoding="utf-8"))
+    assert recorded["format"] == 1 and set(recorded["cards"]) == {"ping", "count"}
+    count = recorded["cards"]["count"]
+    assert count["output"] == "…\n14\n15\n16\n…"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", count["verified"])
+    assert count["celery"].startswith("5.")
+    assert re.search(r"->\s+\S+: OK", recorded["cards"]["ping"]["output"])  # as printed
+
+
+def test_verify_record_refuses_a_malformed_recordings_file_before_running(
+    tmp_path: Path,
+) -> None:
+    deck = write_deck(tmp_path / "bad.md", card_markdown("hi", "echo hi"))
+    (tmp_path / "bad.verified.json").write_text('{"format": 1,\n "cards": [}\n')
+    result = studyapp("verify", "--record", str(deck))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{tmp_path / 'bad.verified.json'}:2: not valid JSON")
+    assert "Traceback" not in result.stderr and "started redis" not in result.stdout
+
+
 def test_verify_reports_parse_errors_as_path_line(tmp_path: Path) -> None:
     deck = tmp_path / "broken.md"
     deck.write_text("# Deck\n\n## Card\n**Front:** q\n**Bogus:** x\n")

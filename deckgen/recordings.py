@@ -1,0 +1,183 @@
+"""What a card's command printed when it was last verified, kept next to the card file.
+
+`X.md` has its recordings in `X.verified.json` (only when at least one card of the file has
+one): `{"format": 1, "cards": {"<card id>": {"verified": "YYYY-MM-DD", "celery": "<version>",
+"output": "<trimmed output>"}}}`, UTF-8, sorted keys, 2-space indent, trailing newline.
+`studyapp verify --record` writes them; `deckgen build` shows them on the card's answer.
+
+`trim_output` picks the lines worth showing: the lines the Expect matched plus a little
+context, capped, so a recording stays short enough to read on a card.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from deckgen.expect import parse_expect
+from deckgen.package import write_atomically
+
+FORMAT = 1
+SUFFIX = ".verified.json"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+CONTEXT_LINES = 1  # shown before and after each matched line
+MAX_LINES = 16  # a recording longer than this is cut, with a marker
+MAX_LINE_CHARS = 160
+HEAD_LINES = 8  # without an Expect: the first lines of the output
+GAP = "…"
+
+
+@dataclass(frozen=True)
+class Recording:
+    verified: str  # YYYY-MM-DD
+    celery: str  # the Celery version the command ran with
+    output: str  # trimmed output, lines joined by "\n"
+
+
+class RecordingsError(ValueError):
+    """A recordings file that cannot be read; `str()` is one `path:line: message` line."""
+
+    def __init__(self, path: Path, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.path = path
+        self.line = line
+        self.message = message
+
+
+def recordings_path(card_file: Path) -> Path:
+    """`cards/x/01-a.md` -> `cards/x/01-a.verified.json`."""
+    return card_file.with_name(card_file.stem + SUFFIX)
+
+
+def load_recordings(card_file: Path) -> dict[str, Recording]:
+    """The recordings of `card_file`'s cards by card id; {} when it has none."""
+    path = recordings_path(card_file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except UnicodeDecodeError:
+        raise RecordingsError(path, 1, "not UTF-8") from None
+    except OSError as exc:
+        raise RecordingsError(path, 1, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RecordingsError(path, exc.lineno, f"not valid JSON: {exc.msg}") from None
+    return _from_document(path, text, document)
+
+
+def _from_document(path: Path, text: str, document: object) -> dict[str, Recording]:
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise RecordingsError(path, 1, f'expected an object with "format": {FORMAT}')
+    cards = document.get("cards")
+    if not isinstance(cards, dict):
+        raise RecordingsError(path, _line_of(text, '"cards"'), '"cards" must be an object')
+    found: dict[str, Recording] = {}
+    for card_id, entry in cards.items():
+        line = _line_of(text, json.dumps(card_id))
+        if not isinstance(entry, dict):
+            raise RecordingsError(path, line, f"{card_id}: expected an object")
+        values = {key: entry.get(key) for key in ("verified", "celery", "output")}
+        wrong = [key for key, value in values.items() if not isinstance(value, str)]
+        if wrong:
+            raise RecordingsError(path, line, f"{card_id}: {wrong[0]!r} must be a string")
+        if not _DATE.match(str(values["verified"])):
+            raise RecordingsError(path, line, f"{card_id}: 'verified' must be YYYY-MM-DD")
+        found[card_id] = Recording(**{key: str(value) for key, value in values.items()})
+    return found
+
+
+def _line_of(text: str, needle: str) -> int:
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else 1
+
+
+def dumps_recordings(recs: dict[str, Recording]) -> str:
+    cards = {
+        card_id: {"verified": rec.verified, "celery": rec.celery, "output": rec.output}
+        for card_id, rec in recs.items()
+    }
+    document = {"format": FORMAT, "cards": cards}
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def save_recordings(card_file: Path, recs: dict[str, Recording]) -> None:
+    """Write `card_file`'s recordings atomically; no recordings -> no file."""
+    path = recordings_path(card_file)
+    if not recs:
+        path.unlink(missing_ok=True)
+        return
+    text = dumps_recordings(recs)
+
+    def write(temp: Path) -> None:
+        temp.write_text(text, encoding="utf-8")
+
+    write_atomically(path, write)
+
+
+def trim_output(lines: Sequence[str], expect: str | None) -> str:
+    """The lines that matter: each line an Expect line matched, with CONTEXT_LINES non-blank
+    lines around it.
+
+    Without Expect (or when nothing matched) the first HEAD_LINES lines. Gaps show as `…`;
+    at most MAX_LINES lines of at most MAX_LINE_CHARS characters each.
+    """
+    cleaned = [line.rstrip() for line in lines]
+    while cleaned and not cleaned[-1]:
+        cleaned.pop()
+    matched = _matched_lines(cleaned, expect)
+    if matched:
+        keep = sorted(
+            {
+                index
+                for hit in matched
+                for index in range(hit - CONTEXT_LINES, hit + CONTEXT_LINES + 1)
+                if index == hit or (0 <= index < len(cleaned) and cleaned[index].strip())
+            }
+        )
+    else:
+        keep = list(range(min(HEAD_LINES, len(cleaned))))
+    shown: list[str] = []
+    previous = -1
+    for index in keep:
+        if index != previous + 1:
+            shown.append(GAP)
+        shown.append(_cut(cleaned[index]))
+        previous = index
+    if keep and keep[-1] < len(cleaned) - 1:
+        shown.append(GAP)
+    if len(shown) > MAX_LINES:
+        shown = [*shown[: MAX_LINES - 1], GAP]
+    return "\n".join(shown)
+
+
+def _cut(line: str) -> str:
+    return line if len(line) <= MAX_LINE_CHARS else line[: MAX_LINE_CHARS - 1] + GAP
+
+
+def _matched_lines(lines: Sequence[str], expect: str | None) -> list[int]:
+    """Indexes of the lines where each Expect line's match ends, in order (as verify matches)."""
+    output = "".join(line + "\n" for line in lines)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    matched: list[int] = []
+    position = 0
+    for expect_line in parse_expect(expect):
+        end = expect_line.find(output, position)
+        if end is None:
+            break
+        position = end
+        last_char = max(end - 1, 0)
+        matched.append(_line_index(starts, last_char))
+    return matched
+
+
+def _line_index(starts: Sequence[int], offset: int) -> int:
+    return bisect.bisect_right(starts, offset) - 1
