@@ -43,6 +43,10 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "verify", "run every card's command and check its Expect", "studyapp.runner.verify_cli"
     ),
+    Command("backups", "list the progress backups (time, reviews, size)", "studyapp.backups_cli"),
+    Command(
+        "restore", "put a progress backup back (the newest by default)", "studyapp.restore_cli"
+    ),
 )
 
 

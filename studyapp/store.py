@@ -101,7 +101,7 @@ class Store:
         try:
             db = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None)
         except sqlite3.Error as exc:
-            raise StoreError(f"{path}: cannot open database: {exc}") from None
+            raise StoreError(f"{path}: cannot open database: {exc}{_hint(path, exc)}") from None
         try:
             _refuse_newer_schema(db, path)
             db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
@@ -110,7 +110,7 @@ class Store:
             _migrate(db, path)
         except sqlite3.Error as exc:
             db.close()
-            raise StoreError(f"{path}: {exc}") from None
+            raise StoreError(f"{path}: {exc}{_hint(path, exc)}") from None
         except BaseException:
             db.close()
             raise
@@ -131,7 +131,7 @@ class Store:
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
-            raise StoreError(f"{self.path}: {exc}") from None
+            raise StoreError(f"{self.path}: {exc}{_hint(self.path, exc)}") from None
         except BaseException:
             self._rollback()
             raise
@@ -141,7 +141,7 @@ class Store:
         try:
             yield self._db
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: {exc}") from None
+            raise StoreError(f"{self.path}: {exc}{_hint(self.path, exc)}") from None
 
     def _rollback(self) -> None:
         if self._db.in_transaction:
@@ -326,6 +326,13 @@ def _ensure_writable_dir(data_dir: Path) -> None:
         os.unlink(probe)
     except OSError as exc:
         raise StoreError(f"data folder {data_dir} is not writable: {exc.strerror}") from None
+
+
+def _hint(path: Path, error: sqlite3.Error) -> str:
+    """For a damaged database: which backup to restore and how (empty for other errors)."""
+    from studyapp.backups import damage_hint
+
+    return damage_hint(path.parent, error)
 
 
 def _refuse_newer_schema(db: sqlite3.Connection, path: Path) -> None:

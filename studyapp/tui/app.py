@@ -132,4 +132,16 @@ def run_app(paths: Sequence[Path], data_dir: Path) -> int:
         result = StudyApp(study).run()
     finally:
         study.close()
+        _back_up(data_dir)
     return result or 0
+
+
+def _back_up(data_dir: Path) -> None:
+    """A progress backup on the way out (at most one an hour, see studyapp.backups)."""
+    from studyapp.backups import BackupError, backup_if_due
+    from studyapp.clock import SystemClock
+
+    try:
+        backup_if_due(data_dir, SystemClock())
+    except BackupError as exc:
+        print(f"studyapp: {exc}", file=sys.stderr)
