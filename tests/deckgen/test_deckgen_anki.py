@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+import sqlite3
 import textwrap
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,8 +13,11 @@ from typing import TYPE_CHECKING
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from deckgen_support import SAMPLE_DECK
+from genanki.apkg_schema import APKG_SCHEMA
 
+from deckgen.anki import make_note
 from deckgen.build import build
+from deckgen.parser import parse_text
 
 if TYPE_CHECKING:  # anki.cards must not be imported before anki.collection
     from anki.cards import Card as AnkiCard
@@ -180,3 +186,44 @@ def test_renumbering_and_reordering_keep_notes_and_history(
     assert import_package(collection, out) == (1, 0, 2)
     assert collection.get_card(second.id).due == due_before
     assert card_by_front(collection, "two").id == second.id
+
+
+HOSTILE_DECK = textwrap.dedent(
+    """\
+    # Hostile
+
+    ## Raw markup stays text
+    **Front:** Is <b>bold</b> or <script>alert(1)</script> or <!-- x --> markup here?
+    **Back:** `a <tag
+    attr>` and <![CDATA[ x ]]> and 1 < 2 > 0 and [link](https://example.org "a > b")
+    ```html
+    <div class="x"
+         id="y">&amp;</div>
+    ```
+    ![a <img> alt](https://example.org/x.png)
+    **Run:** `echo '<b>' && grep -c '<' file`
+    **Expect:**
+    ```
+    re: ^<b>$
+    ```
+    """
+)
+
+
+def test_fields_pass_genankis_own_html_check(
+    write_card_file: Callable[..., Path], tmp_path: Path
+) -> None:
+    """genanki warns about fields with broken HTML tags; deckgen's escaping must pass that
+    check as genanki publishes it (no override). The first half proves the check is live."""
+    card = parse_text("## C\n**Front:** f\n**Back:** b\n", Path("c.md")).cards[0]
+    connection = sqlite3.connect(":memory:")
+    connection.executescript(APKG_SCHEMA)
+    broken = make_note(card, ("a <b\nc> d", "", ""), mod=1)
+    with pytest.warns(UserWarning, match="invalid HTML tags"):
+        broken.write_to_db(connection.cursor(), 0, 1, itertools.count(1))
+
+    source = write_card_file("cards/hostile.md", HOSTILE_DECK)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = build([source], tmp_path / "hostile.apkg", jobs=1)
+    assert report.ok and report.cards == 1, report.errors
