@@ -9,7 +9,6 @@ while files are still being cut, and notes go into the package as their parts co
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,6 +18,7 @@ from pathlib import Path
 import markdown_it
 import pygments
 
+from deckgen.atomic import replace_with
 from deckgen.cache import BuildCache, cache_path_for, content_digest
 from deckgen.chunk_cache import chunk_entry, chunk_key, chunk_setting, part_from_cache
 from deckgen.gc_pause import collector_paused
@@ -176,7 +176,7 @@ def write_package_and_cache(
         except BaseException:
             cache_temp.add_done_callback(discard_temp_file)
             raise
-    os.replace(cache_temp.result(), cache.path)
+    replace_with(cache_temp.result(), cache.path)
     return report
 
 

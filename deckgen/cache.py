@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from deckgen.atomic import replace_with, write_temp
 
 CACHE_VERSION = 1
 CACHE_SUFFIX = ".cache.json"
@@ -66,10 +66,10 @@ class BuildCache:
 
     def save(self, keep_ids: set[str]) -> None:
         """Write atomically; forget cards that no longer exist."""
-        os.replace(self.write_temp(keep_ids), self.path)
+        replace_with(self.write_temp(keep_ids), self.path)
 
     def write_temp(self, keep_ids: set[str]) -> Path:
-        """The cache as a temporary file next to its place; `os.replace` puts it there.
+        """The cache as a synced temporary file next to its place, for `replace_with`.
 
         A chunk entry given as a string is JSON already (encoded by the worker that
         rendered it) and is joined in as is: a cold build then encodes nothing here,
@@ -82,19 +82,8 @@ class BuildCache:
         # Keys are hex digests (chunk_key): nothing to escape.
         members += [f'"{k}":{e}' for k, e in self.chunks.items() if isinstance(e, str)]
         text = f'{compact_json(head)[:-1]},"chunks":{{{",".join(members)}}}}}'
-        return write_temp_file(self.path, text.encode())
+        return write_temp(self.path, text)
 
 
 def compact_json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
-
-
-def write_temp_file(path: Path, data: bytes) -> Path:
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return Path(temp)

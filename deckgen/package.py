@@ -9,7 +9,6 @@ import sqlite3
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
 from deckgen.anki import deck_id, make_note
+from deckgen.atomic import atomic_path
 from deckgen.cache import BuildCache
 from deckgen.model import CardError
 from deckgen.parts import RenderedPart
@@ -89,7 +89,8 @@ class PackageWriter:
         self.connection.close()
         output.parent.mkdir(parents=True, exist_ok=True)
         try:
-            write_atomically(output, self.zip_to)
+            with atomic_path(output) as temp:
+                self.zip_to(temp)
         finally:
             self.db_path.unlink(missing_ok=True)
         self.report.output = output
@@ -108,15 +109,3 @@ class PackageWriter:
     def discard(self) -> None:
         self.connection.close()
         self.db_path.unlink(missing_ok=True)
-
-
-def write_atomically(output: Path, write: Callable[[Path], None]) -> None:
-    fd, temp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(temp))
-        os.chmod(temp, 0o644)
-        os.replace(temp, output)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

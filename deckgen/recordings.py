@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from deckgen.atomic import write_atomic
 from deckgen.expect import parse_expect
-from deckgen.package import write_atomically
 
 FORMAT = 1
 SUFFIX = ".verified.json"
@@ -113,12 +113,7 @@ def save_recordings(card_file: Path, recs: dict[str, Recording]) -> None:
     if not recs:
         path.unlink(missing_ok=True)
         return
-    text = dumps_recordings(recs)
-
-    def write(temp: Path) -> None:
-        temp.write_text(text, encoding="utf-8")
-
-    write_atomically(path, write)
+    write_atomic(path, dumps_recordings(recs))
 
 
 def trim_output(lines: Sequence[str], expect: str | None) -> str:

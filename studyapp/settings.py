@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from studyapp.atomic import write_text_atomic
+from deckgen.atomic import write_atomic
 
 SETTINGS_FILE = "settings.toml"
 
@@ -90,7 +90,7 @@ def save_settings(data_dir: Path, settings: Settings) -> None:
     path = settings_path(data_dir)
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(path, "\n".join(lines) + "\n")
+        write_atomic(path, "\n".join(lines) + "\n")
     except OSError as exc:
         raise SettingsError(f"{path}:1: cannot save: {exc.strerror or exc}") from None
 

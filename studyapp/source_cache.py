@@ -9,14 +9,13 @@ optimisation: any problem reading or writing it means a plain parse.
 from __future__ import annotations
 
 import contextlib
-import os
 import pickle
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import deckgen
+from deckgen.atomic import write_atomic
 from deckgen.model import Card, CardError, ParseResult
 from deckgen.parser import collect_sources, duplicate_id_errors, parse_file
 
@@ -75,15 +74,7 @@ def _load(path: Path) -> dict[Key, Entry]:
 
 
 def _save(path: Path, entries: dict[Key, Entry]) -> None:
-    try:
+    data = pickle.dumps((_parser_version(), entries), protocol=pickle.HIGHEST_PROTOCOL)
+    with contextlib.suppress(OSError):  # only an optimisation: a plain parse next time
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((_parser_version(), entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp_name, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
+        write_atomic(path, data)

@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from deckgen.atomic import write_atomic
 from deckgen.model import Card
-from studyapp.atomic import write_text_atomic
 from studyapp.paths import default_data_dir
 
 TRUST_FILE_NAME = "trusted_files.json"
@@ -90,4 +90,4 @@ class TrustStore:
         entries = self._load()
         entries[str(card_file.resolve())] = digest if digest else file_digest(card_file)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(self.path, json.dumps(entries, indent=2, sort_keys=True) + "\n")
+        write_atomic(self.path, json.dumps(entries, indent=2, sort_keys=True) + "\n")
