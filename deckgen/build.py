@@ -15,12 +15,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import markdown_it
-import pygments
-
 from deckgen.atomic import replace_with
-from deckgen.cache import BuildCache, cache_path_for, content_digest
+from deckgen.cache import BuildCache, cache_path_for
 from deckgen.chunk_cache import chunk_entry, chunk_key, chunk_setting, part_from_cache
+from deckgen.fingerprint import deckgen_fingerprint
 from deckgen.gc_pause import collector_paused
 from deckgen.highlight import forget_highlights
 from deckgen.model import Card, CardError
@@ -44,19 +42,6 @@ from deckgen.pool import (
 )
 
 __all__ = ["PARALLEL_MIN_BYTES", "BuildReport", "build", "check", "render_all", "render_parsed"]
-
-# Cached HTML is reused only if made by the same renderer: same library versions and
-# the same source of every module that shapes a card's HTML.
-RENDERING_MODULES = ("anki", "chunk_cache", "chunks", "highlight", "labels", "markdown",
-                     "media", "render", "walker")  # fmt: skip
-RENDER_FINGERPRINT = content_digest(
-    markdown_it.__version__,
-    pygments.__version__,
-    *(
-        (Path(__file__).with_name(f"{name}.py")).read_text(encoding="utf-8")
-        for name in RENDERING_MODULES
-    ),
-)
 
 
 @dataclass
@@ -219,10 +204,12 @@ def build_unpaused(
 ) -> BuildReport:
     started = time.perf_counter()
     cache_file = cache_path_for(output)
+    # Cached cards are reused only if made by this very deckgen (see fingerprint.py).
+    fingerprint = deckgen_fingerprint()
     if use_cache:
-        cache = BuildCache.load(cache_file, RENDER_FINGERPRINT)
+        cache = BuildCache.load(cache_file, fingerprint)
     else:
-        cache = BuildCache(cache_file, RENDER_FINGERPRINT)
+        cache = BuildCache(cache_file, fingerprint)
     writer = PackageWriter(cache)
     try:
         rendered = render_all(paths, cache, jobs, progress, on_part=writer.add)

@@ -2,7 +2,8 @@
 
 Parsing 10,000 cards with markdown-it takes seconds; unpickling them takes a fraction of that.
 Each file's cards and errors are kept with the file's (mtime, size, inode) and reused while
-those match; the whole cache is dropped when deckgen's own code changes. The cache is only an
+those match; the whole cache is dropped when deckgen changes (its fingerprint, the same one
+deckgen's build cache uses). The cache is only an
 optimisation: any problem reading or writing it means a plain parse.
 """
 
@@ -14,8 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import deckgen
 from deckgen.atomic import write_atomic
+from deckgen.fingerprint import deckgen_fingerprint
 from deckgen.model import Card, CardError, ParseResult
 from deckgen.parser import collect_sources, duplicate_id_errors, parse_file
 
@@ -59,9 +60,8 @@ def _stamp(path: Path) -> Stamp | None:
 
 
 def _parser_version() -> tuple[Any, ...]:
-    """Changes whenever any deckgen module changes, so old parses are never reused."""
-    package = Path(deckgen.__file__).parent
-    return (_FORMAT, *sorted((p.name, _stamp(p)) for p in package.glob("*.py")))
+    """Changes whenever deckgen changes, so old parses are never reused."""
+    return (_FORMAT, deckgen_fingerprint())
 
 
 def _load(path: Path) -> dict[Key, Entry]:

@@ -1,0 +1,93 @@
+"""Both caches follow a change to deckgen's rules: the build cache and the study app's
+parse cache key on one fingerprint of the whole package (deckgen/fingerprint.py).
+
+A copy of deckgen with a changed id rule runs in real processes, as after an upgrade.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from deckgen_support import REPO, SAMPLE_DECK
+
+from deckgen.anki import note_guid
+
+STUDY_IDS = """\
+import json, sys
+from pathlib import Path
+from studyapp.source_cache import parse_with_cache
+result = parse_with_cache([Path(sys.argv[1])], Path(sys.argv[2]))
+print(json.dumps([card.id for card in result.cards]))
+"""
+
+
+@pytest.fixture
+def deckgen_copy(tmp_path: Path) -> Path:
+    """A copy of the deckgen package to edit; PYTHONPATH puts it before the installed one."""
+    lib = tmp_path / "lib"
+    shutil.copytree(REPO / "deckgen", lib / "deckgen", ignore=shutil.ignore_patterns("__pycache__"))
+    return lib
+
+
+def run(lib: Path, cwd: Path, *args: str) -> str:
+    env = dict(os.environ, PYTHONPATH=str(lib), PYTHONDONTWRITEBYTECODE="1")
+    done = subprocess.run(
+        [sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def listed_ids(lib: Path, cwd: Path) -> list[str]:
+    cards = json.loads(run(lib, cwd, "-m", "deckgen", "list", "cards", "--json"))
+    return [card["id"] for card in cards]
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> Iterator[Collection]:
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    yield col
+    col.close()
+
+
+def package_guids(col: Collection, package: Path) -> set[str]:
+    request = ImportAnkiPackageRequest(
+        package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=False)
+    )
+    col.import_anki_package(request)
+    return {col.get_note(note_id).guid for note_id in col.find_notes("")}
+
+
+def test_changed_id_rule_reaches_cached_build_and_parse_cache(
+    deckgen_copy: Path, tmp_path: Path, collection: Collection
+) -> None:
+    (tmp_path / "cards").mkdir()
+    (tmp_path / "cards" / "basics.md").write_text(SAMPLE_DECK, encoding="utf-8")
+    build = ("-m", "deckgen", "build", "cards", "-o", "out/deck.apkg")
+    study = ("-c", STUDY_IDS, "cards", str(tmp_path / "study-data"))
+    run(deckgen_copy, tmp_path, *build)  # fills the build cache
+    old_ids = listed_ids(deckgen_copy, tmp_path)
+    assert json.loads(run(deckgen_copy, tmp_path, *study)) == old_ids  # fills the parse cache
+    assert "task-queue-basics/what-a-broker-does" in old_ids
+
+    ids_module = deckgen_copy / "deckgen" / "ids.py"
+    rule = 'ID_SEPARATOR = "/"'
+    assert rule in ids_module.read_text()
+    ids_module.write_text(ids_module.read_text().replace(rule, 'ID_SEPARATOR = "::"'))
+
+    new_ids = listed_ids(deckgen_copy, tmp_path)
+    assert "task-queue-basics::what-a-broker-does" in new_ids
+    run(deckgen_copy, tmp_path, *build)  # the cards are unchanged: only the rule moved
+    assert package_guids(collection, tmp_path / "out/deck.apkg") == {
+        note_guid(card_id) for card_id in new_ids
+    }
+    assert json.loads(run(deckgen_copy, tmp_path, *study)) == new_ids
