@@ -47,6 +47,16 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "restore", "put a progress backup back (the newest by default)", "studyapp.restore_cli"
     ),
+    Command(
+        "import-anki",
+        "bring reviews from an Anki export or collection",
+        "studyapp.ankisync.import_cli",
+    ),
+    Command(
+        "export-anki",
+        "write an .apkg with progress (Anki new to the deck)",
+        "studyapp.ankisync.export_cli",
+    ),
 )
 
 

@@ -270,6 +270,27 @@ class Store:
                 (_entry_to_row(entry) for entry in entries),
             )
 
+    def load_revlog(self) -> list[RevlogEntry]:
+        """Every review, oldest first (Anki sync and export read the whole log at once)."""
+        with self._reading() as db:
+            rows = db.execute(f"SELECT {_REVLOG_COLUMNS} FROM revlog ORDER BY id").fetchall()
+        return [_row_to_entry(row) for row in rows]
+
+    def merge_reviews(self, entries: Iterable[RevlogEntry], states: Iterable[CardState]) -> int:
+        """Add reviews made elsewhere (Anki) and the card states they lead to, in one
+        transaction; a review whose id is already in the log is skipped, so merging the
+        same reviews again adds nothing. Returns how many reviews were added."""
+        with self._write() as db:
+            before = db.total_changes
+            db.executemany(
+                f"INSERT OR IGNORE INTO revlog ({_REVLOG_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (_entry_to_row(entry) for entry in entries),
+            )
+            added = db.total_changes - before
+            db.executemany(_UPSERT_STATE, (_state_to_row(state) for state in states))
+        return added
+
     def history(self, card_id: str) -> list[RevlogEntry]:
         with self._reading() as db:
             rows = db.execute(

@@ -1,0 +1,45 @@
+"""What the three Anki subcommands share: the merge rule's wording and one way to run.
+
+Each failure is one line on stderr and exit status 1, with nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from studyapp.ankisync.errors import AnkiSyncError
+from studyapp.cli_common import EXIT_BAD_INPUT, card_paths, fail, resolve_data_dir
+
+ANKI_KEEPS_ITS_SCHEDULE = (
+    "Anki ignores the scheduling in a package for notes it already has: for a deck that "
+    "is in Anki already, use `studyapp sync-anki`."
+)
+MERGE_RULE = (
+    "The two review logs are united (a review is never added twice, so a repeat sync "
+    "changes nothing); each card's schedule comes from whichever side reviewed it last."
+)
+
+Action = Callable[[list[Path], Path], list[str]]  # (card paths, data folder) -> output lines
+
+
+def run_action(command: str, args: argparse.Namespace, action: Action) -> int:
+    try:
+        import anki.collection  # noqa: F401 - only to know the library is installed
+    except ImportError:
+        return fail(
+            f"studyapp {command}: needs the official `anki` library: pip install 'celery-srs[anki]'"
+        )
+    paths = card_paths(args.paths)
+    if paths is None:
+        return EXIT_BAD_INPUT
+    try:
+        lines = action(paths, resolve_data_dir(args.data_dir))
+    except AnkiSyncError as exc:
+        return fail(str(exc))
+    except OSError as exc:
+        return fail(f"{exc.filename or 'studyapp ' + command}: {exc.strerror or exc}")
+    print("\n".join(lines), file=sys.stdout)
+    return 0

@@ -1,0 +1,39 @@
+"""`studyapp import-anki FILE`: Anki's reviews of the deck's cards into the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from studyapp.ankisync.anki_side import read_deck
+from studyapp.ankisync.days import AnkiDays
+from studyapp.ankisync.deck import deck_keys, opened_study
+from studyapp.ankisync.merge import by_card, plan_merge
+from studyapp.ankisync.sources import opened_source
+from studyapp.ankisync.transfer import pull_to_terminal
+
+
+def import_anki(source: Path, paths: Sequence[Path], data_dir: Path) -> str:
+    """Merge the file's reviews into the terminal's log; the summary line."""
+    # The file first: a bad one is refused before the data folder is touched.
+    with opened_source(source) as col, opened_study(paths, data_dir) as study:
+        view = read_deck(col, deck_keys(study))
+        log = study.store.load_revlog()
+        plan = plan_merge(
+            sorted(view.cards),
+            by_card(log),
+            view.reviews,
+            {entry.id: entry.card_id for entry in log},
+            both_ways=False,
+        )
+        days = AnkiDays.of(col, study.clock.now(), study.clock.local_tz())
+        moved = pull_to_terminal(col, study, view, plan, days)
+        skipped = view.notes_total - view.notes_matched
+    return (
+        f"imported {_n(moved.reviews, 'review')}, updated {_n(moved.cards, 'card')}; "
+        f"skipped {_n(skipped, 'note')} not from these deck files"
+    )
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

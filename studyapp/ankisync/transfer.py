@@ -1,0 +1,90 @@
+"""Carrying a merge plan out: Anki's reviews and schedules into the terminal's store, the
+terminal's into the Anki collection (one transaction on each side)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from studyapp.ankisync.anki_side import AnkiDeckView, db, taken_revlog_ids
+from studyapp.ankisync.days import AnkiDays
+from studyapp.ankisync.merge import MergePlan
+from studyapp.ankisync.revlog import to_anki_row, to_entry
+from studyapp.ankisync.schedule import apply_state, state_from_anki
+from studyapp.records import CardState, ms_to_datetime
+from studyapp.study import Study
+
+if TYPE_CHECKING:
+    from anki.cards import Card as AnkiCard
+    from anki.collection import Collection
+
+INSERT_REVLOG = (
+    "insert into revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
+    "values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass(frozen=True)
+class Moved:
+    reviews: int
+    cards: int
+    clashes: int = 0
+
+
+def pull_to_terminal(
+    col: Collection, study: Study, view: AnkiDeckView, plan: MergePlan, days: AnkiDays
+) -> Moved:
+    entries = [to_entry(review, card_id) for card_id, review in plan.to_terminal]
+    states: list[CardState] = []
+    for card_id in plan.schedule_from_anki:
+        reviews = view.reviews[card_id]
+        card = col.get_card(view.cards[card_id].cid)  # type: ignore[arg-type]
+        states.append(
+            state_from_anki(
+                card,
+                study.state(card_id),
+                ms_to_datetime(reviews[-1].id),
+                ms_to_datetime(reviews[0].id),
+                days,
+                study.settings,
+                _memory_of(col, card),
+            )
+        )
+    added = study.store.merge_reviews(entries, states)
+    return Moved(added, len(states), len(entries) - added)
+
+
+def _memory_of(col: Collection, card: AnkiCard) -> tuple[float, float] | None:
+    """FSRS's memory state from the card's log, for a card Anki scheduled without FSRS."""
+    if card.memory_state is not None:
+        return None
+    computed = col.compute_memory_state(card.id)
+    if computed.stability is None or computed.difficulty is None:
+        return None
+    return computed.stability, computed.difficulty
+
+
+def push_to_anki(
+    col: Collection, study: Study, view: AnkiDeckView, plan: MergePlan, days: AnkiDays
+) -> Moved:
+    usn = col.usn()
+    taken = taken_revlog_ids(col, [entry.id for entry in plan.to_anki])
+    rows = [
+        to_anki_row(entry, view.cards[entry.card_id].cid, usn)
+        for entry in plan.to_anki
+        if entry.id not in taken
+    ]
+    cards = []
+    for card_id in plan.schedule_from_terminal:
+        card = col.get_card(view.cards[card_id].cid)  # type: ignore[arg-type]
+        apply_state(card, study.state(card_id), days, study.settings)
+        cards.append(card)
+
+    def write() -> None:
+        if rows:
+            db(col).executemany(INSERT_REVLOG, rows)
+        if cards:
+            col.update_cards(cards, skip_undo_entry=True)
+
+    db(col).transact(write)
+    return Moved(len(rows), len(cards), len(plan.to_anki) - len(rows))
