@@ -2,7 +2,7 @@
 
 `parse_paths`/`parse_text` return plain `Card`s (see model.py). Internally a file is cut
 into per-card chunks (chunks.py), each parsed with markdown-it-py and walked token by
-token (walker.py).
+token (walker.py), each card's fields checked by fields.py.
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from deckgen.chunks import (
     chunk_starts,
     normalize_newlines,
 )
+from deckgen.fields import ParsedCard
 from deckgen.gc_pause import collector_paused
 from deckgen.ids import deck_name
 from deckgen.markdown import markdown
 from deckgen.model import Card, CardError, ParseResult
 from deckgen.sources import Source, collect_sources, error, read_card_file
-from deckgen.walker import DocumentResult, DocumentWalker, ParsedCard
+from deckgen.walker import DocumentResult, DocumentWalker
 
 __all__ = [
     "ChunkJob",

@@ -1,9 +1,10 @@
-"""The token walk: one chunk's top-level markdown-it tokens -> validated cards.
+"""The structure walk: one chunk's top-level markdown-it tokens -> card drafts -> cards.
 
 Structure comes from top-level tokens and their line maps: `# Title` names the deck,
 `## Title` starts a card, and a `deckgen_label` token (a `**Label:**` line) starts a
 field that runs until the next label or heading. Each field keeps both its Markdown
-source (for `Card`) and its tokens (so the renderer never parses a card twice).
+source (for `Card`) and its tokens (so the renderer never parses a card twice). What is
+inside the fields is judged by fields.py, once a card's draft is complete.
 """
 
 from __future__ import annotations
@@ -15,56 +16,23 @@ from dataclasses import dataclass, field
 from markdown_it.token import Token
 
 from deckgen.chunks import ChunkJob, DeckContext
-from deckgen.expect import parse_expect
-from deckgen.ids import deck_name, derived_card_id, is_valid_explicit_id
+from deckgen.fields import (
+    CardDraft,
+    CardPlace,
+    CardValidator,
+    Field,
+    ParsedCard,
+    first_paragraph,
+    parse_kind,
+    parse_tags,
+)
+from deckgen.ids import deck_name
 from deckgen.labels import CARD_FIELDS, DECK_FIELDS, LABEL_NAMES
 from deckgen.markdown import LABEL_TOKEN, is_structure_heading
-from deckgen.model import (
-    DEFAULT_RUN_TIMEOUT,
-    Card,
-    CardError,
-    CardKind,
-    ParseResult,
-    RunSpec,
-    SourceLocation,
-)
+from deckgen.model import CardError, CardKind, ParseResult
 from deckgen.sources import error
 
 CARD_NUMBER_PREFIX = re.compile(r"card\s+\d+\s*[:.)-]\s*", re.IGNORECASE)
-CLOZE_MARK = re.compile(r"\{\{c\d+::")
-LINE_BREAKS = ("softbreak", "hardbreak")
-
-
-@dataclass
-class Field:
-    """One `**Label:**` and what follows it, up to the next label or heading."""
-
-    name: str
-    label_text: str  # as written, e.g. "Front"
-    line: int  # 0-based line of the label
-    first_line_rest: str  # text after the label on its own line
-    tokens: list[Token] = field(default_factory=list)
-    source: str = ""
-
-
-@dataclass
-class CardDraft:
-    title: str
-    line: int  # 0-based line of the heading
-    deck: str
-    deck_kind: CardKind | None
-    deck_tags: tuple[str, ...]
-    fields: dict[str, Field] = field(default_factory=dict)
-
-
-@dataclass
-class ParsedCard:
-    """A card plus the tokens of its fields, for rendering without a second parse."""
-
-    card: Card
-    field_tokens: dict[str, list[Token]]
-    env: dict[str, object]  # markdown-it env of the card's chunk (link references)
-    line_offset: int  # token line maps count from the chunk's first line
 
 
 @dataclass
@@ -168,7 +136,9 @@ class DocumentWalker:
     def close_card(self, boundary: int) -> None:
         self.end_field(boundary)
         if self.card is not None:
-            built = CardBuilder(self, self.card).build()
+            validator = CardValidator(self.card, CardPlace(self.path, self.offset, self.env))
+            built = validator.validate()
+            self.result.errors.extend(validator.errors)
             if built is not None:
                 self.result.parsed.append(built)
         self.card = None
@@ -237,165 +207,6 @@ class DocumentWalker:
             self.deck_tags = parse_tags(value)
 
 
-class CardBuilder:
-    """Validates one card draft's fields and turns them into a `Card`."""
-
-    def __init__(self, walker: DocumentWalker, draft: CardDraft) -> None:
-        self.walker = walker
-        self.draft = draft
-        self.ok = True
-
-    def fail(self, line0: int, message: str) -> None:
-        self.ok = False
-        self.walker.fail(line0, message)
-
-    def text(self, name: str) -> str:
-        found = self.draft.fields.get(name)
-        return found.source if found else ""
-
-    def value(self, found: Field) -> str:
-        """A one-value label (`**ID:**`, `**Tags:**`, ...): exactly one paragraph."""
-        if not found.tokens:
-            return ""
-        text = single_paragraph(found.tokens)
-        if text is None:
-            self.fail(found.line, f"**{found.label_text}:** takes one value, not several blocks")
-            return ""
-        return text
-
-    def build(self) -> ParsedCard | None:
-        draft, fields = self.draft, self.draft.fields
-        before = len(self.walker.result.errors)
-        for required in ("front", "back"):
-            if required not in fields:
-                self.fail(draft.line, f"card '{draft.title}' has no **{LABEL_NAMES[required]}:**")
-            elif not fields[required].source:
-                self.fail(fields[required].line, f"empty **{LABEL_NAMES[required]}:**")
-        card_id = self.card_id()
-        kind = self.kind()
-        run = self.run_spec()
-        own_tags = parse_tags(self.value(fields["tags"])) if "tags" in fields else ()
-        tags = tuple(dict.fromkeys([*draft.deck_tags, *own_tags]))
-        if not self.ok or len(self.walker.result.errors) > before or not draft.title:
-            return None
-        path = self.walker.path
-        card = Card(
-            id=card_id,
-            deck=draft.deck,
-            title=draft.title,
-            front=self.text("front"),
-            back=self.text("back"),
-            location=SourceLocation(path, self.walker.file_line(draft.line)),
-            tags=tags,
-            kind=kind,
-            run=run,
-        )
-        return ParsedCard(
-            card=card,
-            field_tokens={name: f.tokens for name, f in fields.items()},
-            env=self.walker.env,
-            line_offset=self.walker.offset,
-        )
-
-    def card_id(self) -> str:
-        explicit = self.draft.fields.get("id")
-        if explicit is None:
-            derived = derived_card_id(self.draft.deck, self.draft.title)
-            if not derived and self.draft.title:
-                self.fail(self.draft.line, "title has no letters or digits: add an **ID:**")
-            return derived
-        card_id = self.value(explicit).strip().strip("`").strip()
-        if not is_valid_explicit_id(card_id):
-            self.fail(explicit.line, "**ID:** must be one word without spaces")
-        return card_id
-
-    def kind(self) -> CardKind:
-        declared = self.draft.fields.get("type")
-        kind = self.draft.deck_kind or CardKind.BASIC
-        if declared is not None:
-            parsed = parse_kind(self.value(declared))
-            if parsed is None:
-                self.fail(declared.line, "**Type:** must be 'basic', 'reversed' or 'cloze'")
-            else:
-                kind = parsed
-        is_cloze = bool(CLOZE_MARK.search(self.text("front")))
-        if is_cloze:
-            if declared is not None and kind is not CardKind.CLOZE:
-                self.fail(declared.line, "a cloze card ({{c1::...}} in Front) cannot be " + kind)
-            return CardKind.CLOZE
-        if kind is CardKind.CLOZE:
-            line = declared.line if declared else self.draft.line
-            self.fail(line, "**Type:** cloze needs {{c1::...}} in the Front")
-        return kind
-
-    def run_spec(self) -> RunSpec | None:
-        fields = self.draft.fields
-        run = fields.get("run")
-        if run is None:
-            for name in ("expect", "timeout", "service"):
-                if name in fields:
-                    self.fail(fields[name].line, f"**{fields[name].label_text}:** needs a **Run:**")
-            return None
-        command = code_content(run.tokens)
-        if command is None or not command.strip():
-            self.fail(run.line, "**Run:** must be inline code or a fenced code block")
-            return None
-        expect = self.expect_text()
-        timeout = self.timeout()
-        service = self.service()
-        location = SourceLocation(self.walker.path, self.walker.file_line(run.line))
-        return RunSpec(command.strip("\n"), expect, timeout, service, location)
-
-    def expect_text(self) -> str | None:
-        found = self.draft.fields.get("expect")
-        if found is None:
-            return None
-        text = code_content(found.tokens)
-        if text is None:
-            text = found.source
-        if not text.strip():
-            self.fail(found.line, "empty **Expect:**")
-            return None
-        for line in parse_expect(text):
-            if line.error is not None:
-                self.fail(
-                    found.line,
-                    f"**Expect:** line {line.number} is not a valid regular expression: "
-                    f"{line.error}",
-                )
-        return text.strip("\n")
-
-    def timeout(self) -> float:
-        found = self.draft.fields.get("timeout")
-        if found is None:
-            return DEFAULT_RUN_TIMEOUT
-        value = self.value(found).strip().strip("`").removesuffix("s").strip()
-        try:
-            seconds = float(value)
-        except ValueError:
-            seconds = -1.0
-        if not 0 < seconds < float("inf"):
-            self.fail(
-                found.line, f"**Timeout:** must be a positive number of seconds, not {value!r}"
-            )
-            return DEFAULT_RUN_TIMEOUT
-        return seconds
-
-    def service(self) -> bool:
-        found = self.draft.fields.get("service")
-        if found is None:
-            return False
-        value = self.value(found).strip().strip("`").casefold()
-        if value in ("yes", "true"):
-            return True
-        if value not in ("no", "false"):
-            self.fail(found.line, f"**Service:** must be 'yes' or 'no', not {value!r}")
-        return False
-
-
-# --- token helpers ----------------------------------------------------------------------
-
-
 def top_level_blocks(tokens: list[Token]) -> Iterable[tuple[int, int]]:
     """(start, end) index ranges of each level-0 block (an open..close pair or a leaf)."""
     start = 0
@@ -405,43 +216,3 @@ def top_level_blocks(tokens: list[Token]) -> Iterable[tuple[int, int]]:
         if depth == 0:
             yield start, index + 1
             start = index + 1
-
-
-def is_blank_inline(token: Token) -> bool:
-    return token.type in LINE_BREAKS or (token.type == "text" and not token.content.strip())
-
-
-def code_content(tokens: list[Token]) -> str | None:
-    """The code of a field that is exactly one fence or one inline code span."""
-    if len(tokens) == 1 and tokens[0].type in ("fence", "code_block"):
-        return tokens[0].content
-    if len(tokens) == 3 and tokens[1].type == "inline":
-        spans = [c for c in tokens[1].children or [] if not is_blank_inline(c)]
-        if len(spans) == 1 and spans[0].type == "code_inline":
-            return spans[0].content
-    return None
-
-
-def single_paragraph(tokens: list[Token]) -> str | None:
-    if len(tokens) == 3 and tokens[0].type == "paragraph_open":
-        return tokens[1].content
-    return None
-
-
-def first_paragraph(tokens: list[Token]) -> str:
-    if len(tokens) >= 3 and tokens[0].type == "paragraph_open":
-        return tokens[1].content
-    return ""
-
-
-def parse_tags(text: str) -> tuple[str, ...]:
-    words = text.replace(",", " ").replace("`", " ").split()
-    return tuple(dict.fromkeys(w.lstrip("#") for w in words if w.lstrip("#")))
-
-
-def parse_kind(text: str) -> CardKind | None:
-    value = text.strip().strip("`").strip().casefold()
-    try:
-        return CardKind(value)
-    except ValueError:
-        return None
