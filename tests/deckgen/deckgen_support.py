@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-SEED_DECK = Path(__file__).resolve().parents[3] / "shared/seeds/000_e081d3f2e7fe9068.txt"
+FIXTURES = REPO / "tests" / "fixtures"
+SEED_FORMAT_DECK = FIXTURES / "seed_format_deck.txt"  # the course deck's shape, our words
 
 # A small deck in the seed's format, written for these tests.
 SAMPLE_DECK = textwrap.dedent(

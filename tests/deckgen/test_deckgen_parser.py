@@ -7,24 +7,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from deckgen_support import SAMPLE_DECK, SEED_DECK
+from deckgen_support import SAMPLE_DECK, SEED_FORMAT_DECK
 
 from deckgen.model import Card, CardKind
 from deckgen.parser import parse_paths, parse_text
 
 SEED_TITLES = [
-    "Basic Celery Structure",
-    "Watchfiles Purpose",
-    "Celery Worker Command",
-    "Celery Beat Command",
-    "Flower Authentication",
-    "Celery Broker Configuration",
-    "Docker Container Rebuild",
-    "Bash Script Safety Options",
-    "Watchfiles Filter",
-    "Production vs Development",
-    "Celery Entry Point",
-    "File Structure Organization",
+    "Three Processes",
+    "Restarting on Code Changes",
+    "Worker Start Line",
+    "Beat Start Line",
+    "Rebuilding the Image",
+    "One Folder per Service",
 ]
 
 
@@ -38,18 +32,20 @@ def errors_of(text: str, name: str = "deck.md") -> list[str]:
     return [str(e) for e in parse_text(textwrap.dedent(text), Path(name)).errors]
 
 
-def test_seed_deck_parses_as_it_is_into_twelve_cards() -> None:
-    result = parse_paths([SEED_DECK])
+def test_seed_format_deck_parses_as_it_is() -> None:
+    result = parse_paths([SEED_FORMAT_DECK])
     assert result.errors == []
     assert [card.title for card in result.cards] == SEED_TITLES
-    assert {card.deck for card in result.cards} == {"Celery Docker Setup - Anki Cards"}
+    assert {card.deck for card in result.cards} == {"Running Celery in Containers - Review Cards"}
     first = result.cards[0]
-    assert first.front == "What are the three main Celery services in a Django project?"
-    assert first.back.startswith("- **Worker**: Executes the actual tasks")
+    assert first.front.startswith("Which three long-running Celery processes")
+    assert first.back.startswith("- **Worker**: takes task messages from the broker")
     assert first.location.line == 3
     worker = result.cards[2]
-    assert worker.back.startswith("```bash\ncelery.__main__.main --args")
-    assert worker.back.endswith("`--loglevel=info`: Sets logging level for informational messages")
+    assert worker.back.startswith("```bash\nwatchfiles --filter python celery.__main__.main")
+    assert worker.back.endswith("- `-l INFO`: log level for the output")
+    assert result.cards[3].title == "Beat Start Line"  # trailing spaces after the heading
+    assert result.cards[5].back.endswith("Each service has its own folder and script.")
 
 
 def test_sample_deck_fields_tags_ids_and_run() -> None:
