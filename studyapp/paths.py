@@ -7,6 +7,8 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from deckgen.course import default_deck_paths
+
 APP_DIR_NAME = "celery-srs"
 DATA_DIR_ENV = "STUDYAPP_DATA_DIR"
 
@@ -19,8 +21,5 @@ def default_data_dir() -> Path:
 
 
 def default_card_paths() -> list[Path]:
-    """The repository's `cards/` folder when running from a checkout, else `./cards`."""
-    repo_cards = Path(__file__).resolve().parent.parent / "cards"
-    if repo_cards.is_dir():
-        return [repo_cards]
-    return [Path("cards")]
+    """The project's course: the checkout's `cards/`, else the copy bundled in the package."""
+    return default_deck_paths()

@@ -1,10 +1,12 @@
 """Remember which card files the learner allowed to run commands.
 
-A file is trusted for one content only: the key is its resolved path plus the sha256 of its
-bytes, so any edit asks again. The digest trusted is that of the bytes the confirmation
-showed (`CardSnapshot`): the file is read once, the command is taken from those bytes, and
-an edit made while the dialog is open is not covered by the answer. Stored as JSON in the
-study data folder.
+One rule for every way of running a card's command (the `r` key, `studyapp run`, `studyapp
+verify`): the project's own course (deckgen.course) runs without asking; any other card file
+runs once the learner confirmed it (or with `--yes`). A file is trusted for one content only:
+the key is its resolved path plus the sha256 of its bytes, so any edit asks again. The
+digest trusted is that of the bytes the confirmation showed (`CardSnapshot`, `FileSnapshot`):
+the file is read once, the commands are taken from those bytes, and an edit made while the
+question is open is not covered by the answer. Stored as JSON in the study data folder.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deckgen.atomic import write_atomic
+from deckgen.course import is_course_file
 from deckgen.model import Card
 from studyapp.paths import default_data_dir
 
@@ -63,6 +66,29 @@ def read_snapshot(card: Card) -> CardSnapshot:
     return CardSnapshot(fresh, bytes_digest(data), problem)
 
 
+@dataclass(frozen=True)
+class FileSnapshot:
+    """Every card of one file, parsed from exactly the bytes `digest` was taken of."""
+
+    path: Path
+    cards: tuple[Card, ...]
+    digest: str
+    problem: str = ""  # `path:line: message` when the file cannot be read or parsed
+
+
+def read_file_snapshot(path: Path, deck_prefix: tuple[str, ...]) -> FileSnapshot:
+    from deckgen.parser import parse_text
+
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return FileSnapshot(path, (), "", f"{path}:1: cannot read the card file: {exc}")
+    result = parse_text(text, path, deck_prefix)
+    problem = str(result.errors[0]) if result.errors else ""
+    return FileSnapshot(path, tuple(result.cards), bytes_digest(data), problem)
+
+
 class TrustStore:
     def __init__(self, store_path: Path | None = None) -> None:
         self.path = store_path if store_path is not None else default_data_dir() / TRUST_FILE_NAME
@@ -77,7 +103,10 @@ class TrustStore:
         return {str(k): str(v) for k, v in data.items()}
 
     def is_trusted(self, card_file: Path, digest: str | None = None) -> bool:
-        """Trusted with this content: `digest` of the bytes in hand, else the file now."""
+        """The project's own course, or trusted with this content: `digest` of the bytes in
+        hand, else the file now."""
+        if is_course_file(card_file):
+            return True
         if digest is None:
             try:
                 digest = file_digest(card_file)

@@ -1,6 +1,9 @@
-"""`studyapp verify [--jobs N] [--card ID] [--own-stack] [--json] [--record] [PATH...]`.
+"""`studyapp verify [--jobs N] [--card ID] [--own-stack] [--json] [--record] [--yes] [PATH...]`.
 
 See verify.py; `--record` stores each passing card's output next to its card file.
+Commands run under the same trust rule as `studyapp run` and the `r` key (runner/trust.py):
+the project's own course runs at once; another card file is confirmed in a terminal first
+(remembered per file content), or refused without one unless `--yes`, before anything runs.
 
 Exit 1 when any card fails or the cards do not parse; 2 on usage errors; 130 when interrupted.
 """
@@ -15,12 +18,15 @@ import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from types import FrameType
 
+from deckgen.course import is_course_file
 from deckgen.model import Card
 from deckgen.recordings import RecordingsError, load_recordings, recordings_path
-from studyapp.cli_common import EXIT_USAGE, add_paths_argument, load_cards
+from studyapp.cli_common import EXIT_USAGE, add_paths_argument, load_cards, resolve_data_dir
 from studyapp.runner.process import kill_all_groups_now
+from studyapp.runner.trust import TRUST_FILE_NAME, FileSnapshot, TrustStore, read_file_snapshot
 from studyapp.runner.verify import (
     OUTPUT_TAIL_LINES,
     CardResult,
@@ -44,6 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--own-stack", action="store_true", help="always start a private Redis and workers"
     )
     parser.add_argument("--json", action="store_true", help="print results as JSON")
+    parser.add_argument(
+        "--yes", action="store_true", help="run card files from elsewhere without asking"
+    )
     parser.add_argument(
         "--record",
         action="store_true",
@@ -77,6 +86,51 @@ def _recordings_readable(cards: Sequence[Card]) -> bool:
     return not problems
 
 
+def _confirmed_cards(runnable: Sequence[Card], trust: TrustStore) -> list[Card] | None:
+    """The cards to run once every card file's commands may run; None when one may not.
+
+    A file not yet trusted is read once: the commands shown, the commands run and the content
+    trusted all come from those bytes. Every question is asked before anything runs."""
+    by_file: dict[Path, list[Card]] = {}
+    for card in runnable:
+        by_file.setdefault(card.location.path, []).append(card)
+    chosen: list[Card] = []
+    pending: list[tuple[FileSnapshot, list[Card]]] = []
+    for path, cards in by_file.items():
+        if is_course_file(path):
+            chosen.extend(cards)
+            continue
+        snapshot = read_file_snapshot(path, tuple(cards[0].deck_path[:-1]))
+        fresh = {card.id: card for card in snapshot.cards if card.run is not None}
+        if snapshot.problem or any(card.id not in fresh for card in cards):
+            _err(snapshot.problem or f"{path}:1: changed while being read; run verify again")
+            return None
+        now = [fresh[card.id] for card in cards]
+        if trust.is_trusted(path, snapshot.digest):
+            chosen.extend(now)
+        else:
+            pending.append((snapshot, now))
+    if pending and not sys.stdin.isatty():
+        for snapshot, _cards in pending:
+            _err(
+                f"{snapshot.path}: its card commands are not confirmed yet; "
+                "run `studyapp verify` in a terminal to confirm them, or pass --yes"
+            )
+        return None
+    for snapshot, cards in pending:
+        print(f"Card file: {snapshot.path}\nCommands (run in demo_project/):")
+        for card in cards:
+            assert card.run is not None
+            print(f"  {card.id}: {card.run.command}")
+        answer = input("Run commands from this file? [y/N] ").strip().lower()
+        if answer not in ("y", "yes"):
+            _err(f"{snapshot.path}: not confirmed; nothing was run")
+            return None
+        trust.trust(snapshot.path, snapshot.digest)
+        chosen.extend(cards)
+    return chosen
+
+
 def run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         _err("studyapp verify: --jobs must be at least 1")
@@ -95,6 +149,12 @@ def run(args: argparse.Namespace) -> int:
     skipped = len(cards) - len(runnable)
     if args.record and not _recordings_readable(parsed.cards):
         return 1
+    if not args.yes:
+        trust = TrustStore(resolve_data_dir(args.data_dir) / TRUST_FILE_NAME)
+        confirmed = _confirmed_cards(runnable, trust)
+        if confirmed is None:
+            return 1
+        runnable = confirmed
     say = (lambda _text: None) if args.json else (lambda text: print(text, flush=True))
 
     def report(result: CardResult) -> None:

@@ -63,7 +63,7 @@ def test_verify_reports_each_card_and_fails_on_bad_expect_and_bad_exit(tmp_path:
         "## no-run\n**ID:** no-run\n**Front:** q\n**Back:** a\n",
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
-    result = studyapp("verify", "--own-stack", "--jobs", "2", str(deck), env=env)
+    result = studyapp("verify", "--yes", "--own-stack", "--jobs", "2", str(deck), env=env)
     out = result.stdout
     assert result.returncode == 1, out + result.stderr
     started = re.search(r"started redis on 127\.0\.0\.1:(\d+)", out)
@@ -87,7 +87,7 @@ def test_verify_uses_a_running_stack_and_passes(
         card_markdown("ping", PING, expect="pong"),
         card_markdown("echo", "echo $CELERY_BROKER_URL", expect=running_stack["CELERY_BROKER_URL"]),
     )
-    result = studyapp("verify", "--json", str(deck), env=running_stack)
+    result = studyapp("verify", "--yes", "--json", str(deck), env=running_stack)
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)
     assert (report["passed"], report["failed"]) == (2, 0)
@@ -103,7 +103,7 @@ def test_verify_record_stores_trimmed_output_next_to_the_card_file(
         card_markdown("count", "seq 1 30", expect="re: ^15$"),
         card_markdown("fails", "echo no", expect="yes"),
     )
-    result = studyapp("verify", "--record", str(deck), env=running_stack)
+    result = studyapp("verify", "--yes", "--record", str(deck), env=running_stack)
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"recorded {tmp_path / '01-rec.verified.json'}" in result.stdout
     recorded = json.loads((tmp_path / "01-rec.verified.json").read_text(encoding="utf-8"))
@@ -194,7 +194,7 @@ def test_verify_stops_everything_it_started_when_terminated(tmp_path: Path) -> N
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
     verify = subprocess.Popen(
-        [*STUDYAPP, "verify", "--own-stack", str(deck)],
+        [*STUDYAPP, "verify", "--yes", "--own-stack", str(deck)],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
