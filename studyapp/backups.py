@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
+from deckgen.atomic import atomic_path
 from studyapp.clock import Clock
 from studyapp.paths import default_data_dir
 from studyapp.store import DB_FILE
@@ -125,17 +126,13 @@ def make_backup(data_dir: Path, now: datetime) -> Path:
     """Copy the database into `backups/` now (checked whole before it gets its name)."""
     source_path = data_dir / DB_FILE
     target = backup_path(data_dir, now)
-    partial = target.with_name(f".{target.name}.partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial.unlink(missing_ok=True)
-        _copy_database(_open_read_only(source_path, immutable=False), partial)
-        os.replace(partial, target)
+        with atomic_path(target) as partial:  # synced, then renamed: never half a backup
+            _copy_database(_open_read_only(source_path, immutable=False), partial)
     except sqlite3.Error as exc:
-        partial.unlink(missing_ok=True)
         raise BackupError(f"{source_path}: not backed up: {exc}") from None
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise BackupError(f"{target.parent}: cannot write a backup: {exc.strerror}") from None
     return target
 
