@@ -53,6 +53,11 @@ COMMANDS: tuple[Command, ...] = (
         "studyapp.ankisync.import_cli",
     ),
     Command(
+        "sync-anki",
+        "sync progress both ways with a closed Anki",
+        "studyapp.ankisync.sync_cli",
+    ),
+    Command(
         "export-anki",
         "write an .apkg with progress (Anki new to the deck)",
         "studyapp.ankisync.export_cli",

@@ -1,0 +1,203 @@
+"""`studyapp sync-anki`: both ways with a closed collection, safely, and only once."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection
+from anki_support import (
+    StudiedAnki,
+    answer,
+    card_by_key,
+    copy_collection,
+    deck_reviews,
+    key_of,
+    snapshot,
+    studyapp,
+)
+from terminal_support import study_in_terminal
+
+from studyapp.ankisync.days import AnkiDays
+from studyapp.clock import system_local_tz
+from studyapp.records import Phase
+from studyapp.study import Study
+
+NOTHING_MOVED = (
+    "  to Anki: 0 reviews, 0 card schedules\n  to the terminal: 0 reviews, 0 card schedules"
+)
+
+
+@dataclass(frozen=True)
+class Learner:
+    cards: Path
+    collection: Path
+    data: Path
+
+
+@pytest.fixture
+def learner(studied_anki: StudiedAnki, tmp_path: Path) -> Learner:
+    """Anki has studied the deck; so has the terminal, later, on partly the same cards."""
+    collection = copy_collection(studied_anki.collection, tmp_path / "Anki2" / "User 1")
+    cards = tmp_path / "cards"  # its own copy: a test edits the deck
+    shutil.copytree(studied_anki.cards, cards)
+    data = tmp_path / "data"
+    study_in_terminal(cards, data, (3, 4, 1, 2, 4))
+    return Learner(cards, collection, data)
+
+
+@pytest.fixture
+def opened(learner: Learner) -> Iterator[Collection]:
+    col = Collection(str(learner.collection))
+    yield col
+    col.close()
+
+
+def sync(capsys: pytest.CaptureFixture[str], learner: Learner, *extra: str) -> str:
+    status, out, err = studyapp(
+        capsys, "sync-anki", learner.collection, "--data-dir", learner.data, learner.cards, *extra
+    )
+    assert (status, err) == (0, "")
+    return out
+
+
+def terminal_log(learner: Learner) -> set[tuple[int, str, int, int]]:
+    study = Study.open([learner.cards], learner.data)
+    try:
+        return {(e.id, *key_of(e.card_id), e.rating) for e in study.store.load_revlog()}
+    finally:
+        study.close()
+
+
+def anki_log(learner: Learner) -> set[tuple[int, str, int, int]]:
+    col = Collection(str(learner.collection))
+    try:
+        return {(r.id, r.guid, r.ordinal, r.ease) for r in deck_reviews(col)}
+    finally:
+        col.close()
+
+
+def test_sync_unites_logs_and_moves_schedules_then_changes_nothing(
+    learner: Learner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    both_before = terminal_log(learner) | anki_log(learner)
+    col = Collection(str(learner.collection))
+    other_before = snapshot(col, "Other Deck")
+    version = col.db.scalar("select ver from col")
+    col.close()
+
+    out = sync(capsys, learner)
+
+    assert "  to Anki: 5 reviews" in out
+    assert terminal_log(learner) == anki_log(learner) == both_before
+    col = Collection(str(learner.collection))
+    study = Study.open([learner.cards], learner.data)
+    try:
+        days = AnkiDays.of(col, study.clock.now(), system_local_tz())
+        for card in study.cards:
+            state = study.state(card.id)
+            anki_card = card_by_key(col, *key_of(card.id))
+            assert (anki_card.reps, anki_card.lapses) == (state.reps, state.lapses), card.id
+            if state.phase is Phase.NEW:
+                continue
+            assert state.due is not None and anki_card.memory_state is not None
+            assert days.day_number(state.due) == days.day_number(days.due_moment(anki_card.due))
+            assert anki_card.memory_state.stability == pytest.approx(state.stability, rel=0.01)
+            assert anki_card.memory_state.difficulty == pytest.approx(state.difficulty, rel=0.01)
+        assert snapshot(col, "Other Deck") == other_before
+        assert col.db.scalar("select ver from col") == version
+        assert col.db.scalar("pragma integrity_check") == "ok"
+        deck_before = snapshot(col, "Sync Basics")
+        assert col.fix_integrity() == ("Database rebuilt and optimized.", True)
+        assert snapshot(col, "Sync Basics") == deck_before
+    finally:
+        study.close()
+        col.close()
+    backups = list((learner.collection.parent / "celery-srs-backups").glob("collection-*.colpkg"))
+    assert len(backups) == 1 and f"backup: {backups[0]}" in out
+
+    anki_before, terminal_before = anki_log(learner), terminal_log(learner)
+    col = Collection(str(learner.collection))
+    deck_before = snapshot(col, "Sync Basics")
+    notes_before = col.db.all("select id, mod, usn from notes order by id")
+    col.close()
+
+    assert NOTHING_MOVED in sync(capsys, learner)
+
+    assert (anki_log(learner), terminal_log(learner)) == (anki_before, terminal_before)
+    col = Collection(str(learner.collection))
+    try:
+        assert snapshot(col, "Sync Basics") == deck_before
+        assert col.db.all("select id, mod, usn from notes order by id") == notes_before
+    finally:
+        col.close()
+
+
+def test_reviews_on_both_sides_between_syncs_all_survive(
+    learner: Learner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sync(capsys, learner)
+    col = Collection(str(learner.collection))
+    answer(col, "Sync Basics", (3, 3))
+    col.close()
+    study_in_terminal(learner.cards, learner.data, (3, 1))
+    both = terminal_log(learner) | anki_log(learner)
+
+    out = sync(capsys, learner)
+
+    assert "to Anki: 2 reviews" in out and "to the terminal: 2 reviews" in out
+    assert terminal_log(learner) == anki_log(learner) == both
+
+
+def test_an_open_collection_is_refused_with_nothing_written(
+    learner: Learner, opened: Collection, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = terminal_log(learner)
+    status, out, err = studyapp(
+        capsys, "sync-anki", learner.collection, "--data-dir", learner.data, learner.cards
+    )
+    assert (status, out) == (1, "")
+    assert err == (
+        f"{learner.collection}: Anki has this collection open; close Anki and try again "
+        "(nothing written)\n"
+    )
+    assert not (learner.collection.parent / "celery-srs-backups").exists()
+    assert terminal_log(learner) == before
+    assert not (learner.data / "anki").exists()
+
+
+def test_a_card_deleted_from_the_deck_files_is_left_alone_and_reported(
+    learner: Learner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sync(capsys, learner)
+    deck = learner.cards / "sync.md"
+    text = deck.read_text(encoding="utf-8")
+    start = text.index("## Card 1: Broker")
+    deck.write_text(text[:start] + text[text.index("## Card 2:") :], encoding="utf-8")
+    col = Collection(str(learner.collection))
+    broker_before = card_by_key(col, *key_of("sync-broker"))
+    row_before = col.db.all("select * from cards where id = ?", broker_before.id)
+    col.close()
+    out = sync(capsys, learner)
+
+    assert "left alone in Anki: 1 cards no longer in the deck files (sync-broker)" in out
+    col = Collection(str(learner.collection))
+    try:
+        assert col.db.all("select * from cards where id = ?", broker_before.id) == row_before
+    finally:
+        col.close()
+
+
+def test_dry_run_prints_the_changes_and_makes_none(
+    learner: Learner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    anki_before, terminal_before = anki_log(learner), terminal_log(learner)
+
+    out = sync(capsys, learner, "--dry-run")
+
+    assert "dry run, nothing written" in out and "  to Anki: 5 reviews" in out
+    assert (anki_log(learner), terminal_log(learner)) == (anki_before, terminal_before)
+    assert not (learner.collection.parent / "celery-srs-backups").exists()
