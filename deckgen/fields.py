@@ -7,12 +7,12 @@ Timeout and Service. It knows nothing of headings or of other cards.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown_it.token import Token
 
+from deckgen.card_types import has_cloze
 from deckgen.expect import parse_expect
 from deckgen.ids import derived_card_id, is_valid_explicit_id
 from deckgen.labels import LABEL_NAMES
@@ -25,7 +25,6 @@ from deckgen.model import (
     SourceLocation,
 )
 
-CLOZE_MARK = re.compile(r"\{\{c\d+::")
 LINE_BREAKS = ("softbreak", "hardbreak")
 
 
@@ -154,7 +153,7 @@ class CardValidator:
                 self.fail(declared.line, "**Type:** must be 'basic', 'reversed' or 'cloze'")
             else:
                 kind = parsed
-        is_cloze = bool(CLOZE_MARK.search(self.text("front")))
+        is_cloze = has_cloze(self.text("front"))
         if is_cloze:
             if declared is not None and kind is not CardKind.CLOZE:
                 self.fail(declared.line, "a cloze card ({{c1::...}} in Front) cannot be " + kind)

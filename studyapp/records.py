@@ -94,3 +94,11 @@ def datetime_to_ms(moment: datetime) -> int:
 
 def ms_to_datetime(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+STATE_NAMES = ("new", "learning", "review", "relearning", "suspended")
+
+
+def state_name(state: CardState) -> str:
+    """What the stats and the browser call a card's state: its phase, or `suspended`."""
+    return "suspended" if state.suspended else Phase(state.phase).label

@@ -1,19 +1,19 @@
 """FSRS-6 scheduling (the `fsrs` package) applied to the app's `CardState`.
 
-Fuzz is drawn from a generator seeded by the card and its review count, so the interval shown
-on a rating button is exactly the one that grade then gives.
+fsrs schedules without fuzz; the app fuzzes the review interval fsrs gives (`studyapp.fuzz`)
+with a generator seeded by the card and its review count, so the interval shown on a rating
+button is exactly the one that grade then gives.
 """
 
 from __future__ import annotations
 
-import random
 import zlib
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 import fsrs
-from fsrs.scheduler import FUZZ_RANGES
 
+from studyapp.fuzz import fuzzed_days
 from studyapp.records import (
     LEECH_TAG,
     CardState,
@@ -28,34 +28,15 @@ MAX_ANSWER_MS = 60_000  # as Anki: a long pause is not thinking time
 _SECONDS_PER_DAY = 86_400
 
 
-class _SeededFuzzScheduler(fsrs.Scheduler):
-    """fsrs' scheduler with reproducible fuzz (the seed is set before each review)."""
-
-    fuzz_seed: int = 0
-
-    def _get_fuzzed_interval(self, *, interval: timedelta) -> timedelta:
-        days = interval.days
-        if days < 2.5:  # fsrs leaves short intervals alone too
-            return interval
-        spread = 1.0
-        for band in FUZZ_RANGES:
-            spread += band["factor"] * max(min(float(days), band["end"]) - band["start"], 0.0)
-        low = max(2, round(days - spread))
-        high = min(round(days + spread), self.maximum_interval)
-        low = min(low, high)
-        draw = random.Random(self.fuzz_seed).random()
-        return timedelta(days=min(round(draw * (high - low + 1) + low), self.maximum_interval))
-
-
 class Scheduler:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._fsrs = _SeededFuzzScheduler(
+        self._fsrs = fsrs.Scheduler(
             desired_retention=settings.desired_retention,
             learning_steps=tuple(timedelta(minutes=m) for m in settings.learning_steps_minutes),
             relearning_steps=tuple(timedelta(minutes=m) for m in settings.relearning_steps_minutes),
             maximum_interval=settings.maximum_interval_days,
-            enable_fuzzing=settings.fuzz,
+            enable_fuzzing=False,  # fuzzed below, reproducibly
         )
 
     def preview(self, state: CardState, now: datetime) -> dict[fsrs.Rating, timedelta]:
@@ -65,6 +46,12 @@ class Scheduler:
             after = self._review(state, rating, now)
             result[rating] = after.due - now
         return result
+
+    def retrievability(self, state: CardState, now: datetime) -> float | None:
+        """The probability of recalling the card now (None for a card never reviewed)."""
+        if state.is_new or state.last_review is None or state.stability is None:
+            return None
+        return float(self._fsrs.get_card_retrievability(to_fsrs_card(state, now), now))
 
     def grade(
         self, state: CardState, rating: fsrs.Rating | int, now: datetime, duration_ms: int
@@ -108,8 +95,13 @@ class Scheduler:
         return new_state, entry
 
     def _review(self, state: CardState, rating: fsrs.Rating, now: datetime) -> fsrs.Card:
-        self._fsrs.fuzz_seed = zlib.crc32(f"{state.card_id}:{state.reps}".encode())
         card, _log = self._fsrs.review_card(to_fsrs_card(state, now), rating, now)
+        if self.settings.fuzz and card.state is fsrs.State.Review:
+            days = round((card.due - now) / timedelta(days=1))
+            seed = zlib.crc32(f"{state.card_id}:{state.reps}".encode())
+            card.due = now + timedelta(
+                days=fuzzed_days(days, seed, self.settings.maximum_interval_days)
+            )
         return card
 
 

@@ -5,6 +5,7 @@ Written with the defaults on first run so the user can find and edit it.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from dataclasses import asdict, dataclass, fields
@@ -14,6 +15,8 @@ from typing import Any
 from deckgen.atomic import write_atomic
 
 SETTINGS_FILE = "settings.toml"
+RETENTION_RANGE = (0.7, 0.99)  # what FSRS is tuned for; the settings screen shows the same
+DEFAULT_THEME = "textual-dark"
 
 
 class SettingsError(Exception):
@@ -31,10 +34,14 @@ class Settings:
     leech_lapses: int = 8
     fuzz: bool = True
     maximum_interval_days: int = 36500
+    bury_siblings: bool = True
+    run_before_answer: bool = False
+    theme: str = DEFAULT_THEME
 
 
 _COMMENTS = {
-    "desired_retention": "probability of recall FSRS aims for (0.7 - 0.99)",
+    "desired_retention": "probability of recall FSRS aims for "
+    f"({RETENTION_RANGE[0]} - {RETENTION_RANGE[1]})",
     "new_per_day": "new cards introduced per study day",
     "max_reviews_per_day": "review cards shown per study day at most",
     "day_start_hour": "local hour (0-23) at which a new study day starts",
@@ -43,6 +50,9 @@ _COMMENTS = {
     "leech_lapses": "lapses after which a card is tagged `leech` and suspended",
     "fuzz": "spread review intervals a little so cards do not clump",
     "maximum_interval_days": "longest interval FSRS may give",
+    "bury_siblings": "once a card is answered, hide cards running the same command until tomorrow",
+    "run_before_answer": "allow running a card's command before its answer shows (gives it away)",
+    "theme": "the app's colour theme (Ctrl-P > Change theme)",
 }
 
 
@@ -98,8 +108,9 @@ def save_settings(data_dir: Path, settings: Settings) -> None:
 def validate(settings: Settings) -> None:
     """Raise ValueError naming the first setting out of range."""
     problems = []
-    if not 0.5 <= settings.desired_retention < 1.0:
-        problems.append("desired_retention must be at least 0.5 and below 1.0")
+    low, high = RETENTION_RANGE
+    if not low <= settings.desired_retention <= high:
+        problems.append(f"desired_retention must be between {low} and {high}")
     if settings.new_per_day < 0:
         problems.append("new_per_day must not be negative")
     if settings.max_reviews_per_day < 0:
@@ -147,6 +158,10 @@ def _coerce(key: str, value: Any, default: Any, where: str) -> Any:
         if not isinstance(value, bool):
             raise SettingsError(f"{where}: {key} must be true or false")
         return value
+    if expected is str:
+        if not isinstance(value, str):
+            raise SettingsError(f"{where}: {key} must be a quoted text")
+        return value
     if expected is float and isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if expected is int and isinstance(value, int) and not isinstance(value, bool):
@@ -157,6 +172,8 @@ def _coerce(key: str, value: Any, default: Any, where: str) -> Any:
 
 
 def _toml_value(value: Any) -> str:
+    if isinstance(value, str):
+        return json.dumps(value)  # a TOML basic string
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, tuple | list):

@@ -23,9 +23,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from studyapp.settings import SettingsError
+    from studyapp.stats import stats_to_json
     from studyapp.stats_report import format_stats
     from studyapp.store import StoreError
-    from studyapp.study import Study, no_cards_message, stats_to_json
+    from studyapp.study import Study, no_cards_message
 
     paths = card_paths(args.paths)
     if paths is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from studyapp.study import Stats
+from studyapp.stats import Stats
 
 
 def format_stats(stats: Stats) -> str:

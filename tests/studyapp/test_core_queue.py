@@ -11,12 +11,12 @@ import fsrs
 import pytest
 from core_support import START, CardSpec, OpenStudy, titled, write_deck
 
+from deckgen.card_types import REVERSE_SUFFIX
 from studyapp.clock import ManualClock
 from studyapp.intervals import format_interval
 from studyapp.records import LEECH_TAG, Phase
 from studyapp.scheduler import Scheduler
 from studyapp.settings import Settings, load_settings
-from studyapp.study import REVERSE_SUFFIX
 
 GOOD, AGAIN, EASY = 3, 1, 4
 
@@ -217,7 +217,7 @@ def test_review_of_a_deck_includes_its_children_only(
     write_deck(cards_dir / "celery.md", "Celery", titled(1, "Root"))
     write_deck(cards_dir / "Celery" / "beat.md", "Beat", titled(2, "Beat"))
     write_deck(cards_dir / "other.md", "Redis", [CardSpec("Keys", kind="reversed")])
-    study = open_study()
+    study = open_study(bury_siblings=False)  # the reverse follows at once
     rows = {row.name: row for row in study.deck_tree()}
     assert [row.name for row in study.deck_tree()] == ["Celery", "Celery::Beat", "Redis"]
     assert (rows["Celery"].new, rows["Celery::Beat"].new, rows["Redis"].new) == (3, 2, 2)

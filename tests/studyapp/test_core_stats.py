@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from core_support import CardSpec, OpenStudy, titled, write_deck
 
 from studyapp.clock import ManualClock
-from studyapp.study import stats_to_json
+from studyapp.stats import stats_to_json
 
 AGAIN, GOOD, EASY = 1, 3, 4
 NEW_YORK = ZoneInfo("America/New_York")

@@ -10,8 +10,9 @@ from core_support import CardSpec, OpenStudy, write_deck
 
 from studyapp.clock import ManualClock
 from studyapp.records import Phase, ReviewKind
+from studyapp.session import ReviewSession
 from studyapp.store import ConflictError, Store
-from studyapp.study import ReviewSession, Study
+from studyapp.study import Study
 
 AGAIN, GOOD, EASY = 1, 3, 4
 

@@ -133,7 +133,7 @@ async def test_settings_save_writes_the_toml_and_rejects_bad_values(study: Study
         before = settings_path(study.data_dir).read_text(encoding="utf-8")
         await pilot.press("ctrl+s")
         message = str(screen.query_one("#settings-message").content)  # type: ignore[attr-defined]
-        assert message == "Not saved: desired_retention must be at least 0.5 and below 1.0"
+        assert message == "Not saved: desired_retention must be between 0.7 and 0.99"
         assert settings_path(study.data_dir).read_text(encoding="utf-8") == before
 
         screen.query_one("#setting-new_per_day", Input).value = "seven"

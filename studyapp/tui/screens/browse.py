@@ -17,7 +17,8 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from deckgen.model import SourceLocation
-from studyapp.study import BrowseRow, Study
+from studyapp.browse import BrowseRow
+from studyapp.study import Study
 from studyapp.tui.widgets.rating_bar import RATING_NAMES
 
 SEARCH_DELAY = 0.2  # seconds of typing pause before searching

@@ -16,8 +16,9 @@ from textual.widgets import Button, Footer, Header, Label
 
 from deckgen.model import Card
 from studyapp.runner.trust import TRUST_FILE_NAME, TrustStore
+from studyapp.session import ReviewSession
 from studyapp.store import StoreError
-from studyapp.study import ReviewSession, Study
+from studyapp.study import Study
 from studyapp.tui.editor import NoEditorError, editor_command
 from studyapp.tui.screens.summary import SummaryScreen
 from studyapp.tui.widgets.card_view import CardView

@@ -13,12 +13,18 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
 
-from studyapp.settings import Settings, SettingsError, settings_path, validate
+from studyapp.settings import (
+    RETENTION_RANGE,
+    Settings,
+    SettingsError,
+    settings_path,
+    validate,
+)
 from studyapp.store import StoreError
 from studyapp.study import Study
 
 LABELS: dict[str, str] = {
-    "desired_retention": "Desired retention (0.5 - 0.99)",
+    "desired_retention": f"Desired retention ({RETENTION_RANGE[0]} - {RETENTION_RANGE[1]})",
     "new_per_day": "New cards per day",
     "max_reviews_per_day": "Maximum reviews per day",
     "day_start_hour": "Study day starts at (hour, 0-23)",
@@ -27,7 +33,10 @@ LABELS: dict[str, str] = {
     "leech_lapses": "Leech after lapses",
     "maximum_interval_days": "Maximum interval (days)",
     "fuzz": "Fuzz intervals",
+    "bury_siblings": "Bury cards with the same command",
+    "run_before_answer": "Allow r before the answer shows",
 }
+FORM_FIELDS = [field.name for field in fields(Settings) if field.name in LABELS]  # theme: Ctrl-P
 
 
 class SettingsInvalid(ValueError):
@@ -62,9 +71,11 @@ def parse_field(name: str, text: str, default: Any) -> Any:
         raise SettingsInvalid(f"{label}: {text!r} is not {kind}") from None
 
 
-def settings_from_form(values: dict[str, str], fuzz: bool, current: Settings) -> Settings:
+def settings_from_form(
+    values: dict[str, str], switches: dict[str, bool], current: Settings
+) -> Settings:
     defaults = asdict(current)
-    parsed: dict[str, Any] = {"fuzz": fuzz}
+    parsed: dict[str, Any] = dict(switches)
     for name, text in values.items():
         parsed[name] = parse_field(name, text, defaults[name])
     settings = Settings(**{**defaults, **parsed})
@@ -76,6 +87,7 @@ def settings_from_form(values: dict[str, str], fuzz: bool, current: Settings) ->
 
 
 class SettingsScreen(Screen[None]):
+    AUTO_FOCUS = "Input"  # typing changes the first field at once
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Save", priority=True)]
 
     def __init__(self, study: Study) -> None:
@@ -86,35 +98,36 @@ class SettingsScreen(Screen[None]):
         current = self.study.settings
         yield Header()
         with VerticalScroll(id="settings-form"):
-            for field in fields(Settings):
-                value = getattr(current, field.name)
+            for name in FORM_FIELDS:
+                value = getattr(current, name)
                 with Horizontal(classes="setting-row"):
-                    yield Label(LABELS[field.name], classes="setting-label")
+                    yield Label(LABELS[name], classes="setting-label")
                     if isinstance(value, bool):
-                        yield Checkbox("", value, id=f"setting-{field.name}", compact=True)
+                        yield Checkbox("on", value, id=f"setting-{name}")
                     else:
-                        yield Input(field_text(value), id=f"setting-{field.name}", compact=True)
+                        yield Input(field_text(value), id=f"setting-{name}", compact=True)
             with Horizontal(id="settings-buttons"):
                 yield Button("Save  (ctrl+s)", id="save", variant="primary", compact=True)
             yield Static(id="settings-message")
             yield Static(Text(f"Stored in {settings_path(self.study.data_dir)}"), classes="hint")
         yield Footer()
 
-    def form_values(self) -> tuple[dict[str, str], bool]:
+    def form_values(self) -> tuple[dict[str, str], dict[str, bool]]:
         current = self.study.settings
-        texts = {
-            field.name: self.query_one(f"#setting-{field.name}", Input).value
-            for field in fields(Settings)
-            if not isinstance(getattr(current, field.name), bool)
-        }
-        fuzz = self.query_one("#setting-fuzz", Checkbox).value
-        return texts, fuzz
+        texts: dict[str, str] = {}
+        switches: dict[str, bool] = {}
+        for name in FORM_FIELDS:
+            if isinstance(getattr(current, name), bool):
+                switches[name] = self.query_one(f"#setting-{name}", Checkbox).value
+            else:
+                texts[name] = self.query_one(f"#setting-{name}", Input).value
+        return texts, switches
 
     def action_save(self) -> None:
         message = self.query_one("#settings-message", Static)
-        texts, fuzz = self.form_values()
+        texts, switches = self.form_values()
         try:
-            settings = settings_from_form(texts, fuzz, self.study.settings)
+            settings = settings_from_form(texts, switches, self.study.settings)
         except SettingsInvalid as exc:
             message.set_class(True, "-error")
             message.update(Text(f"Not saved: {exc}"))

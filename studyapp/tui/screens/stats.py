@@ -8,7 +8,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from studyapp.study import Stats, Study
+from studyapp.stats import Stats
+from studyapp.study import Study
 from studyapp.tui.widgets.forecast_bars import ForecastBars
 from studyapp.tui.widgets.heatmap import Heatmap
 

@@ -11,7 +11,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from studyapp.study import SessionSummary
+from studyapp.session import SessionSummary
 
 
 def duration_text(seconds: float) -> str:

@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Markdown, Rule
 
+from deckgen.card_types import answer_markdown, question_markdown
 from deckgen.model import Card, RunSpec
-from studyapp.tui.widgets.card_text import back_markdown, front_markdown
 
 
 @cache
@@ -57,14 +57,14 @@ class CardView(Vertical):
         self._revealed = False
         self._show_answer(False)
         self.query_one("#card-deck", Label).update(f"{card.deck}  ·  {card.title}")
-        await self.query_one("#card-front", Markdown).update(front_markdown(card))
+        await self.query_one("#card-front", Markdown).update(question_markdown(card))
 
     async def reveal(self) -> None:
         if self.card is None or self._revealed:
             return
         card = self.card
         self._revealed = True
-        await self.query_one("#card-back", Markdown).update(back_markdown(card))
+        await self.query_one("#card-back", Markdown).update(answer_markdown(card))
         await self.query_one("#card-run", Markdown).update(
             run_markdown(card.run) if card.run else ""
         )

@@ -1,0 +1,52 @@
+"""Card info, as Anki's: when the card was added and reviewed, its memory state, its reviews."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from deckgen.model import Card
+from studyapp.records import CardState, RevlogEntry, state_name
+
+
+@dataclass(frozen=True)
+class CardInfo:
+    card: Card
+    state: str
+    added: datetime | None  # first seen in the card files
+    first_review: datetime | None
+    latest_review: datetime | None
+    due: datetime | None
+    interval_days: float | None  # from the latest review to due
+    stability: float | None
+    difficulty: float | None
+    retrievability: float | None  # probability of recall right now
+    reviews: int
+    lapses: int
+    history: list[RevlogEntry]  # oldest first
+
+
+def card_info(
+    card: Card,
+    state: CardState,
+    history: list[RevlogEntry],
+    retrievability: float | None,
+) -> CardInfo:
+    interval = None
+    if state.due is not None and state.last_review is not None and not state.is_new:
+        interval = (state.due - state.last_review).total_seconds() / 86_400
+    return CardInfo(
+        card=card,
+        state=state_name(state),
+        added=state.first_seen,
+        first_review=state.first_review or (history[0].reviewed_at if history else None),
+        latest_review=state.last_review,
+        due=None if state.is_new else state.due,
+        interval_days=interval,
+        stability=state.stability,
+        difficulty=state.difficulty,
+        retrievability=retrievability,
+        reviews=len(history),
+        lapses=state.lapses,
+        history=history,
+    )
