@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from deckgen.anki import note_guid
-from studyapp.study import REVERSE_SUFFIX
+from deckgen.card_types import REVERSE_SUFFIX
 
 AnkiKey = tuple[str, int]  # (note GUID, template ordinal)
 
