@@ -1,13 +1,17 @@
-"""Load the demo's Celery app the one safe way: as ``config.celery_app`` from DEMO_DIR."""
+"""Load the demo's Celery app the one safe way: as ``config.celery_app`` from DEMO_DIR.
+
+The demo's packages are imported under their top-level names (``config``, ``tasks``), as
+``celery -A config.celery_app`` does, so this module is the one place that puts
+``demo_project/`` on ``sys.path`` for in-process users (the demo client, tests, the bench).
+"""
 
 import importlib
 import sys
 from types import ModuleType
-from typing import Any
 
 from celery import Celery
 
-from demo_project.launch import DEMO_DIR
+from demo_project.contract import APP_MODULE, DEMO_DIR
 
 
 def _import_demo_module(name: str) -> ModuleType:
@@ -16,20 +20,13 @@ def _import_demo_module(name: str) -> ModuleType:
     return importlib.import_module(name)
 
 
-def broker_transport_options() -> dict[str, Any]:
-    """The demo's broker transport options. Any client talking to the demo's broker (even a
-    bare probe app) needs them: kombu's key separator ``sep`` must match on both sides."""
-    settings = _import_demo_module("config.settings")
-    return dict(settings.CELERY_BROKER_TRANSPORT_OPTIONS)
-
-
 def load_app() -> Celery:
     """Put ``demo_project/`` on ``sys.path`` and return ``config.celery_app.app``.
 
     Settings are read from the environment when the module is first imported, so set
     ``CELERY_BROKER_URL`` / ``CELERY_RESULT_BACKEND`` before the first call.
     """
-    module = _import_demo_module("config.celery_app")
+    module = _import_demo_module(APP_MODULE)
     app: Celery = module.app
     return app
 
@@ -41,7 +38,7 @@ def make_app(broker_url: str, result_backend: str, name: str = "demo-client") ->
     It is not made the current app. Celery lets ``CELERY_BROKER_URL`` and
     ``CELERY_RESULT_BACKEND`` in the environment override the URLs, so keep them equal.
     """
-    config = _import_demo_module("config.celery_app")
+    config = _import_demo_module(APP_MODULE)
     app = Celery(name, include=list(config.TASK_MODULES), set_as_current=False)
     app.config_from_object("config.settings", namespace="CELERY")
     app.conf.update(broker_url=broker_url, result_backend=result_backend)

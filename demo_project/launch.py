@@ -1,6 +1,7 @@
 """Start and stop the demo's real processes: a private redis-server and Celery workers.
 
-Used by the tests, by ``studyapp verify`` and by the client's self-contained examples.
+Used by the tests, by ``studyapp verify`` and by the client's self-contained examples. Which
+folder, URLs and queues: :mod:`demo_project.contract`.
 Every process is started in its own session (process group) and stopped through that group,
 never by name. Workers run ``celery -A config.celery_app worker`` with ``cwd=DEMO_DIR``, the
 same command a learner types.
@@ -21,12 +22,16 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Self
 
-DEMO_DIR = Path(__file__).resolve().parent
-APP_NAME = "config.celery_app"
-# The queues the demo's tasks are sent to: the default one and the routed ``reports`` queue.
-DEMO_QUEUES: tuple[str, ...] = ("celery", "reports")
-DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/0"
-DEFAULT_RESULT_BACKEND = "redis://127.0.0.1:6379/1"
+from demo_project.contract import (
+    APP_MODULE,
+    DEFAULT_BROKER_URL,
+    DEMO_DIR,
+    DEMO_QUEUES,
+    client_transport_options,
+    run_environment,
+    venv_bin_dir,
+)
+
 STOP_GRACE_SECONDS = 10.0
 
 
@@ -63,18 +68,13 @@ def _server_pid(url: str, timeout: float) -> int | None:
         client.close()
 
 
-def venv_bin() -> Path:
-    """The ``bin/`` folder of the running interpreter's environment."""
-    return Path(sys.executable).parent
-
-
 def demo_env(broker_url: str, result_backend: str, **extra: str) -> dict[str, str]:
-    """``os.environ`` plus the demo variables, with the venv's ``bin/`` first on PATH."""
-    env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([str(venv_bin()), env.get("PATH", "")])
-    env["CELERY_BROKER_URL"] = broker_url
-    env["CELERY_RESULT_BACKEND"] = result_backend
-    env.setdefault("FLOWER_PORT", "5555")
+    """``os.environ`` plus the demo variables (never the learner's ``.env``: these processes
+    use the given Redis), with the venv's ``bin/`` first on PATH."""
+    env = run_environment(
+        {"CELERY_BROKER_URL": broker_url, "CELERY_RESULT_BACKEND": result_backend},
+        dotenv=None,
+    )
     env["PYTHONUNBUFFERED"] = "1"  # worker logs reach the log file as they happen
     env.update(extra)
     return env
@@ -183,12 +183,10 @@ def ping_workers(
     from celery import Celery
     from kombu.exceptions import OperationalError
 
-    from demo_project.app_loader import broker_transport_options  # late: app_loader imports us
-
     if broker_url.startswith("redis") and not redis_reachable(broker_url, timeout=timeout):
         return []
     probe = Celery("demo-probe", broker=broker_url, set_as_current=False)
-    probe.conf.broker_transport_options = broker_transport_options()
+    probe.conf.broker_transport_options = client_transport_options()
     try:
         limit = len(destination) if destination else None
         try:
@@ -238,12 +236,12 @@ class Worker:
         return self.env.get("CELERY_BROKER_URL", DEFAULT_BROKER_URL)
 
     def command(self) -> list[str]:
-        celery = venv_bin() / "celery"
+        celery = venv_bin_dir() / "celery"
         launcher = [str(celery)] if celery.exists() else [sys.executable, "-m", "celery"]
         return [
             *launcher,
             "-A",
-            APP_NAME,
+            APP_MODULE,
             "worker",
             "--loglevel=info",
             "--hostname",

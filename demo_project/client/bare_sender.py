@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from celery import Celery
 from celery.exceptions import TimeoutError as CeleryTimeoutError
 
-from demo_project.app_loader import broker_transport_options
+from demo_project.contract import client_transport_options
 
 RESULT_TIMEOUT = 10.0
 
@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         backend=os.environ["CELERY_RESULT_BACKEND"],
         set_as_current=False,
     )
-    app.conf.broker_transport_options = broker_transport_options()  # same key separator
+    app.conf.broker_transport_options = client_transport_options()  # same key separator
     print(f"task modules imported by the sender: {', '.join(task_modules_loaded()) or 'none'}")
     print(f"the sender's app has the code of {name}: {name in app.tasks}")
     try:

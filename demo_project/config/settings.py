@@ -6,13 +6,11 @@ sets (``CELERY_BROKER_URL``, ...) carry the very names of the settings they feed
 Values come from the environment with safe local defaults.
 """
 
-import contextlib
 import os
-from pathlib import Path
 
 from celery.schedules import crontab
 
-DEMO_DIR = Path(__file__).resolve().parent.parent
+from demo_project import contract
 
 
 def _env_int(name: str, default: int) -> int:
@@ -20,17 +18,12 @@ def _env_int(name: str, default: int) -> int:
 
 
 # --- connections -------------------------------------------------------------------------
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/1")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", contract.DEFAULT_BROKER_URL)
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", contract.DEFAULT_RESULT_BACKEND)
 # CELERY_FLOWER_USER / CELERY_FLOWER_PASSWORD are not Celery settings: flower/start.sh reads
 # them from the environment for Flower's basic auth.
 # Retry the broker connection at start-up too, so a worker started just before Redis waits.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# kombu's Redis transport with one redis-py client per channel instead of one per command
-# (same keys and messages on the wire; see config/redis_transport.py). Only for redis:// URLs:
-# any other broker URL keeps the transport its scheme names.
-if CELERY_BROKER_URL.startswith("redis://"):
-    CELERY_BROKER_TRANSPORT = "config.redis_transport:Transport"
 
 # --- serialization: JSON only (readable in redis-cli, no pickle code execution) ---------
 CELERY_TASK_SERIALIZER = "json"
@@ -65,7 +58,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Redis has no native priorities: kombu keeps one list per step ("celery", "celery:3", ...)
     # and polls them in this order, so on Redis 0 is the HIGHEST priority and 9 the lowest.
     "priority_steps": list(range(10)),
-    "sep": ":",
+    "sep": contract.KEY_SEPARATOR,  # readable keys in redis-cli; every client must agree
     # With several queues per worker, poll them in the order given rather than round robin.
     "queue_order_strategy": "priority",
 }
@@ -104,11 +97,9 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"include_failures": True},
     },
 }
-# The schedule file (last run times) lives in the git-ignored var/ folder unless overridden.
+# The schedule file (last run times) lives in the demo's runtime state folder (var/ in a
+# checkout) unless overridden. Beat opens it before any hook runs, and a plain
+# `celery -A config.celery_app beat` (no start script) needs its folder too: hence create=True.
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
-    "CELERY_BEAT_SCHEDULE_FILE", str(DEMO_DIR / "var" / "celerybeat-schedule")
+    "CELERY_BEAT_SCHEDULE_FILE", str(contract.state_dir(create=True) / "celerybeat-schedule")
 )
-# Beat opens the file before any hook runs, so make sure its folder exists, as a plain
-# `celery -A config.celery_app beat` (no start script) needs it too.
-with contextlib.suppress(OSError):
-    Path(CELERY_BEAT_SCHEDULE_FILENAME).parent.mkdir(parents=True, exist_ok=True)

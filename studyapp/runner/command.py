@@ -2,31 +2,21 @@
 
 A command runs without a shell (`shlex.split` + exec) unless it uses shell syntax outside
 quotes (pipes, `;`, `&&`, redirections, `$`, globs, newlines, `VAR=value` prefixes...); then
-it runs under `bash -c` with errexit/nounset/pipefail so a failing step fails the card.
+it runs under `bash -c` with errexit/nounset/pipefail so a failing step fails the card. The working
+directory and the environment are the demo's (`demo_project.contract`).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import sysconfig
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_project"
-# The learner's settings for the demo stack (see demo_project/.env.example); honcho reads the
-# same file when it starts the stack, so card commands see the same Redis and ports.
-DEMO_DOTENV = DEMO_DIR / ".env"
-BASH_PREAMBLE = "set -o errexit -o nounset -o pipefail\n"
+from demo_project.contract import DEMO_DIR, run_environment
 
-# Defaults of contract 4; a value already in the environment wins.
-DEMO_ENV_DEFAULTS: Mapping[str, str] = {
-    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
-    "CELERY_RESULT_BACKEND": "redis://127.0.0.1:6379/1",
-    "FLOWER_PORT": "5555",
-}
+BASH_PREAMBLE = "set -o errexit -o nounset -o pipefail\n"
 
 # Characters that mean something to bash when they stand outside quotes.
 _UNQUOTED_SPECIAL = set("|&;<>()$`*?[]{}\n\r")
@@ -108,48 +98,6 @@ def needs_shell(command: str) -> bool:
             return True  # a comment or a home-directory expansion
         at_word_start = char in " \t"
     return quote is not None  # an unbalanced quote: let bash report it
-
-
-def venv_bin_dir() -> Path:
-    return Path(sysconfig.get_path("scripts"))
-
-
-def dotenv_values(path: Path) -> dict[str, str]:
-    """The KEY=VALUE lines of a `.env` file, parsed as honcho parses them (comments and
-    blank lines skipped, quotes removed); {} when the file is missing or unreadable."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return {}
-    from honcho.environ import parse  # late: only when a .env exists
-
-    try:
-        values = parse(text)
-    except ValueError:  # an unbalanced quote: shlex gives up on that file
-        return {}
-    return {str(key): str(value) for key, value in values.items()}
-
-
-def run_environment(
-    overrides: Mapping[str, str] | None = None,
-    base: Mapping[str, str] | None = None,
-    dotenv: Path | None = None,
-) -> dict[str, str]:
-    """The environment a card command runs in: `base` (default os.environ), then the demo's
-    `.env` (`dotenv`, default demo_project/.env) and the demo defaults for what is still
-    unset, then `overrides`; the venv's `bin/` first on PATH."""
-    env = dict(os.environ if base is None else base)
-    for key, value in dotenv_values(DEMO_DOTENV if dotenv is None else dotenv).items():
-        env.setdefault(key, value)
-    for key, value in DEMO_ENV_DEFAULTS.items():
-        env.setdefault(key, value)
-    if overrides:
-        env.update(overrides)
-    bin_dir = str(venv_bin_dir())
-    path_parts = [p for p in env.get("PATH", os.defpath).split(os.pathsep) if p and p != bin_dir]
-    env["PATH"] = os.pathsep.join([bin_dir, *path_parts])
-    env.setdefault("PYTHONUNBUFFERED", "1")  # so output streams line by line
-    return env
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from demo_project.contract import DEFAULT_BROKER_URL
 from studyapp.runner import probes
 
 REDIS_START_HINT = "bash demo_project/redis/start.sh"
@@ -64,7 +65,7 @@ def preflight(
 ) -> str | None:
     """One line naming what is missing, or None when the command can run."""
     checks = checks if checks is not None else PreflightProbes()
-    broker = env.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+    broker = env.get("CELERY_BROKER_URL", DEFAULT_BROKER_URL)
     if needs_redis(command, tags) and broker.startswith("redis") and not checks.redis(broker):
         return f"Redis is not reachable at {broker}; start it with: {REDIS_START_HINT}"
     if needs_worker(command, tags) and not checks.worker(broker):

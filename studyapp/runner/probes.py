@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from demo_project import launch
+from demo_project import contract, launch
 
 WORKER_PING_TIMEOUT = 0.5
 
@@ -38,11 +38,9 @@ def consumed_queues(broker_url: str, timeout: float = WORKER_PING_TIMEOUT) -> se
         return set()
     from celery import Celery
 
-    from demo_project.app_loader import broker_transport_options
-
     app = Celery("studyapp-probe", broker=broker_url, set_as_current=False)
     # kombu's key separator must match the demo's, or the workers choke on our bindings.
-    app.conf.broker_transport_options = broker_transport_options()
+    app.conf.broker_transport_options = contract.client_transport_options()
     try:
         replies = app.control.inspect(timeout=timeout).active_queues() or {}
     except Exception:
@@ -72,8 +70,8 @@ def http_answers(port: int, host: str = "127.0.0.1", timeout: float = 0.5) -> bo
 
 
 def beat_lock_path(env: Mapping[str, str]) -> Path:
-    """Where `beat/start.sh` keeps its lock: `${DEMO_VAR_DIR:-var}`, relative to demo_project/."""
-    return launch.DEMO_DIR / (env.get("DEMO_VAR_DIR") or "var") / "celerybeat.lock"
+    """Where `beat/start.sh` keeps its lock: in the demo's runtime state folder."""
+    return contract.state_dir(env) / "celerybeat.lock"
 
 
 def lock_held(path: Path) -> bool:

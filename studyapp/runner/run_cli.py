@@ -15,8 +15,9 @@ import sys
 
 from deckgen.expect import ExpectMatcher
 from deckgen.model import Card
+from demo_project.contract import run_environment
 from studyapp.cli_common import EXIT_USAGE, add_paths_argument, load_cards, resolve_data_dir
-from studyapp.runner.command import prepare, run_environment
+from studyapp.runner.command import prepare
 from studyapp.runner.preflight import preflight
 from studyapp.runner.process import RunningProcess, run_to_completion
 from studyapp.runner.trust import TRUST_FILE_NAME, TrustStore, read_snapshot

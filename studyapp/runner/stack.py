@@ -16,17 +16,16 @@ import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from demo_project import launch
+from demo_project import contract, launch
 from studyapp.runner import probes
 
-DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
 WORKER_READY_TIMEOUT = 60.0
 
 
 def existing_stack(env: Mapping[str, str]) -> dict[str, str] | None:
     """Overrides for a running stack whose workers serve every demo queue, else None."""
-    broker = env.get("CELERY_BROKER_URL", DEFAULT_BROKER)
-    if not set(launch.DEMO_QUEUES) <= probes.consumed_queues(broker):
+    broker = env.get("CELERY_BROKER_URL", contract.DEFAULT_BROKER_URL)
+    if not set(contract.DEMO_QUEUES) <= probes.consumed_queues(broker):
         return None  # no worker, or one that would leave routed tasks waiting forever
     return {
         "CELERY_BROKER_URL": broker,
@@ -50,10 +49,11 @@ def start_private_stack(
     }
     env = launch.demo_env(overrides["CELERY_BROKER_URL"], overrides["CELERY_RESULT_BACKEND"])
     env.update(overrides)
-    default_queues = [q for q in launch.DEMO_QUEUES if q != "reports"]
+    default_queues = [q for q in contract.DEMO_QUEUES if q != contract.REPORTS_QUEUE]
+    reports = [contract.REPORTS_QUEUE]
     workers = [
         stack.enter_context(launch.Worker(env, default_queues, concurrency=2, name="verify")),
-        stack.enter_context(launch.Worker(env, ["reports"], concurrency=1, name="verify-reports")),
+        stack.enter_context(launch.Worker(env, reports, concurrency=1, name="verify-reports")),
     ]
     for worker in workers:
         worker.wait_ready(WORKER_READY_TIMEOUT)

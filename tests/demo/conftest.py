@@ -4,7 +4,7 @@
 broker at db 0 and the results at db 1 of it. ``worker`` is a factory: each call starts a real
 ``celery -A config.celery_app worker`` (waiting until it answers a ping) and every worker it
 started is stopped after the test. ``module_worker`` is one ready worker shared by a module.
-Workers consume launch.DEMO_QUEUES (``celery`` and ``reports``) unless given ``queues``.
+Workers consume contract.DEMO_QUEUES (``celery`` and ``reports``) unless given ``queues``.
 ``demo_app`` is an in-process Celery app with the demo's settings and tasks, sending to
 ``redis_server`` (for ``delay()``, ``send_task()`` and result checks from a test).
 """

@@ -11,7 +11,8 @@ from collections.abc import Iterator, Mapping
 import pytest
 
 from demo_project.client.cli import COMMANDS
-from demo_project.launch import DEMO_DIR, RedisServer, Worker, demo_env, free_port
+from demo_project.contract import DEMO_DIR
+from demo_project.launch import RedisServer, Worker, demo_env, free_port
 
 EXPECTED: dict[str, list[str]] = {
     "ping": ["pong from ", "1 worker(s) answered"],

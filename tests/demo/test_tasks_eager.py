@@ -7,14 +7,16 @@ redis-server as their result backend.
 
 import importlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import redis
 from celery import Celery, states
 from celery.app.defaults import DEFAULTS
 from celery.schedules import crontab
+from kombu.transport import redis as kombu_redis
 
-from demo_project.app_loader import broker_transport_options
+from demo_project import contract
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +148,8 @@ def test_serialization_is_json_only_and_started_and_events_are_on(demo_app: Cele
 
 
 def test_visibility_timeout_outlasts_countdowns_and_time_limits(demo_app: Celery) -> None:
-    options = broker_transport_options()
+    options = demo_app.conf.broker_transport_options
+    assert options["sep"] == contract.KEY_SEPARATOR  # what every client of the broker uses
     assert options["visibility_timeout"] > demo_app.conf.task_time_limit
     assert options["queue_order_strategy"] == "priority"
     assert options["priority_steps"] == list(range(10))
@@ -167,7 +170,14 @@ def test_beat_schedule_has_an_interval_and_a_monday_crontab_entry(demo_app: Cele
     assert weekly["args"] and weekly["kwargs"]
     for entry in entries.values():
         assert entry["task"] in demo_app.tasks
-    assert demo_app.conf.beat_schedule_filename.endswith("var/celerybeat-schedule")
+    schedule = Path(demo_app.conf.beat_schedule_filename)
+    assert schedule == contract.state_dir() / "celerybeat-schedule"
+
+
+def test_the_demo_runs_kombus_stock_redis_transport(demo_app: Celery) -> None:
+    assert demo_app.conf.broker_transport is None  # chosen by the URL's scheme
+    with demo_app.connection_for_write() as connection:
+        assert type(connection.transport) is kombu_redis.Transport
 
 
 def test_the_demo_packages_refuse_a_second_import_name() -> None:

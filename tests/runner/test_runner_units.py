@@ -8,15 +8,8 @@ from pathlib import Path
 import pytest
 
 from deckgen.expect import ExpectMatcher, check_expect, parse_expect
-from studyapp.runner.command import (
-    BASH_PREAMBLE,
-    DEMO_DIR,
-    DEMO_DOTENV,
-    needs_shell,
-    prepare,
-    run_environment,
-    venv_bin_dir,
-)
+from demo_project.contract import DEMO_DIR, DOTENV_PATH, run_environment, venv_bin_dir
+from studyapp.runner.command import BASH_PREAMBLE, needs_shell, prepare
 from studyapp.runner.preflight import PreflightProbes, needs_redis, needs_worker, preflight
 from studyapp.runner.services import ManagedService, ServiceKind, classify
 from studyapp.runner.trust import TrustStore
@@ -239,7 +232,7 @@ def test_status_sees_beat_and_flower_this_app_did_not_start(
 
 
 def test_the_demo_dotenv_fills_what_the_environment_leaves_unset(tmp_path: Path) -> None:
-    assert DEMO_DOTENV == DEMO_DIR / ".env"  # where honcho reads it for the stack
+    assert DOTENV_PATH == DEMO_DIR / ".env"  # where honcho reads it for the stack
     dotenv = tmp_path / ".env"
     dotenv.write_text(
         "# the learner's settings\n"

@@ -1,9 +1,8 @@
-"""kombu's Redis transport, with one redis-py client per channel for synchronous commands.
-
-Selected in ``config.settings`` through Celery's ``broker_transport`` setting; the broker URL
-stays ``redis://...`` and everything on the wire (keys, lists, pub/sub channels) is exactly
-what kombu's own ``redis`` transport does, so Flower, ``redis-cli`` and plain Celery clients
-see no difference.
+"""A bench-only experiment: kombu's Redis transport with one redis-py client per channel for
+synchronous commands. The demo itself runs kombu's stock transport (it is teaching material);
+``celery_bench.py --breakdown`` measures this variant next to it, selected through Celery's
+``broker_transport`` setting (``client_reuse_transport:Transport``, with bench/ on sys.path).
+Everything on the wire (keys, lists, pub/sub channels) is what kombu's own transport does.
 
 Why: kombu (5.7 included) builds a new ``redis.Redis`` object for every synchronous command a
 channel sends (each publish, each task event, each delivery's unacked record and each ack), and
