@@ -15,7 +15,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
-from demo_project.launch import DEMO_DIR, demo_env
+import psutil
+
+from demo_project.contract import DEMO_DIR
+from demo_project.launch import demo_env
 
 STOP_GRACE_SECONDS = 10.0
 
@@ -177,57 +180,44 @@ class ScriptProcess:
             self.process.wait()
 
 
-# --- process trees (Linux /proc) ------------------------------------------------------------
+# --- process trees (psutil) -----------------------------------------------------------------
 
-ProcessKey = tuple[int, int]  # (pid, start time in clock ticks): survives PID reuse
+ProcessKey = tuple[int, float]  # (pid, start time): survives PID reuse
 
 
-def _stat_fields(pid: int) -> list[str] | None:
+def _session_of(pid: int) -> int | None:
     try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return os.getsid(pid)
+    except (ProcessLookupError, PermissionError):
         return None
-    # The command name (field 2) may hold spaces; everything after its ")" is space-separated.
-    return raw[raw.rindex(")") + 2 :].split()
-
-
-def _all_processes() -> dict[int, tuple[int, int, int, str]]:
-    """pid -> (ppid, session id, start time, state) for every visible process."""
-    table: dict[int, tuple[int, int, int, str]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            fields = _stat_fields(int(entry))
-            if fields is not None:
-                # after the name: state ppid pgrp session ... starttime is field 22 overall
-                table[int(entry)] = (int(fields[1]), int(fields[3]), int(fields[19]), fields[0])
-    return table
 
 
 def process_family(root: int) -> set[ProcessKey]:
     """``root``, its descendants and every process sharing a session with any of them (this
     catches children that were re-parented to init when their parent died)."""
-    table = _all_processes()
-    family = {root}
-    grew = True
-    while grew:
-        grew = False
-        for pid, (ppid, _sid, _start, _state) in table.items():
-            if ppid in family and pid not in family:
-                family.add(pid)
-                grew = True
-    sessions = {table[pid][1] for pid in family if pid in table}
-    sessions.discard(os.getsid(0))  # never the test runner's own session
-    family |= {pid for pid, (_p, sid, _s, _st) in table.items() if sid in sessions}
-    return {(pid, table[pid][2]) for pid in family if pid in table}
+    family: dict[int, psutil.Process] = {}
+    with contextlib.suppress(psutil.NoSuchProcess):
+        top = psutil.Process(root)
+        family = {p.pid: p for p in [top, *top.children(recursive=True)]}
+    sessions = {_session_of(pid) for pid in family} - {None, os.getsid(0)}  # never ours
+    for proc in psutil.process_iter():
+        if proc.pid not in family and _session_of(proc.pid) in sessions:
+            family[proc.pid] = proc
+    keys: set[ProcessKey] = set()
+    for pid, proc in family.items():
+        with contextlib.suppress(psutil.NoSuchProcess):
+            keys.add((pid, proc.create_time()))
+    return keys
 
 
 def still_alive(processes: Iterable[ProcessKey]) -> set[ProcessKey]:
     """The processes of ``processes`` that still exist (zombies count as gone)."""
     alive: set[ProcessKey] = set()
     for pid, start in processes:
-        fields = _stat_fields(pid)
-        if fields is not None and int(fields[19]) == start and fields[0] != "Z":
-            alive.add((pid, start))
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc = psutil.Process(pid)
+            if proc.create_time() == start and proc.status() != psutil.STATUS_ZOMBIE:
+                alive.add((pid, start))
     return alive
 
 

@@ -6,12 +6,12 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from celery import Celery
 
+from demo_project.contract import DEMO_DIR, DEMO_QUEUES
 from demo_project.launch import (
-    DEMO_DIR,
-    DEMO_QUEUES,
     RedisServer,
     Worker,
     demo_env,
@@ -22,13 +22,23 @@ from demo_project.launch import (
 
 
 def process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
     # A zombie still "exists"; a reaped process does not. Popen.wait() reaps ours.
-    status = Path(f"/proc/{pid}/stat")
-    return status.exists() and status.read_text().split()[2] != "Z"
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def group_members(pgid: int) -> list[int]:
+    """Live members of process group ``pgid`` (psutil has no group field: getpgid)."""
+    members = []
+    for proc in psutil.process_iter(["status"]):
+        try:
+            if proc.info["status"] != psutil.STATUS_ZOMBIE and os.getpgid(proc.pid) == pgid:
+                members.append(proc.pid)
+        except ProcessLookupError:
+            continue
+    return members
 
 
 def all_gone(pids: list[int], timeout: float = 3.0) -> bool:
@@ -39,18 +49,6 @@ def all_gone(pids: list[int], timeout: float = 3.0) -> bool:
             return False
         time.sleep(0.02)
     return True
-
-
-def group_members(pgid: int) -> list[int]:
-    members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[2]) == pgid and fields[0] != "Z":
-            members.append(int(stat.parent.name))
-    return members
 
 
 def test_free_port_can_be_bound_on_loopback() -> None:

@@ -7,11 +7,13 @@ import time
 import uuid
 from pathlib import Path
 
+import psutil
 import pytest
 import redis
 from script_procs import ScriptProcess, run_script, script_env, wait_until
 
-from demo_project.launch import DEMO_DIR, RedisServer, free_port, ping_workers, redis_reachable
+from demo_project.contract import DEMO_DIR
+from demo_project.launch import RedisServer, free_port, ping_workers, redis_reachable
 
 SERVICE_SCRIPTS = ["worker/start.sh", "beat/start.sh", "flower/start.sh", "redis/start.sh"]
 
@@ -27,7 +29,7 @@ def test_redis_script_serves_the_project_config_and_reuses_a_running_redis(
         server.start()
         wait_until(lambda: redis_reachable(f"redis://127.0.0.1:{port}/0"), 10, "redis")
         # exec: the script's own process became redis-server, so signals reach the server.
-        assert Path(f"/proc/{server.pid}/comm").read_text().strip() == "redis-server"
+        assert psutil.Process(server.pid).name() == "redis-server"
         client = redis.Redis(port=port)
         info = client.info("server")
         assert info["config_file"] == str(DEMO_DIR / "redis" / "redis.conf")

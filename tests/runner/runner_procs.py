@@ -9,13 +9,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import psutil
+
 
 def pid_alive(pid: int) -> bool:
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
-    return stat[stat.rfind(")") + 2 :].split()[0] != "Z"
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
@@ -33,42 +34,29 @@ def read_pid(path: Path, timeout: float = 10.0) -> int:
 
 
 # A process is named by (pid, start time): a PID reused by a newcomer is not "still alive".
-Proc = tuple[int, int]
-
-
-def _stat_fields(pid: int | str) -> list[str] | None:
-    """The /proc/PID/stat fields after the command name (state, ppid, pgrp, ...)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return stat[stat.rfind(")") + 2 :].split()
+Proc = tuple[int, float]
 
 
 def descendants(root: int) -> set[Proc]:
     """Every live process below `root` by parent links, whatever its session or group."""
-    children: dict[int, list[Proc]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        fields = _stat_fields(entry.name)
-        if fields is None or fields[0] == "Z":
-            continue
-        # fields[19] is field 22 of stat(5): the start time.
-        children.setdefault(int(fields[1]), []).append((int(entry.name), int(fields[19])))
+    try:
+        children = psutil.Process(root).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return set()
     found: set[Proc] = set()
-    todo = [root]
-    while todo:
-        for proc in children.get(todo.pop(), []):
-            if proc not in found:
-                found.add(proc)
-                todo.append(proc[0])
+    for child in children:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if child.status() != psutil.STATUS_ZOMBIE:
+                found.add((child.pid, child.create_time()))
     return found
 
 
 def proc_alive(proc: Proc) -> bool:
-    fields = _stat_fields(proc[0])
-    return fields is not None and fields[0] != "Z" and int(fields[19]) == proc[1]
+    try:
+        process = psutil.Process(proc[0])
+        return process.create_time() == proc[1] and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def kill_leftovers(procs: set[Proc]) -> None:

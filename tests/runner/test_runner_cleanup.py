@@ -3,7 +3,7 @@
 The runner signals the command's process group; the demo client and lessons start workers
 in sessions of their own, so they must clean up on SIGTERM themselves, and a `timeout` in a
 start script must stay in the group (`--foreground`) for the signal to reach its child.
-Every process below the command is recorded from /proc while it runs, then checked.
+Every process below the command is recorded (psutil) while it runs, then checked.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator
 
+import psutil
 import pytest
 from runner_procs import Proc, descendants, kill_leftovers, proc_alive, wait_until
 
@@ -96,11 +97,10 @@ async def test_stopping_flower_start_while_it_waits_ends_the_timed_ping() -> Non
 def _is_celery(proc: Proc) -> bool:
     """The timed `celery ... inspect ping` itself (not `timeout`, not bash)."""
     try:
-        with open(f"/proc/{proc[0]}/cmdline", "rb") as f:
-            argv = f.read().split(b"\0")
-    except OSError:
+        argv = psutil.Process(proc[0]).cmdline()
+    except psutil.Error:
         return False
-    return b"inspect" in argv and not argv[0].endswith(b"timeout")
+    return "inspect" in argv and not argv[0].endswith("timeout")
 
 
 async def test_stopping_a_lesson_stops_the_watcher_it_started() -> None:
