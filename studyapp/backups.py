@@ -24,8 +24,7 @@ from pathlib import Path
 
 from deckgen.atomic import atomic_path
 from studyapp.clock import Clock
-from studyapp.paths import default_data_dir
-from studyapp.store import DB_FILE
+from studyapp.paths import DB_FILE, default_data_dir
 
 BACKUP_DIR = "backups"
 MIN_INTERVAL = timedelta(hours=1)

@@ -11,6 +11,8 @@ from deckgen.course import default_deck_paths
 
 APP_DIR_NAME = "celery-srs"
 DATA_DIR_ENV = "STUDYAPP_DATA_DIR"
+# The progress database inside the data folder (the store opens it, backups copy it).
+DB_FILE = "progress.sqlite3"
 
 
 def default_data_dir() -> Path:

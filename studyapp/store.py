@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from studyapp.paths import DB_FILE
 from studyapp.records import (
     CardState,
     Phase,
@@ -29,7 +30,6 @@ from studyapp.records import (
     ms_to_datetime,
 )
 
-DB_FILE = "progress.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
 
 # Each entry upgrades the schema by one version; never edit a released one, append instead.

@@ -25,8 +25,9 @@ from studyapp.backups import (
     prune,
 )
 from studyapp.clock import ManualClock
+from studyapp.paths import DB_FILE
 from studyapp.records import ReviewKind, RevlogEntry
-from studyapp.store import DB_FILE, Store, StoreError
+from studyapp.store import Store, StoreError
 
 STUDYAPP = Path(sys.executable).parent / "studyapp"
 START = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # a Monday
