@@ -116,7 +116,8 @@ def plan_file(file: FileParts, cache: BuildCache | None, renderer: ChunkRenderer
     if problem is not None or text is None:
         file.errors.extend([problem] if problem else [])
         return
-    plan = plan_document(text, file.source.path, file.source.deck_prefix)
+    source = file.source
+    plan = plan_document(text, source.path, source.deck_prefix, source.media_root)
     file.errors.extend(plan.errors)
     for index, document in plan.results.items():
         file.parts[index] = PlacedPart(render_parsed(document))

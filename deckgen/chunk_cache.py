@@ -19,8 +19,11 @@ from deckgen.render import RenderedCard
 
 
 def chunk_setting(job: ChunkJob) -> str:
-    """What a chunk's result depends on besides its text: file, deck context, parents."""
-    return content_digest(str(job.path), repr(job.context), repr(job.deck_prefix))
+    """What a chunk's result depends on besides its text: file, deck context, parents and
+    the folder its media must stay in."""
+    return content_digest(
+        str(job.path), repr(job.context), repr(job.deck_prefix), str(job.media_root)
+    )
 
 
 def chunk_key(job: ChunkJob, setting: str) -> str:

@@ -40,6 +40,7 @@ class ChunkJob:
     text: str
     context: DeckContext
     deck_prefix: tuple[str, ...] = ()
+    media_root: Path | None = None  # images must resolve inside it; None: the file's folder
 
 
 @dataclass(slots=True)

@@ -60,15 +60,18 @@ class ParsedCard:
     field_tokens: dict[str, list[Token]]
     env: dict[str, object]  # markdown-it env of the card's chunk (link references)
     line_offset: int  # token line maps count from the chunk's first line
+    media_root: Path  # the folder the card's images and file links must stay inside
 
 
 @dataclass(frozen=True)
 class CardPlace:
-    """Where a draft's chunk stands: its file and the file line of the chunk's first line."""
+    """Where a draft's chunk stands: its file, the file line of the chunk's first line, and
+    the folder its media must stay inside."""
 
     path: Path
     offset: int  # 0-based line of the chunk in the file
     env: dict[str, object]
+    media_root: Path
 
     def location(self, line0: int) -> SourceLocation:
         return SourceLocation(self.path, line0 + self.offset + 1)
@@ -130,6 +133,7 @@ class CardValidator:
             field_tokens={name: f.tokens for name, f in fields.items()},
             env=self.place.env,
             line_offset=self.place.offset,
+            media_root=self.place.media_root,
         )
 
     def card_id(self) -> str:

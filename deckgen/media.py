@@ -1,7 +1,8 @@
-"""Relative images in card fields -> media files named by their content hash.
+"""Local images in card fields -> media files named by their content hash.
 
 Naming by content means two `img.png` in different folders never collide, and an
-unchanged image keeps its name (so the note's HTML does not change).
+unchanged image keeps its name (so the note's HTML does not change). Images and file
+links must stay inside the deck's folder; web addresses are left as links, never fetched.
 """
 
 from __future__ import annotations
@@ -25,10 +26,22 @@ class MediaFile:
     source: Path
 
 
-def is_relative_reference(src: str) -> bool:
-    if not src or src.startswith(("/", "#", "data:")):
-        return False
-    return not urlsplit(src).scheme
+def local_path(src: str) -> str | None:
+    """The file a link or image points at on this machine (relative, absolute or `file:`),
+    or None for a web address, an in-page anchor, inline data or an empty link."""
+    if not src or src.startswith(("#", "data:")):
+        return None
+    parts = urlsplit(src)
+    if parts.scheme == "file":
+        return unquote(parts.path)
+    if parts.scheme or parts.netloc:
+        return None  # http(s), mailto, ...: stays a link and is never fetched
+    return unquote(parts.path) or None
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether `path`, after every symlink is followed, lies inside `root`."""
+    return path.resolve().is_relative_to(root.resolve())
 
 
 # Keyed by size and mtime too: `deckgen watch` stays in one process while images are edited.
@@ -49,9 +62,11 @@ def media_name(path: Path) -> str:
 
 
 def bundle_images(
-    tokens: Iterable[Token], base_dir: Path, path: Path, line_offset: int = 0
+    tokens: Iterable[Token], path: Path, media_root: Path, line_offset: int = 0
 ) -> tuple[list[MediaFile], list[CardError]]:
-    """Point every relative image at its media name (in place); report missing files."""
+    """Point every local image at its media name (in place); report missing files and any
+    image or file link that leads outside `media_root` (the deck's folder): a deck from
+    elsewhere must not pack, or point at, the builder's other files."""
     media: list[MediaFile] = []
     errors: list[CardError] = []
     for token in tokens:
@@ -61,21 +76,30 @@ def bundle_images(
         for child in token.children:
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
+            if child.type not in ("image", "link_open"):
+                continue
+            attribute = "src" if child.type == "image" else "href"
+            src = str(child.attrs.get(attribute, ""))
+            local = local_path(src)
+            if local is None:
+                continue
+            what = "image" if child.type == "image" else "link"
+            target = path.parent / local  # an absolute `local` replaces the folder
+            if not inside(target, media_root):
+                message = f"{what} {src} is outside the deck folder {media_root}"
+                errors.append(CardError(SourceLocation(path, line), message))
+                continue
             if child.type != "image":
-                continue
-            src = str(child.attrs.get("src", ""))
-            if not is_relative_reference(src):
-                continue
-            image = base_dir / unquote(src.split("?", 1)[0].split("#", 1)[0])
-            if not image.is_file():
+                continue  # a file link inside the folder stays as written
+            if not target.is_file():
                 errors.append(CardError(SourceLocation(path, line), f"image not found: {src}"))
                 continue
             try:
-                name = media_name(image)
+                name = media_name(target)
             except OSError as exc:
                 message = f"cannot read image {src}: {exc.strerror or exc}"
                 errors.append(CardError(SourceLocation(path, line), message))
                 continue
             child.attrs["src"] = name
-            media.append(MediaFile(name, image.resolve()))
+            media.append(MediaFile(name, target.resolve()))
     return media, errors

@@ -126,7 +126,9 @@ def no_cards_error(path: Path) -> CardError:
     return error(path, 1, "no cards: a card starts with a '## Title' heading")
 
 
-def plan_document(text: str, path: Path, deck_prefix: tuple[str, ...] = ()) -> DocumentPlan:
+def plan_document(
+    text: str, path: Path, deck_prefix: tuple[str, ...] = (), media_root: Path | None = None
+) -> DocumentPlan:
     """Cut a file at its top-level `# `/`## ` lines; parse the deck parts, queue the cards.
 
     Cutting lets each card be parsed, cached and rendered on its own (and in parallel).
@@ -144,7 +146,7 @@ def plan_document(text: str, path: Path, deck_prefix: tuple[str, ...] = ()) -> D
     for index, start in enumerate(starts):
         end = starts[index + 1].offset - 1 if index + 1 < len(starts) else len(text)
         chunk = text[start.offset : end]  # without the newline before the next chunk
-        job = ChunkJob(path, index, start.line, chunk, context, deck_prefix)
+        job = ChunkJob(path, index, start.line, chunk, context, deck_prefix, media_root)
         if chunk.startswith("##"):
             plan.jobs.append(job)
         else:

@@ -60,13 +60,14 @@ def render_run(run: RunSpec | None) -> str:
 
 def render_card(parsed: ParsedCard) -> tuple[RenderedCard | None, list[CardError]]:
     card = parsed.card
-    base_dir = card.location.path.parent
     front_tokens = parsed.field_tokens.get("front", [])
     back_tokens = parsed.field_tokens.get("back", [])
     media: list[MediaFile] = []
     errors: list[CardError] = []
     for tokens in (front_tokens, back_tokens):
-        found, problems = bundle_images(tokens, base_dir, card.location.path, parsed.line_offset)
+        found, problems = bundle_images(
+            tokens, card.location.path, parsed.media_root, parsed.line_offset
+        )
         media.extend(found)
         errors.extend(problems)
     if errors:

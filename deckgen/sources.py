@@ -18,6 +18,11 @@ def error(path: Path, line: int, message: str) -> CardError:
 class Source:
     path: Path
     deck_prefix: tuple[str, ...] = ()
+    root: Path | None = None  # the folder given (media must stay inside); None: the file's
+
+    @property
+    def media_root(self) -> Path:
+        return self.root if self.root is not None else self.path.parent
 
 
 def collect_sources(paths: Sequence[Path]) -> tuple[list[Source], list[CardError]]:
@@ -30,7 +35,7 @@ def collect_sources(paths: Sequence[Path]) -> tuple[list[Source], list[CardError
             if not found:
                 errors.append(error(path, 1, "no Markdown (*.md) files in this folder"))
             for file in found:
-                sources.append(Source(file, file.relative_to(path).parent.parts))
+                sources.append(Source(file, file.relative_to(path).parent.parts, path))
         elif path.is_file():
             sources.append(Source(path))
         else:

@@ -50,6 +50,7 @@ class DocumentWalker:
     def __init__(self, job: ChunkJob, lines: list[str], env: dict[str, object]) -> None:
         self.path = job.path
         self.offset = job.start  # chunk lines -> file lines
+        self.media_root = job.media_root or job.path.parent
         self.deck_prefix = job.deck_prefix
         self.lines = lines
         self.env = env
@@ -136,7 +137,8 @@ class DocumentWalker:
     def close_card(self, boundary: int) -> None:
         self.end_field(boundary)
         if self.card is not None:
-            validator = CardValidator(self.card, CardPlace(self.path, self.offset, self.env))
+            place = CardPlace(self.path, self.offset, self.env, self.media_root)
+            validator = CardValidator(self.card, place)
             built = validator.validate()
             self.result.errors.extend(validator.errors)
             if built is not None:
