@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from deckgen.model import Card, CardError
+from deckgen.version import add_version_argument
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -23,6 +24,10 @@ PROGRESS_MIN_CARDS = 1000  # smaller builds finish before a bar would help
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    if not args.paths:  # no PATH: the project's own course (deckgen/course.py)
+        from deckgen.course import default_deck_paths
+
+        args.paths = default_deck_paths()
     try:
         status: int = args.handler(args)
     except KeyboardInterrupt:
@@ -45,6 +50,7 @@ def make_parser() -> argparse.ArgumentParser:
         description="Turn Markdown card files into Anki decks (.apkg). "
         "The card format is described in deckgen/FORMAT.md.",
     )
+    add_version_argument(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser(
@@ -89,7 +95,13 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def add_paths(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="card file or folder")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="card file or folder (default: the course, the checkout's cards/ or the bundled copy)",
+    )
 
 
 def report_errors(errors: Sequence[CardError], stream: TextIO | None = None) -> None:

@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from deckgen.version import add_version_argument
 from studyapp.cli_common import (
     GLOBAL_OPTIONS_WITH_VALUE,
     OneLineParser,
@@ -82,6 +83,7 @@ def dispatch(args: list[str], commands: Sequence[Command]) -> int:
             return 0
         command, rest = REVIEW, args
         parser: argparse.ArgumentParser = OneLineParser(prog="studyapp", description=REVIEW.summary)
+        add_version_argument(parser)
     else:
         index, command = found
         rest = args[:index] + args[index + 1 :]
@@ -126,10 +128,12 @@ def build_parser(commands: Sequence[Command] = COMMANDS) -> OneLineParser:
     every subcommand with its summary (their own options load with `studyapp COMMAND -h`)."""
     parser = OneLineParser(
         prog="studyapp",
-        usage="%(prog)s [-h] [--data-dir DIR] [PATH ...]\n       %(prog)s COMMAND [options] ...",
+        usage="%(prog)s [-h] [--version] [--data-dir DIR] [PATH ...]\n"
+        "       %(prog)s COMMAND [options] ...",
         description="Review the Markdown cards in the terminal, or run one of the commands.",
         epilog="`studyapp COMMAND --help` shows a command's options.",
     )
+    add_version_argument(parser)
     add_global_arguments(parser)
     add_paths_argument(parser)
     subparsers = parser.add_subparsers(

@@ -51,7 +51,8 @@ def add_paths_argument(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=[],  # also keeps it out of "the following arguments are required"
         metavar="PATH",
-        help="card files or folders (default: the project's cards/)",
+        help="card files or folders (default: the course, the checkout's cards/ or its "
+        "installed copy)",
     )
 
 

@@ -7,7 +7,8 @@ Rules, kept simple on purpose:
 - A command needs a worker when it talks to one: the demo `client` (it sends tasks and
   waits for results), or `celery ... inspect|call|result|status|control`; a card tagged
   `needs-worker` always does, `no-worker` never does. Starting a worker itself never does.
-The answer is one line saying what is missing and how to start it, or None.
+The answer is one line saying what is missing and how to start it (the start script's path
+as the learner can type it, and how to install Redis), or None.
 """
 
 from __future__ import annotations
@@ -15,12 +16,32 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from demo_project.contract import DEFAULT_BROKER_URL
 from studyapp.runner import probes
 
-REDIS_START_HINT = "bash demo_project/redis/start.sh"
-WORKER_START_HINT_CLI = "bash demo_project/worker/start.sh"
+REDIS_INSTALL_HINT = (
+    "no Redis installed? Debian/Ubuntu: sudo apt-get install redis-server; "
+    "macOS: brew install redis"
+)
+
+
+def start_script_hint(script: str) -> str:
+    """`bash demo_project/<script>` from a checkout's root, else the script's full path (an
+    installed package's demo lives in site-packages)."""
+    from studyapp.runner.command import DEMO_DIR
+
+    here = Path.cwd() / "demo_project"
+    if here.is_dir() and here.resolve() == DEMO_DIR.resolve():
+        return f"bash demo_project/{script}"
+    return f"bash {DEMO_DIR / script}"
+
+
+def redis_down_message(broker: str) -> str:
+    hint = start_script_hint("redis/start.sh")
+    return f"Redis is not reachable at {broker}; start it with: {hint} ({REDIS_INSTALL_HINT})"
+
 
 _REDIS_WORDS = re.compile(
     r"\b(celery|flower|redis-cli|client|CELERY_BROKER_URL|worker/start|beat/start)\b"
@@ -60,14 +81,15 @@ def preflight(
     command: str,
     env: Mapping[str, str],
     tags: Sequence[str] = (),
-    worker_hint: str = WORKER_START_HINT_CLI,
+    worker_hint: str = "",
     checks: PreflightProbes | None = None,
 ) -> str | None:
     """One line naming what is missing, or None when the command can run."""
     checks = checks if checks is not None else PreflightProbes()
     broker = env.get("CELERY_BROKER_URL", DEFAULT_BROKER_URL)
     if needs_redis(command, tags) and broker.startswith("redis") and not checks.redis(broker):
-        return f"Redis is not reachable at {broker}; start it with: {REDIS_START_HINT}"
+        return redis_down_message(broker)
     if needs_worker(command, tags) and not checks.worker(broker):
-        return f"No Celery worker answers on {broker}; start one with: {worker_hint}"
+        hint = worker_hint or start_script_hint("worker/start.sh")
+        return f"No Celery worker answers on {broker}; start one with: {hint}"
     return None

@@ -153,7 +153,8 @@ async def test_redis_down_gives_one_line_instead_of_running(
         status = label(app, "run-status")
         assert status == (
             f"Redis is not reachable at {free_broker}; "
-            "start it with: bash demo_project/redis/start.sh"
+            "start it with: bash demo_project/redis/start.sh (no Redis installed? "
+            "Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis)"
         )
         assert not app.finished and log_lines(app) == []
 

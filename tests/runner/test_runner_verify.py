@@ -183,7 +183,9 @@ def test_run_says_when_redis_is_down(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert result.stderr.strip() == (
-        f"Redis is not reachable at {broker}; start it with: bash demo_project/redis/start.sh"
+        f"Redis is not reachable at {broker}; start it with: bash demo_project/redis/start.sh "
+        "(no Redis installed? Debian/Ubuntu: sudo apt-get install redis-server; "
+        "macOS: brew install redis)"
     )
 
 

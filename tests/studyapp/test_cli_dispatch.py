@@ -18,7 +18,7 @@ STUDYAPP = Path(sys.executable).parent / "studyapp"
 def test_help_names_every_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--help"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("usage: studyapp [-h] [--data-dir DIR] [PATH ...]")
+    assert out.startswith("usage: studyapp [-h] [--version] [--data-dir DIR] [PATH ...]")
     for command in cli.COMMANDS:
         assert f"    {command.name}" in out and command.summary in out
 
