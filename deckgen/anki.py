@@ -30,8 +30,11 @@ CSS = """\
 .card img { max-width: 100%; }
 .deckgen-run { margin-top: 1.2em; padding-top: 0.4em;
                border-top: 1px dashed rgba(128, 128, 128, 0.7); font-size: 0.85em; }
-.deckgen-run-label { font-weight: bold; opacity: 0.8; }
+.deckgen-run-label { font-weight: bold; opacity: 0.8; margin-top: 0.6em; }
 .deckgen-run-notes { opacity: 0.7; font-size: 0.9em; }
+.deckgen-output { margin-top: 0.8em; }
+/* A transcript is read, not copied: wrap long lines instead of hiding them. */
+.deckgen-output pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 """
 
 RUN_BLOCK = "{{#Run}}{{Run}}{{/Run}}"

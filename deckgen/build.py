@@ -18,6 +18,7 @@ from pathlib import Path
 from deckgen.atomic import replace_with
 from deckgen.cache import BuildCache, cache_path_for
 from deckgen.chunk_cache import chunk_entry, chunk_key, chunk_setting, part_from_cache
+from deckgen.evidence import recordings_state
 from deckgen.fingerprint import deckgen_fingerprint
 from deckgen.gc_pause import collector_paused
 from deckgen.highlight import forget_highlights
@@ -119,13 +120,16 @@ def plan_file(file: FileParts, cache: BuildCache | None, renderer: ChunkRenderer
     source = file.source
     plan = plan_document(text, source.path, source.deck_prefix, source.media_root)
     file.errors.extend(plan.errors)
+    recorded, problem = recordings_state(source.path)
+    if problem is not None:
+        file.errors.append(problem)
     for index, document in plan.results.items():
         file.parts[index] = PlacedPart(render_parsed(document))
     settings: dict[int, str] = {}  # the chunks of a file mostly share one setting
     for job in plan.jobs:
         setting = settings.get(id(job.context))
         if setting is None:
-            setting = settings[id(job.context)] = chunk_setting(job)
+            setting = settings[id(job.context)] = chunk_setting(job, recorded)
         key = chunk_key(job, setting)
         entry = cache.chunks.get(key) if cache is not None else None
         hit = part_from_cache(job, entry) if entry is not None else None  # None: stale

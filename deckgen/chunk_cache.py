@@ -18,11 +18,11 @@ from deckgen.parts import RenderedPart
 from deckgen.render import RenderedCard
 
 
-def chunk_setting(job: ChunkJob) -> str:
-    """What a chunk's result depends on besides its text: file, deck context, parents and
-    the folder its media must stay in."""
+def chunk_setting(job: ChunkJob, recorded: str) -> str:
+    """What a chunk's result depends on besides its text: file, deck context, parents, the
+    folder its media must stay in, and the file's recorded outputs (`recorded`, a digest)."""
     return content_digest(
-        str(job.path), repr(job.context), repr(job.deck_prefix), str(job.media_root)
+        str(job.path), repr(job.context), repr(job.deck_prefix), str(job.media_root), recorded
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from markdown_it.token import Token
@@ -10,10 +9,10 @@ from markdown_it.token import Token
 from deckgen.anki import model_for, note_guid
 from deckgen.cache import content_digest
 from deckgen.chunks import normalize_newlines
-from deckgen.highlight import highlight_code
+from deckgen.evidence import recordings_of, render_run
 from deckgen.markdown import markdown
 from deckgen.media import MediaFile, bundle_images
-from deckgen.model import Card, CardError, RunSpec
+from deckgen.model import Card, CardError
 from deckgen.parser import ParsedCard
 
 
@@ -42,22 +41,6 @@ def render_markdown(source: str) -> str:
     return markdown().render(normalize_newlines(source)).strip()
 
 
-def render_run(run: RunSpec | None) -> str:
-    """The Run/Expect part of the back: the command, what it must show, its options."""
-    if run is None:
-        return ""
-    parts = ['<div class="deckgen-run"><div class="deckgen-run-label">Run</div>']
-    parts.append(highlight_code(run.command + "\n", "bash"))
-    if run.expect:
-        parts.append('<div class="deckgen-run-label">Expect</div>')
-        parts.append(highlight_code(run.expect + "\n", "text"))
-    notes = [f"timeout {run.timeout:g} s"]
-    if run.service:
-        notes.append("keeps running (service)")
-    parts.append(f'<div class="deckgen-run-notes">{html.escape(", ".join(notes))}</div></div>')
-    return "".join(parts)
-
-
 def render_card(parsed: ParsedCard) -> tuple[RenderedCard | None, list[CardError]]:
     card = parsed.card
     front_tokens = parsed.field_tokens.get("front", [])
@@ -75,6 +58,6 @@ def render_card(parsed: ParsedCard) -> tuple[RenderedCard | None, list[CardError
     fields = (
         render_tokens(front_tokens, parsed.env),
         render_tokens(back_tokens, parsed.env),
-        render_run(card.run),
+        render_run(card.run, recordings_of(card.location.path).get(card.id)),
     )
     return RenderedCard(fields, tuple(media), note_digest(card, fields), note_guid(card.id)), []
