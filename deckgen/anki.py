@@ -40,17 +40,23 @@ CSS = """\
 RUN_BLOCK = "{{#Run}}{{Run}}{{/Run}}"
 FIELDS = [{"name": "Front"}, {"name": "Back"}, {"name": "Run"}]
 
+
+def template(name: str, question: str, answer: str, answer_top: str = "") -> dict[str, str]:
+    """A card template: the `question` field; on the answer side the question again (or
+    `answer_top`), then the `answer` field, then the Run part."""
+    top = answer_top or "{{FrontSide}}"
+    return {
+        "name": name,
+        "qfmt": "{{" + question + "}}",
+        "afmt": top + '<hr id="answer">{{' + answer + "}}" + RUN_BLOCK,
+    }
+
+
 BASIC_MODEL = genanki.Model(
     BASIC_MODEL_ID,
     f"deckgen Basic v{MODEL_VERSION}",
     fields=FIELDS,
-    templates=[
-        {
-            "name": "Card 1",
-            "qfmt": "{{Front}}",
-            "afmt": '{{FrontSide}}<hr id="answer">{{Back}}' + RUN_BLOCK,
-        }
-    ],
+    templates=[template("Card 1", "Front", "Back")],
     css=CSS,
 )
 
@@ -58,18 +64,7 @@ REVERSED_MODEL = genanki.Model(
     REVERSED_MODEL_ID,
     f"deckgen Basic and reversed v{MODEL_VERSION}",
     fields=FIELDS,
-    templates=[
-        {
-            "name": "Card 1",
-            "qfmt": "{{Front}}",
-            "afmt": '{{FrontSide}}<hr id="answer">{{Back}}' + RUN_BLOCK,
-        },
-        {
-            "name": "Card 2",
-            "qfmt": "{{Back}}",
-            "afmt": '{{FrontSide}}<hr id="answer">{{Front}}' + RUN_BLOCK,
-        },
-    ],
+    templates=[template("Card 1", "Front", "Back"), template("Card 2", "Back", "Front")],
     css=CSS,
 )
 
@@ -77,13 +72,7 @@ CLOZE_MODEL = genanki.Model(
     CLOZE_MODEL_ID,
     f"deckgen Cloze v{MODEL_VERSION}",
     fields=[{"name": "Text"}, {"name": "Extra"}, {"name": "Run"}],
-    templates=[
-        {
-            "name": "Cloze",
-            "qfmt": "{{cloze:Text}}",
-            "afmt": '{{cloze:Text}}<hr id="answer">{{Extra}}' + RUN_BLOCK,
-        }
-    ],
+    templates=[template("Cloze", "cloze:Text", "Extra", answer_top="{{cloze:Text}}")],
     css=CSS,
     model_type=genanki.Model.CLOZE,
 )

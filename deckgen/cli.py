@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -53,55 +53,58 @@ def make_parser() -> argparse.ArgumentParser:
     add_version_argument(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = commands.add_parser(
+    build = add_command(
+        commands,
         "build",
-        help="build an .apkg from card files and folders",
-        description="Build an Anki package. Folders contribute every *.md below them; "
-        "sub-folders become parent decks. The output is replaced atomically, and a cache "
-        "next to it (OUT.apkg.cache.json) keeps unchanged notes unchanged for Anki.",
+        run_build,
+        "build an .apkg from card files and folders",
+        "Build an Anki package. Folders contribute every *.md below them; sub-folders become "
+        "parent decks. The output is replaced atomically, and a cache next to it "
+        "(OUT.apkg.cache.json) keeps unchanged notes unchanged for Anki.",
     )
-    add_paths(build)
     build.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.apkg")
     build.add_argument("-j", "--jobs", type=int, default=None, help="worker processes")
     build.add_argument("--quiet", action="store_true", help="no summary line")
-    build.set_defaults(handler=run_build)
-
-    check = commands.add_parser(
+    add_command(
+        commands,
         "check",
-        help="validate card files without writing anything",
-        description="Parse and render every card; print each problem as path:line: message.",
+        run_check,
+        "validate card files without writing anything",
+        "Parse and render every card; print each problem as path:line: message.",
     )
-    add_paths(check)
-    check.set_defaults(handler=run_check)
-
-    listing = commands.add_parser(
+    listing = add_command(
+        commands,
         "list",
-        help="list the cards: id, deck, title, tags, type, Run command, path:line",
-        description="List every card (tab-separated with a header, or JSON).",
+        run_list,
+        "list the cards: id, deck, title, tags, type, Run command, path:line",
+        "List every card (tab-separated with a header, or JSON).",
     )
-    add_paths(listing)
     listing.add_argument("--json", action="store_true", help="print a JSON array")
-    listing.set_defaults(handler=run_list)
-
-    watch = commands.add_parser(
+    watch = add_command(
+        commands,
         "watch",
-        help="rebuild the .apkg whenever a card file changes",
-        description="Build once, then rebuild on every change (Ctrl-C to stop).",
+        run_watch,
+        "rebuild the .apkg whenever a card file changes",
+        "Build once, then rebuild on every change (Ctrl-C to stop).",
     )
-    add_paths(watch)
     watch.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.apkg")
-    watch.set_defaults(handler=run_watch)
     return parser
 
 
-def add_paths(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+def add_command(
+    commands: Any, name: str, handler: Callable[[argparse.Namespace], int], summary: str, text: str
+) -> argparse.ArgumentParser:
+    """A subcommand that takes card files and folders and is run by `handler`."""
+    command: argparse.ArgumentParser = commands.add_parser(name, help=summary, description=text)
+    command.add_argument(
         "paths",
         nargs="*",
         type=Path,
         metavar="PATH",
         help="card file or folder (default: the course, the checkout's cards/ or the bundled copy)",
     )
+    command.set_defaults(handler=handler)
+    return command
 
 
 def report_errors(errors: Sequence[CardError], stream: TextIO | None = None) -> None:

@@ -1,12 +1,14 @@
-"""Fixtures for the deckgen tests: sample card files in a temporary folder."""
+"""Fixtures for the deckgen tests: sample card files in a temporary folder, and an empty
+Anki collection (official `anki` library) to import packages into."""
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from anki.collection import Collection
 from deckgen_support import SAMPLE_DECK
 
 
@@ -24,3 +26,11 @@ def write_card_file(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture
 def sample_deck(write_card_file: Callable[..., Path]) -> Path:
     return write_card_file("cards/basics.md", SAMPLE_DECK)
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> Iterator[Collection]:
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    yield col
+    col.close()

@@ -13,9 +13,22 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+from anki.collection import (
+    Collection,
+    ImportAnkiPackageOptions,
+    ImportAnkiPackageRequest,
+    ImportLogWithChanges,
+)
+
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures"
 SEED_FORMAT_DECK = FIXTURES / "seed_format_deck.txt"  # the course deck's shape, our words
+
+# 1x1 transparent PNG
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 # A small deck in the seed's format, written for these tests.
 SAMPLE_DECK = textwrap.dedent(
@@ -82,3 +95,14 @@ def run_deckgen(*args: str | Path, cwd: Path | None = None) -> CliResult:
         timeout=120,
     )
     return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+
+def import_apkg(
+    col: Collection, package: Path, with_scheduling: bool = True
+) -> ImportLogWithChanges.Log:
+    """Import a package with the official anki library; Anki's own import log."""
+    request = ImportAnkiPackageRequest(
+        package_path=str(package),
+        options=ImportAnkiPackageOptions(with_scheduling=with_scheduling),
+    )
+    return col.import_anki_package(request).log

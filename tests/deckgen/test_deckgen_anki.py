@@ -6,13 +6,13 @@ import itertools
 import sqlite3
 import textwrap
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-from deckgen_support import SAMPLE_DECK
+from anki.collection import Collection
+from deckgen_support import PNG, SAMPLE_DECK, import_apkg
 from genanki.apkg_schema import APKG_SCHEMA
 
 from deckgen.anki import make_note
@@ -21,12 +21,6 @@ from deckgen.parser import parse_text
 
 if TYPE_CHECKING:  # anki.cards must not be imported before anki.collection
     from anki.cards import Card as AnkiCard
-
-# 1x1 transparent PNG
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
 
 EXTRA_DECK = textwrap.dedent(
     """\
@@ -56,20 +50,9 @@ def deck_sources(write_card_file: Callable[..., Path], tmp_path: Path) -> Path:
     return tmp_path / "cards"
 
 
-@pytest.fixture
-def collection(tmp_path: Path) -> Iterator[Collection]:
-    (tmp_path / "anki").mkdir()
-    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
-    yield col
-    col.close()
-
-
 def import_package(col: Collection, package: Path) -> tuple[int, int, int]:
     """(new, updated, unchanged) notes as Anki's importer reports them."""
-    request = ImportAnkiPackageRequest(
-        package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True)
-    )
-    log = col.import_anki_package(request).log
+    log = import_apkg(col, package)
     assert not log.conflicting and not log.missing_notetype and not log.missing_deck
     return len(log.new), len(log.updated), len(log.duplicate)
 

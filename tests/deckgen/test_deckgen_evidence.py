@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-from deckgen_support import run_deckgen
+from anki.collection import Collection
+from deckgen_support import import_apkg, run_deckgen
 
 from deckgen.build import build
 from deckgen.recordings import Recording, recordings_path, save_recordings
@@ -41,20 +39,9 @@ DECK = textwrap.dedent(
 OUTPUT = "-> verify@vm: OK\n        pong <&> done\n\n1 node online."
 
 
-@pytest.fixture
-def collection(tmp_path: Path) -> Iterator[Collection]:
-    (tmp_path / "anki").mkdir()
-    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
-    yield col
-    col.close()
-
-
 def answers(col: Collection, package: Path) -> dict[str, str]:
     """Each card's answer HTML as Anki renders it, by the first words of its question."""
-    request = ImportAnkiPackageRequest(
-        package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=False)
-    )
-    col.import_anki_package(request)
+    import_apkg(col, package, with_scheduling=False)
     cards = [col.get_card(card_id) for card_id in col.find_cards("")]
     return {("ping" if "answer?" in c.question() else "unrecorded"): c.answer() for c in cards}
 

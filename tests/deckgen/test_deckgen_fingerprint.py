@@ -11,12 +11,11 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-from deckgen_support import REPO, SAMPLE_DECK
+from anki.collection import Collection
+from deckgen_support import REPO, SAMPLE_DECK, import_apkg
 
 from deckgen.anki import note_guid
 
@@ -51,19 +50,8 @@ def listed_ids(lib: Path, cwd: Path) -> list[str]:
     return [card["id"] for card in cards]
 
 
-@pytest.fixture
-def collection(tmp_path: Path) -> Iterator[Collection]:
-    (tmp_path / "anki").mkdir()
-    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
-    yield col
-    col.close()
-
-
 def package_guids(col: Collection, package: Path) -> set[str]:
-    request = ImportAnkiPackageRequest(
-        package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=False)
-    )
-    col.import_anki_package(request)
+    import_apkg(col, package, with_scheduling=False)
     return {col.get_note(note_id).guid for note_id in col.find_notes("")}
 
 
