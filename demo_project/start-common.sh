@@ -11,10 +11,25 @@ case "${DEMO_ENV}" in
        exit 2 ;;
 esac
 
-# Outside an activated virtualenv, fall back to the project's own .venv.
+# Outside an activated virtualenv, fall back to the project's own .venv; installed as a tool
+# (pipx, uv tool), to the tool's virtualenv, four folders up from site-packages/demo_project/.
 if ! command -v celery >/dev/null 2>&1 && [[ -x ../.venv/bin/celery ]]; then
     PATH="$(cd .. && pwd)/.venv/bin:${PATH}"
+elif ! command -v celery >/dev/null 2>&1 && [[ -x ../../../../bin/celery ]]; then
+    PATH="$(cd ../../../.. && pwd)/bin:${PATH}"
 fi
+
+# Runtime state (Redis data, beat's schedule, pid and lock files) goes where contract.py's
+# state_dir() says: var/ in a checkout; for an installed package, whose folder is no place
+# for it (and may be read-only), the user's state folder.
+if [[ -z "${DEMO_VAR_DIR:-}" ]]; then
+    if [[ -f ../pyproject.toml ]]; then
+        DEMO_VAR_DIR=var
+    else
+        DEMO_VAR_DIR="$(python -c 'from demo_project.contract import state_dir; print(state_dir())')"
+    fi
+fi
+export DEMO_VAR_DIR
 
 # Derive the Celery URLs from REDIS_PORT so one variable moves the whole stack to another port.
 export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}/0}"

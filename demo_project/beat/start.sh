@@ -17,7 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."  # demo_project/: makes -A config.celery_
 
 source ./start-common.sh "beat/start.sh"
 
-var_dir="${DEMO_VAR_DIR:-var}"
+var_dir="${DEMO_VAR_DIR}"  # set by start-common.sh: var/ in a checkout, else the state folder
 mkdir -p "${var_dir}"
 
 # fd 9 stays open across exec, so the lock is held by beat (or by watchfiles) until it exits.

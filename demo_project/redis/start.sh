@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start the demo's Redis (broker + result backend) on 127.0.0.1:${REDIS_PORT:-6379} with the config
-# file kept next to this script and data in the git-ignored DEMO_VAR_DIR/redis (default var/redis).
+# file kept next to this script and data in DEMO_VAR_DIR/redis (var/redis in a checkout, the user's
+# state folder for an installed package; see start-common.sh).
 # If a Redis already answers on that port (a system service, say), it is used instead: this script
 # says so and stays in the foreground watching it, because under honcho a process that exits would
 # stop the whole stack.
@@ -30,12 +31,13 @@ if answers_ping; then
 fi
 
 if ! command -v "${server}" >/dev/null 2>&1; then
-    echo "redis/start.sh: ${server} not found; install it with: sudo apt-get install redis-server" >&2
+    echo "redis/start.sh: ${server} not found; install it with: sudo apt-get install redis-server" \
+         "(Debian/Ubuntu) or brew install redis (macOS)" >&2
     exit 127
 fi
 
-data_dir="${DEMO_VAR_DIR:-var}/redis"
-mkdir -p var/redis "${data_dir}"  # var/redis: the config's default dir must exist when parsed
+data_dir="${DEMO_VAR_DIR}/redis"  # DEMO_VAR_DIR: set by start-common.sh
+mkdir -p "${data_dir}"
 # Absolute: Redis has already changed into the config's dir when it reads --dir.
 data_dir="$(cd "${data_dir}" && pwd)"
 exec "${server}" redis/redis.conf --port "${port}" --dir "${data_dir}"

@@ -72,7 +72,8 @@ def test_redis_script_names_the_package_when_redis_server_is_missing(tmp_path: P
     assert result.returncode == 127
     assert result.stderr.strip().splitlines() == [
         "redis/start.sh: /nonexistent/redis-server not found;"
-        " install it with: sudo apt-get install redis-server"
+        " install it with: sudo apt-get install redis-server (Debian/Ubuntu)"
+        " or brew install redis (macOS)"
     ]
 
 

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import sysconfig
 import tarfile
+import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -223,4 +224,50 @@ def test_a_card_command_runs_in_the_installed_demo_without_writing_there(
         )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "-- expect passed" in result.stderr, result.stderr
+    assert _files_below(installed.site_packages) == before
+
+
+def test_start_scripts_keep_their_state_in_the_user_state_folder(installed: Installed) -> None:
+    """Redis and beat started by the installed scripts: data, schedule, pid and lock files go
+    to the user's state folder (under HOME), never into site-packages."""
+    import signal
+
+    from demo_project.launch import free_port, redis_reachable
+
+    demo = installed.site_packages / "demo_project"
+    before = _files_below(installed.site_packages)
+    port = free_port()
+    env = installed.env(REDIS_PORT=str(port), DEMO_ENV="production")
+    # The fresh venv borrows its dependencies, so their commands (celery) come from this test
+    # env's bin/, after the tool's own: the PATH a card command gets (venv first).
+    env["PATH"] = os.pathsep.join([env["PATH"], str(Path(sys.executable).parent)])
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(script: str) -> None:
+        started.append(
+            subprocess.Popen(
+                ["bash", str(demo / script)],
+                cwd=installed.workdir,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        )
+
+    state = installed.home / ".local" / "state" / "celery-srs" / "demo"
+    try:
+        start("redis/start.sh")
+        deadline = time.monotonic() + 20
+        while not redis_reachable(f"redis://127.0.0.1:{port}/0") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        start("beat/start.sh")
+        while not (state / "celerybeat.pid").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert (state / "celerybeat.pid").exists(), "beat did not start"
+        assert (state / "celerybeat.lock").exists() and (state / "redis").is_dir()
+    finally:
+        for process in started:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
     assert _files_below(installed.site_packages) == before
