@@ -7,7 +7,13 @@ explicitly in ``include`` so a worker registers exactly these tasks under the na
 
 from celery import Celery
 
-TASK_MODULES = ["tasks.basic", "tasks.workflows", "tasks.advanced", "tasks.periodic"]
+TASK_MODULES = [
+    "tasks.basic",
+    "tasks.workflows",
+    "tasks.advanced",
+    "tasks.periodic",
+    "tasks.execution",
+]
 
 app = Celery("demo", include=TASK_MODULES)
 app.config_from_object("config.settings", namespace="CELERY")

@@ -50,11 +50,58 @@ pool process 2685 of verify@vm was running it
 pool process 2685 is gone from the pool of verify@vm
 pool of verify@vm now: 2723, 2852 (2 of 2 processes)
 """
-SLOW = """\
-calling slow.delay(2): a task that takes 2 s
-delay() returned after 0.020 s: the caller is free at once
-result: slept 2 s
-runtime in the worker: 2.00 s (task-succeeded event from verify@vm)
+OFFLOAD = """\
+4 requests, each needing 0.5 s of work, one server process:
+work inside the request: answered after 0.5 s, 1.0 s, 1.5 s, 2.0 s
+work handed to a worker: answered after 0.01 s, 0.02 s, 0.02 s, 0.02 s
+the last request waited 81 times longer inline
+the worker did the work meanwhile: 4 x 'slept 0.5 s'
+"""
+BACKOFF = """\
+defaults: retry_jitter=True, retry_backoff_max=600
+retry 1 with jitter waits one of [0, 1] s
+retry 2 with jitter waits one of [0, 1, 2] s
+retry 3 with jitter waits one of [0, 1, 2, 3, 4] s
+retry 1-5 without jitter wait [1, 2, 4, 8, 16] s
+retry 13 without jitter waits 600 s (capped)
+the demo's flaky: retry_backoff=1, retry_jitter=False, retry_backoff_max=8
+"""
+ACKS = (
+    "worker lesson-acks-ea614a67@lesson: 3 pool processes\n"
+    "default early ack: killed pool process 13578 mid-task -> FAILURE (WorkerLostError),"
+    " ran 1 time(s)\n"
+    "acks_late=True: killed pool process 13577 mid-task -> FAILURE (WorkerLostError),"
+    " ran 1 time(s)\n"
+    "acks_late=True, reject_on_worker_lost=True: killed pool process 13645 mid-task -> SUCCESS,"
+    " ran 2 time(s)\n"
+)
+ETA = """\
+visibility_timeout=2 s; sending a task with countdown=8
+a second worker started 6 s after sending
+one message sent; the task ran 2 time(s)
+"""
+RATE = """\
+rate_limited has rate_limit='2/s'; sending 5 at once to 4 processes
+started at 0.0 s, 0.5 s, 1.0 s, 1.5 s, 2.0 s
+smallest gap between two starts: 0.48 s
+"""
+SCALE = """\
+started 2 worker(s) with one process each on queue lesson-loop-346a0005
+sent 6 tasks of 0.5 s each to that queue
+task 1: worker 2 started it at 0.0 s
+task 2: worker 1 started it at 0.0 s
+task 3: worker 2 started it at 0.5 s
+task 4: worker 1 started it at 0.5 s
+task 5: worker 2 started it at 1.1 s
+task 6: worker 1 started it at 1.1 s
+2 worker(s) took tasks from the one queue
+all 6 done 1.6 s after sending
+"""
+SHUTDOWN = """\
+task started (2 s of work); sent SIGTERM to the worker
+the worker exited 4.1 s after SIGTERM
+worker log: worker: Warm shutdown (MainProcess)
+the running task: SUCCESS
 """
 SEND_TASK = """\
 calling app.send_task("tasks.basic.add", args=(7, 8)): by name, no task code imported
@@ -98,12 +145,36 @@ CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ],
     ),
     "reliability-retry-backoff": (
-        RETRYING,
+        BACKOFF,
         [
-            ("ETA 1.0 s", "ETA 0.0 s"),
-            ("ETA 2.0 s", "ETA 1.0 s"),
-            ("attempt 3 started at 3.04 s", "attempt 3 started at 2.04 s"),
+            ("one of [0, 1, 2, 3, 4] s", "one of [4] s"),
+            ("retry_backoff_max=600", "retry_backoff_max=3600"),
+            ("retry_jitter=False", "retry_jitter=True"),
+            ("[1, 2, 4, 8, 16]", "[1, 2, 3, 4, 5]"),
         ],
+    ),
+    "reliability-acks-late": (
+        ACKS,
+        [
+            ("FAILURE (WorkerLostError), ran 1 time(s)\nacks_late", "SUCCESS, ran 2 time(s)\nacks"),
+            ("-> SUCCESS, ran 2 time(s)", "-> FAILURE (WorkerLostError), ran 1 time(s)"),
+        ],
+    ),
+    "reliability-eta-visibility-timeout": (ETA, [("ran 2 time(s)", "ran 1 time(s)")]),
+    "task-rate-limit": (
+        RATE,
+        [
+            ("0.0 s, 0.5 s, 1.0 s, 1.5 s, 2.0 s", "0.0 s, 0.0 s, 0.0 s, 0.0 s, 0.5 s"),
+            ("gap between two starts: 0.48 s", "gap between two starts: 0.01 s"),
+        ],
+    ),
+    "why-scale-out": (
+        SCALE,
+        [("2 worker(s) took", "1 worker(s) took"), ("all 6 done 1.6 s", "all 6 done 3.2 s")],
+    ),
+    "reliability-warm-shutdown": (
+        SHUTDOWN,
+        [("exited 4.1 s", "exited 0.1 s"), ("task: SUCCESS", "task: FAILURE")],
     ),
     "reliability-hard-time-limit": (
         TIME_LIMIT,
@@ -115,11 +186,10 @@ CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     ),
     "reliability-soft-time-limit": (TIME_LIMIT, [("SUCCESS (at 1.03 s)", "SUCCESS (at 5.03 s)")]),
     "why-offload-heavy-work": (
-        SLOW,
+        OFFLOAD,
         [
-            ("returned after 0.020 s", "returned after 2.020 s"),
-            ("returned after 0.020 s", "returned after 0.250 s"),
-            ("runtime in the worker: 2.00 s", "runtime in the worker: 0.00 s"),
+            ("0.5 s, 1.0 s, 1.5 s, 2.0 s", "0.5 s, 0.5 s, 0.5 s, 0.5 s"),
+            ("0.01 s, 0.02 s, 0.02 s, 0.02 s", "0.51 s, 1.02 s, 1.52 s, 2.02 s"),
         ],
     ),
     "task-send-task-by-name": (SEND_TASK, [("add: False", "add: True")]),

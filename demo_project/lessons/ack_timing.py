@@ -1,0 +1,68 @@
+"""What happens to a running task when the process running it dies, by acknowledgement mode.
+
+For each of three tasks a private worker starts the task, then the lesson
+kills that pool process with SIGKILL, as the kernel's OOM killer or a crash would:
+- default (early ack): the message was acked when the task started, so it is gone;
+- ``acks_late=True``: acked after the task ends, and a lost process counts as the end;
+- ``acks_late=True, reject_on_worker_lost=True``: the message goes back to the queue and
+  the task runs again.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+import uuid
+
+from celery.result import AsyncResult
+from config.celery_app import app
+from lessons.idle_queue import idle_queue
+from lessons.private_worker import private_worker
+from tasks import store
+
+VARIANTS = (
+    ("early_ack_job", "default early ack"),
+    ("late_ack_only_job", "acks_late=True"),
+    ("late_ack_job", "acks_late=True, reject_on_worker_lost=True"),
+)
+
+
+def wait_for_pid(key: str, timeout: float = 20.0) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pids = store.client().lrange(f"demo:pids:{key}", 0, -1)
+        if pids:
+            return int(pids[0])
+        time.sleep(0.05)
+    raise TimeoutError("the task did not start")
+
+
+def main() -> None:
+    with (
+        idle_queue(str(app.conf.broker_url), prefix="lesson-acks") as queue,
+        private_worker(queue, f"{queue}@lesson", concurrency=len(VARIANTS)) as worker,
+    ):
+        # one pool process per variant, so no step waits for a killed one to be replaced
+        print(f"worker {worker.nodename}: {len(VARIANTS)} pool processes")
+        for task, label in VARIANTS:
+            key = uuid.uuid4().hex
+            result: AsyncResult = app.send_task(
+                f"tasks.execution.{task}", args=(key, 30), queue=queue
+            )
+            pid = wait_for_pid(key)
+            # let the worker's main process hear that the task began (else the pool would
+            # resend a job it never saw accepted, whatever the acks setting)
+            time.sleep(0.5)
+            os.kill(pid, signal.SIGKILL)
+            result.get(timeout=30, propagate=False)
+            runs = int(store.client().get(f"demo:attempts:{key}") or 0)
+            outcome = f"{result.state}" + (
+                f" ({type(result.result).__name__})" if result.failed() else ""
+            )
+            print(f"{label}: killed pool process {pid} mid-task -> {outcome}, ran {runs} time(s)")
+            result.forget()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""A worker of the lesson's own on a queue nobody else consumes, stopped when the lesson ends.
+
+Lessons that must start, stop or kill a worker, or watch its log, use one of these rather
+than the learner's running workers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+
+from demo_project.launch import Worker
+
+
+@contextmanager
+def private_worker(
+    queue: str,
+    name: str,
+    concurrency: int = 1,
+    extra_args: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+) -> Iterator[Worker]:
+    """``env``: extra environment variables for the worker, on top of this process's."""
+    environment = {**os.environ, **(env or {})}
+    worker = Worker(
+        environment, queues=[queue], concurrency=concurrency, name=name, extra_args=extra_args
+    )
+    try:
+        worker.start().wait_ready(timeout=30)
+        yield worker
+    finally:
+        worker.stop(grace=5)
+        worker.log_path.unlink(missing_ok=True)

@@ -1,0 +1,104 @@
+"""How a task executes: its request, its process, its log, its rate limit and its acknowledgement.
+
+The lessons in ``lessons/`` call these to show what happens inside a worker; each task
+reports what it saw (or leaves a trace in Redis via ``tasks.store``) instead of doing real work.
+"""
+
+import os
+import sqlite3
+import threading
+import time
+from typing import Any
+
+from celery import Task, shared_task
+from celery.utils.log import get_task_logger
+from tasks import store
+
+logger = get_task_logger(__name__)
+
+
+@shared_task(bind=True)
+def whoami(self: Task, label: str = "", seconds: float = 0.0) -> dict[str, Any]:
+    """``bind=True`` passes the task itself as ``self``; ``self.request`` describes this call.
+
+    ``seconds`` keeps the worker busy that long, for lessons about who takes the next task."""
+    request = self.request
+    started = time.time()
+    time.sleep(seconds)
+    return {
+        "label": label,
+        "task_id": request.id,
+        "hostname": request.hostname,
+        "pid": os.getpid(),
+        "thread": threading.current_thread().name,
+        "retries": request.retries,
+        "queue": (request.delivery_info or {}).get("routing_key"),
+        "args": list(request.args or ()),
+        "started": started,
+    }
+
+
+@shared_task
+def arg_types(*args: Any) -> list[str]:
+    """The Python types the worker got after the message was decoded."""
+    return [f"{type(arg).__name__} {arg!r}" for arg in args]
+
+
+@shared_task(rate_limit="2/s")
+def rate_limited(label: str) -> float:
+    """At most two starts per second on each worker (a token bucket in the worker)."""
+    return time.time()
+
+
+@shared_task(bind=True)
+def log_progress(self: Task, order_id: int) -> str:
+    logger.info("packing order %s", order_id)
+    return f"order {order_id} packed"
+
+
+def _attempt(task: Task, key: str, seconds: float) -> int:
+    """Count the attempt and record the pool process running it; the first attempt then
+    works for ``seconds`` (time for a lesson to kill that process), later ones return."""
+    attempt = store.count(f"demo:attempts:{key}")
+    store.append(f"demo:pids:{key}", str(os.getpid()))
+    if attempt == 1:
+        time.sleep(seconds)
+    return attempt
+
+
+@shared_task(bind=True)
+def early_ack_job(self: Task, key: str, seconds: float = 0.0) -> int:
+    """Default acknowledgement: the message is acked as the task starts."""
+    return _attempt(self, key, seconds)
+
+
+@shared_task(bind=True, acks_late=True)
+def late_ack_only_job(self: Task, key: str, seconds: float = 0.0) -> int:
+    """Acked after the task ends; a lost pool process still counts as the task's end."""
+    return _attempt(self, key, seconds)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+def late_ack_job(self: Task, key: str, seconds: float = 0.0) -> int:
+    """Acked after the task ends; if its pool process dies the message goes back to the queue."""
+    return _attempt(self, key, seconds)
+
+
+@shared_task
+def read_order(db_path: str, order_id: int) -> str:
+    """Read a row another process wrote: visible only once that process committed."""
+    with sqlite3.connect(db_path, timeout=5) as connection:
+        row = connection.execute("SELECT item FROM orders WHERE id = ?", (order_id,)).fetchone()
+    return f"order {order_id}: {row[0]}" if row else f"order {order_id}: not found"
+
+
+@shared_task
+def note_failure(request: Any, exc: BaseException, traceback: str, key: str) -> None:
+    """An errback (``link_error``): the worker calls it with the failed task's request."""
+    store.append(key, f"{request.task} {request.id} failed: {exc!r}")
+
+
+@shared_task
+def note_result(value: Any, key: str) -> None:
+    """A success callback (``link``): it receives the parent's return value first."""
+    store.append(key, f"callback got {value!r}")
