@@ -276,6 +276,30 @@ class Store:
             rows = db.execute(f"SELECT {_REVLOG_COLUMNS} FROM revlog ORDER BY id").fetchall()
         return [_row_to_entry(row) for row in rows]
 
+    def review_index(self) -> list[tuple[int, str]]:
+        """(review id, card id) of every review, oldest first: all a sync needs to compare."""
+        with self._reading() as db:
+            return db.execute("SELECT id, card_id FROM revlog ORDER BY id").fetchall()
+
+    def reviews_with_ids(self, ids: Iterable[int]) -> list[RevlogEntry]:
+        """The reviews with these ids, oldest first (unknown ids are left out)."""
+        wanted = sorted(set(ids))
+        found: list[RevlogEntry] = []
+        with self._reading() as db:
+            for start in range(0, len(wanted), 900):  # below SQLite's bound-variable limit
+                part = wanted[start : start + 900]
+                marks = ", ".join("?" * len(part))
+                rows = db.execute(
+                    f"SELECT {_REVLOG_COLUMNS} FROM revlog WHERE id IN ({marks})", part
+                ).fetchall()
+                found.extend(_row_to_entry(row) for row in rows)
+        return sorted(found, key=lambda entry: entry.id)
+
+    def card_ids(self) -> set[str]:
+        """Every card the store has a row for, in the sources or not."""
+        with self._reading() as db:
+            return {row[0] for row in db.execute("SELECT card_id FROM card_state")}
+
     def merge_reviews(self, entries: Iterable[RevlogEntry], states: Iterable[CardState]) -> int:
         """Add reviews made elsewhere (Anki) and the card states they lead to, in one
         transaction; a review whose id is already in the log is skipped, so merging the

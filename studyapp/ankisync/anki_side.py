@@ -1,7 +1,8 @@
 """Reading the deck's cards and their review logs out of an Anki collection.
 
 Plain queries through the library's own connection (`col.db`); there is no higher API for
-listing many cards' GUIDs and review logs at once.
+listing many cards' GUIDs and review logs at once. Only review ids are read for the whole
+deck (enough for the merge rule); whole rows only for the reviews that move.
 """
 
 from __future__ import annotations
@@ -9,17 +10,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from studyapp.ankisync.matching import DeckKeys
-from studyapp.ankisync.revlog import REVLOG_COLUMNS, AnkiReview
+from studyapp.ankisync.revlog import ANSWER_TYPES, REVLOG_COLUMNS, AnkiReview
 
 if TYPE_CHECKING:
     from anki.collection import Collection
     from anki.dbproxy import DBProxy
 
-CHUNK = 500  # values per `IN (...)`, well under SQLite's limit on bound parameters
+CHUNK = 2000  # values per `IN (...)`, well under SQLite's limit on bound parameters
 T = TypeVar("T")
+# Answers only: Anki's manual and rescheduling rows (type 4, 5; ease 0) are not reviews.
+IS_ANSWER = f"ease between 1 and 4 and type in ({', '.join(map(str, sorted(ANSWER_TYPES)))})"
 
 
 @dataclass(frozen=True)
@@ -31,10 +34,10 @@ class AnkiCardRef:
 
 @dataclass
 class AnkiDeckView:
-    """The collection's cards that belong to the deck files, and their answers."""
+    """The collection's cards that belong to the deck files, and their answers' ids."""
 
     cards: dict[str, AnkiCardRef] = field(default_factory=dict)  # by terminal card id
-    reviews: dict[str, list[AnkiReview]] = field(default_factory=dict)  # oldest first
+    review_ids: dict[str, list[int]] = field(default_factory=dict)  # oldest first
     guids_present: set[str] = field(default_factory=set)
     notes_total: int = 0
 
@@ -72,33 +75,39 @@ def read_deck(col: Collection, keys: DeckKeys) -> AnkiDeckView:
             card_id = keys.card_id(guid, ordinal)
             if card_id is not None:
                 view.cards[card_id] = AnkiCardRef(cid, nid, card_id)
-    view.reviews = reviews_of(col, view.cards.values())
+    view.review_ids = review_ids_of(col, view.cards.values())
     return view
 
 
-def reviews_of(col: Collection, refs: Iterable[AnkiCardRef]) -> dict[str, list[AnkiReview]]:
+def review_ids_of(col: Collection, refs: Iterable[AnkiCardRef]) -> dict[str, list[int]]:
     by_cid = {ref.cid: ref.card_id for ref in refs}
-    found: dict[str, list[AnkiReview]] = defaultdict(list)
+    found: dict[str, list[int]] = defaultdict(list)
     for part in chunks(sorted(by_cid)):
-        rows: list[Any] = db(col).all(
-            f"select {REVLOG_COLUMNS} from revlog where cid in ({marks(len(part))}) order by id",
+        rows = db(col).all(
+            f"select cid, id from revlog where cid in ({marks(len(part))}) and {IS_ANSWER}",
             *part,
         )
-        for row in rows:
-            review = AnkiReview(*row)
-            if review.is_answer:
-                found[by_cid[review.cid]].append(review)
-    for reviews in found.values():
-        reviews.sort(key=lambda review: review.id)
+        for cid, review_id in rows:
+            found[by_cid[cid]].append(review_id)
+    for ids in found.values():
+        ids.sort()
     return dict(found)
 
 
-def taken_revlog_ids(col: Collection, ids: Sequence[int]) -> dict[int, int]:
-    """Which of these revlog ids Anki already has, with the card each belongs to."""
-    taken: dict[int, int] = {}
+def reviews_by_id(col: Collection, ids: Sequence[int]) -> dict[int, AnkiReview]:
+    found = {}
     for part in chunks(sorted(ids)):
-        for review_id, cid in db(col).all(
-            f"select id, cid from revlog where id in ({marks(len(part))})", *part
-        ):
-            taken[review_id] = cid
+        rows = db(col).all(
+            f"select {REVLOG_COLUMNS} from revlog where id in ({marks(len(part))})", *part
+        )
+        for row in rows:
+            found[row[0]] = AnkiReview(*row)
+    return found
+
+
+def taken_revlog_ids(col: Collection, ids: Sequence[int]) -> set[int]:
+    """Which of these revlog ids Anki already uses (for any card)."""
+    taken: set[int] = set()
+    for part in chunks(sorted(ids)):
+        taken.update(db(col).list(f"select id from revlog where id in ({marks(len(part))})", *part))
     return taken

@@ -3,10 +3,14 @@ deck's package as deckgen builds it."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from deckgen.atomic import write_atomic
+from deckgen.fingerprint import deckgen_fingerprint
 from studyapp.ankisync.errors import AnkiSyncError
 from studyapp.ankisync.matching import DeckKeys
 from studyapp.settings import SettingsError
@@ -15,6 +19,7 @@ from studyapp.study import Study, no_cards_message
 
 PACKAGE_FOLDER = "anki"  # in the data folder; deckgen's build cache beside the package
 PACKAGE_NAME = "deck.apkg"  # keeps each note's `mod` steady between syncs
+SYNCED_FILE = "synced-decks.json"  # collection path -> digest of the deck last brought in
 
 
 @contextmanager
@@ -47,3 +52,43 @@ def build_deck_package(study: Study) -> Path:
     if report.errors:
         raise AnkiSyncError(f"{report.errors[0]} (nothing written)")
     return output
+
+
+def deck_digest(study: Study) -> str:
+    """What the deck's package depends on: every card as parsed, the other files beside
+    them (images a card shows) and deckgen itself. Equal digests give equal packages."""
+    digest = hashlib.sha256(deckgen_fingerprint().encode())
+    for card in study.cards:
+        run = card.run.command if card.run else ""
+        fields = (card.id, card.deck, card.title, card.front, card.back, card.kind, run)
+        digest.update("\0".join((*fields, *card.tags)).encode())
+        digest.update(b"\1")
+    for root in study.searched_paths:
+        files = [root] if root.is_file() else sorted(root.rglob("*"))
+        for path in files:
+            if path.is_file() and path.suffix != ".md":
+                stat = path.stat()
+                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\1".encode())
+    return digest.hexdigest()
+
+
+def last_synced_digest(study: Study, collection: Path) -> str | None:
+    try:
+        known = json.loads((study.data_dir / PACKAGE_FOLDER / SYNCED_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = known.get(str(collection.resolve())) if isinstance(known, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def remember_synced_digest(study: Study, collection: Path, digest: str) -> None:
+    path = study.data_dir / PACKAGE_FOLDER / SYNCED_FILE
+    try:
+        known = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    if not isinstance(known, dict):
+        known = {}
+    known[str(collection.resolve())] = digest
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(known, indent=2, sort_keys=True) + "\n")

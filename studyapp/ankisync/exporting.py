@@ -12,7 +12,7 @@ from studyapp.ankisync.anki_side import read_deck
 from studyapp.ankisync.days import AnkiDays
 from studyapp.ankisync.deck import build_deck_package, deck_keys, opened_study
 from studyapp.ankisync.errors import AnkiSyncError
-from studyapp.ankisync.merge import by_card, plan_merge
+from studyapp.ankisync.merge import ids_by_card, plan_merge
 from studyapp.ankisync.sources import import_package, scratch_collection
 from studyapp.ankisync.transfer import push_to_anki
 
@@ -36,8 +36,8 @@ def export_anki(output: Path, paths: Sequence[Path], data_dir: Path) -> str:
         with scratch_collection(Path(folder)) as col:
             import_package(col, package, with_scheduling=False)
             view = read_deck(col, deck_keys(study))
-            log = by_card(study.store.load_revlog())
-            plan = plan_merge(sorted(view.cards), log, {}, {})
+            index = study.store.review_index()
+            plan = plan_merge(sorted(view.cards), ids_by_card(index), {}, dict(index))
             days = AnkiDays.of(col, study.clock.now(), study.clock.local_tz())
             moved = push_to_anki(col, study, view, plan, days)
 

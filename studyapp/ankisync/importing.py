@@ -8,7 +8,7 @@ from pathlib import Path
 from studyapp.ankisync.anki_side import read_deck
 from studyapp.ankisync.days import AnkiDays
 from studyapp.ankisync.deck import deck_keys, opened_study
-from studyapp.ankisync.merge import by_card, plan_merge
+from studyapp.ankisync.merge import ids_by_card, plan_merge
 from studyapp.ankisync.sources import opened_source
 from studyapp.ankisync.transfer import pull_to_terminal
 
@@ -18,13 +18,9 @@ def import_anki(source: Path, paths: Sequence[Path], data_dir: Path) -> str:
     # The file first: a bad one is refused before the data folder is touched.
     with opened_source(source) as col, opened_study(paths, data_dir) as study:
         view = read_deck(col, deck_keys(study))
-        log = study.store.load_revlog()
+        index = study.store.review_index()
         plan = plan_merge(
-            sorted(view.cards),
-            by_card(log),
-            view.reviews,
-            {entry.id: entry.card_id for entry in log},
-            both_ways=False,
+            sorted(view.cards), ids_by_card(index), view.review_ids, dict(index), both_ways=False
         )
         days = AnkiDays.of(col, study.clock.now(), study.clock.local_tz())
         moved = pull_to_terminal(col, study, view, plan, days)

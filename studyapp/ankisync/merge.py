@@ -1,5 +1,6 @@
-"""The merge rule, as plain data: review logs are united (a review, known by its id, is
-never added twice) and a card's schedule comes from whichever side reviewed it last."""
+"""The merge rule, as plain data: review logs are united (a review, known by its id = its
+time in ms, is never added twice) and a card's schedule comes from whichever side reviewed
+it last."""
 
 from __future__ import annotations
 
@@ -7,17 +8,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from studyapp.ankisync.revlog import AnkiReview
-from studyapp.records import RevlogEntry
-
 
 @dataclass
 class MergePlan:
-    to_terminal: list[tuple[str, AnkiReview]] = field(default_factory=list)
-    to_anki: list[RevlogEntry] = field(default_factory=list)
+    to_terminal: list[tuple[str, int]] = field(default_factory=list)  # (card id, review id)
+    to_anki: list[int] = field(default_factory=list)  # the terminal's review ids
     schedule_from_anki: list[str] = field(default_factory=list)  # card ids
     schedule_from_terminal: list[str] = field(default_factory=list)
-    clashes: int = 0  # reviews whose id the other side uses for another card: left out
+    clashes: int = 0  # Anki reviews whose id the terminal uses for another card: left out
 
     @property
     def changes_nothing(self) -> bool:
@@ -29,37 +27,41 @@ class MergePlan:
         )
 
 
-def by_card(entries: Iterable[RevlogEntry]) -> dict[str, list[RevlogEntry]]:
-    grouped: dict[str, list[RevlogEntry]] = defaultdict(list)
-    for entry in entries:
-        grouped[entry.card_id].append(entry)
+def ids_by_card(pairs: Iterable[tuple[int, str]]) -> dict[str, list[int]]:
+    """(review id, card id) pairs, oldest first -> each card's review ids, oldest first."""
+    grouped: dict[str, list[int]] = defaultdict(list)
+    for review_id, card_id in pairs:
+        grouped[card_id].append(review_id)
     return dict(grouped)
 
 
 def plan_merge(
     card_ids: Sequence[str],
-    terminal: Mapping[str, Sequence[RevlogEntry]],
-    anki: Mapping[str, Sequence[AnkiReview]],
-    terminal_ids: Mapping[int, str],
+    terminal: Mapping[str, Sequence[int]],
+    anki: Mapping[str, Sequence[int]],
+    terminal_owner: Mapping[int, str],
     both_ways: bool = True,
 ) -> MergePlan:
-    """`card_ids`: the cards present on both sides; `terminal_ids`: every review id the
-    terminal has, with its card (ids are unique over the whole log)."""
+    """`card_ids`: the cards present on both sides; `terminal`, `anki`: each card's review
+    ids, oldest first; `terminal_owner`: the card of every review id the terminal has (its
+    ids are unique over the whole log)."""
     plan = MergePlan()
     for card_id in card_ids:
         mine = terminal.get(card_id, ())
         theirs = anki.get(card_id, ())
-        theirs_ids = {review.id for review in theirs}
-        for review in theirs:
-            owner = terminal_ids.get(review.id)
+        if mine == theirs:
+            continue  # in step already (the common case on a repeat sync)
+        for review_id in theirs:
+            owner = terminal_owner.get(review_id)
             if owner is None:
-                plan.to_terminal.append((card_id, review))
+                plan.to_terminal.append((card_id, review_id))
             elif owner != card_id:
                 plan.clashes += 1
         if both_ways:
-            plan.to_anki.extend(entry for entry in mine if entry.id not in theirs_ids)
-        last_mine = mine[-1].id if mine else 0
-        last_theirs = theirs[-1].id if theirs else 0
+            theirs_set = set(theirs)
+            plan.to_anki.extend(review_id for review_id in mine if review_id not in theirs_set)
+        last_mine = mine[-1] if mine else 0
+        last_theirs = theirs[-1] if theirs else 0
         if last_theirs > last_mine:
             plan.schedule_from_anki.append(card_id)
         elif both_ways and last_mine > last_theirs:

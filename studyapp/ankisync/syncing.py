@@ -10,17 +10,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studyapp.ankisync.anki_side import AnkiDeckView, read_deck
 from studyapp.ankisync.collection import backup, open_collection, schema_version
 from studyapp.ankisync.days import AnkiDays
-from studyapp.ankisync.deck import build_deck_package, deck_keys, opened_study
+from studyapp.ankisync.deck import (
+    build_deck_package,
+    deck_digest,
+    deck_keys,
+    last_synced_digest,
+    opened_study,
+    remember_synced_digest,
+)
 from studyapp.ankisync.errors import AnkiSyncError
 from studyapp.ankisync.matching import DeckKeys
-from studyapp.ankisync.merge import MergePlan, by_card, plan_merge
+from studyapp.ankisync.merge import MergePlan, ids_by_card, plan_merge
 from studyapp.ankisync.sources import import_package
 from studyapp.ankisync.transfer import Moved, pull_to_terminal, push_to_anki
 from studyapp.study import Study
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
 
 REPORTED_IDS = 5  # stale cards named in the report; the rest are counted
 
@@ -65,21 +76,28 @@ def sync_anki(
     report = SyncReport(collection, dry_run)
     # The collection first: one Anki has open is refused before anything is written.
     with open_collection(collection) as col, opened_study(paths, data_dir) as study:
-        package = build_deck_package(study)
         keys = deck_keys(study)
         version = schema_version(col)
         present = read_deck(col, keys)
         report.new_notes = len(keys.guids - present.guids_present)
         report.left_alone = _gone_from_deck(col, study, keys)
+        digest = deck_digest(study)
+        # The deck as last brought in, and every note still there: importing it again
+        # would find nothing to add or update, so the (slow) build is skipped.
+        deck_current = not report.new_notes and last_synced_digest(study, collection) == digest
+        plan = _plan(study, present)
         if dry_run:
-            plan = _plan(study, present)
             report.to_anki = Moved(len(plan.to_anki), len(plan.schedule_from_terminal))
             report.to_terminal = Moved(len(plan.to_terminal), len(plan.schedule_from_anki))
             return report
+        if deck_current and plan.changes_nothing:
+            return report  # nothing to write, so no backup either
         report.backup = backup(col, study.clock.now())
-        import_package(col, package, with_scheduling=False)
-        present = read_deck(col, keys)
-        plan = _plan(study, present)
+        if not deck_current:
+            import_package(col, build_deck_package(study), with_scheduling=False)
+            if report.new_notes:  # their cards are new to the merge
+                present = read_deck(col, keys)
+                plan = _plan(study, present)
         days = AnkiDays.of(col, study.clock.now(), study.clock.local_tz())
         report.to_anki = push_to_anki(col, study, present, plan, days)
         report.to_terminal = pull_to_terminal(col, study, present, plan, days)
@@ -87,24 +105,18 @@ def sync_anki(
             raise AnkiSyncError(
                 f"{collection}: the schema version changed; restore {report.backup}"
             )
+        remember_synced_digest(study, collection, digest)
     return report
 
 
 def _plan(study: Study, present: AnkiDeckView) -> MergePlan:
-    log = study.store.load_revlog()
-    return plan_merge(
-        sorted(present.cards),
-        by_card(log),
-        present.reviews,
-        {entry.id: entry.card_id for entry in log},
-    )
+    index = study.store.review_index()
+    return plan_merge(sorted(present.cards), ids_by_card(index), present.review_ids, dict(index))
 
 
-def _gone_from_deck(col: object, study: Study, keys: DeckKeys) -> list[str]:
+def _gone_from_deck(col: Collection, study: Study, keys: DeckKeys) -> list[str]:
     """Cards the terminal knew that left the deck files but still have a card in Anki."""
-    current = set(keys.by_key.values())
-    gone = sorted(set(study.store.load_states()) - current)
+    gone = sorted(study.store.card_ids() - set(keys.by_key.values()))
     if not gone:
         return []
-    view = read_deck(col, DeckKeys.of(gone))  # type: ignore[arg-type]
-    return sorted(view.cards)
+    return sorted(read_deck(col, DeckKeys.of(gone)).cards)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from studyapp.ankisync.anki_side import AnkiDeckView, db, taken_revlog_ids
+from studyapp.ankisync.anki_side import AnkiDeckView, db, reviews_by_id, taken_revlog_ids
 from studyapp.ankisync.days import AnkiDays
 from studyapp.ankisync.merge import MergePlan
 from studyapp.ankisync.revlog import to_anki_row, to_entry
@@ -34,24 +34,25 @@ class Moved:
 def pull_to_terminal(
     col: Collection, study: Study, view: AnkiDeckView, plan: MergePlan, days: AnkiDays
 ) -> Moved:
-    entries = [to_entry(review, card_id) for card_id, review in plan.to_terminal]
+    rows = reviews_by_id(col, [review_id for _, review_id in plan.to_terminal])
+    entries = [to_entry(rows[review_id], card_id) for card_id, review_id in plan.to_terminal]
     states: list[CardState] = []
     for card_id in plan.schedule_from_anki:
-        reviews = view.reviews[card_id]
+        ids = view.review_ids[card_id]
         card = col.get_card(view.cards[card_id].cid)  # type: ignore[arg-type]
         states.append(
             state_from_anki(
                 card,
                 study.state(card_id),
-                ms_to_datetime(reviews[-1].id),
-                ms_to_datetime(reviews[0].id),
+                ms_to_datetime(ids[-1]),
+                ms_to_datetime(ids[0]),
                 days,
                 study.settings,
                 _memory_of(col, card),
             )
         )
     added = study.store.merge_reviews(entries, states)
-    return Moved(added, len(states), len(entries) - added)
+    return Moved(added, len(states), len(entries) - added + plan.clashes)
 
 
 def _memory_of(col: Collection, card: AnkiCard) -> tuple[float, float] | None:
@@ -68,10 +69,11 @@ def push_to_anki(
     col: Collection, study: Study, view: AnkiDeckView, plan: MergePlan, days: AnkiDays
 ) -> Moved:
     usn = col.usn()
-    taken = taken_revlog_ids(col, [entry.id for entry in plan.to_anki])
+    entries = study.store.reviews_with_ids(plan.to_anki)
+    taken = taken_revlog_ids(col, [entry.id for entry in entries])
     rows = [
         to_anki_row(entry, view.cards[entry.card_id].cid, usn)
-        for entry in plan.to_anki
+        for entry in entries
         if entry.id not in taken
     ]
     cards = []
