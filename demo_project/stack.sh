@@ -9,8 +9,12 @@ set -o nounset
 
 cd "$(dirname "${BASH_SOURCE[0]}")"  # demo_project/: the Procfile's commands are relative to it
 
+# Outside an activated virtualenv: the project's .venv, or an installed tool's virtualenv
+# (four folders up from site-packages/demo_project/), as start-common.sh does.
 if ! command -v honcho >/dev/null 2>&1 && [[ -x ../.venv/bin/honcho ]]; then
     PATH="$(cd .. && pwd)/.venv/bin:${PATH}"
+elif ! command -v honcho >/dev/null 2>&1 && [[ -x ../../../../bin/honcho ]]; then
+    PATH="$(cd ../../../.. && pwd)/bin:${PATH}"
 fi
 
 # Development-only Flower login so the stack starts out of the box. Flower binds to 127.0.0.1, so
