@@ -121,6 +121,36 @@ def backup_if_due(data_dir: Path, clock: Clock, interval: timedelta = MIN_INTERV
     return made
 
 
+def progress_fingerprint(data_dir: Path) -> tuple[float, ...] | None:
+    """A cheap summary of the progress (review log and card states), to tell whether a
+    command changed anything; None when there is no readable database."""
+    try:
+        db = _open_read_only(data_dir / DB_FILE, immutable=False)
+    except sqlite3.Error:
+        return None
+    try:
+        reviews = db.execute("SELECT count(*), coalesce(max(id), 0) FROM revlog").fetchone()
+        states = db.execute(
+            "SELECT count(*), total(due), total(reps), total(lapses), total(suspended), "
+            "total(buried_until), total(stability) FROM card_state"
+        ).fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        db.close()
+    return (*reviews, *states)
+
+
+def backup_if_changed(
+    data_dir: Path, clock: Clock, before: tuple[float, ...] | None
+) -> Path | None:
+    """After an import or sync: `backup_if_due` when the progress differs from `before`
+    (a `progress_fingerprint` taken first)."""
+    if progress_fingerprint(data_dir) == before:
+        return None
+    return backup_if_due(data_dir, clock)
+
+
 def make_backup(data_dir: Path, now: datetime) -> Path:
     """Copy the database into `backups/` now (checked whole before it gets its name)."""
     source_path = data_dir / DB_FILE

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from studyapp.ankisync.errors import AnkiSyncError
+from studyapp.backups import BackupError, backup_if_changed, progress_fingerprint
 from studyapp.cli_common import EXIT_BAD_INPUT, card_paths, fail, resolve_data_dir
+from studyapp.clock import SystemClock
 
 ANKI_KEEPS_ITS_SCHEDULE = (
     "Anki ignores the scheduling in a package for notes it already has: for a deck that "
@@ -35,11 +37,17 @@ def run_action(command: str, args: argparse.Namespace, action: Action) -> int:
     paths = card_paths(args.paths)
     if paths is None:
         return EXIT_BAD_INPUT
+    data_dir = resolve_data_dir(args.data_dir)
+    before = progress_fingerprint(data_dir)
     try:
-        lines = action(paths, resolve_data_dir(args.data_dir))
+        lines = action(paths, data_dir)
     except AnkiSyncError as exc:
         return fail(str(exc))
     except OSError as exc:
         return fail(f"{exc.filename or 'studyapp ' + command}: {exc.strerror or exc}")
     print("\n".join(lines), file=sys.stdout)
+    try:  # progress changed: a backup of it (at most one an hour, see studyapp.backups)
+        backup_if_changed(data_dir, SystemClock(), before)
+    except BackupError as exc:
+        print(f"studyapp {command}: {exc}", file=sys.stderr)
     return 0

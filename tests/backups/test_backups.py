@@ -18,10 +18,12 @@ import pytest
 from studyapp.backups import (
     Backup,
     BackupError,
+    backup_if_changed,
     backup_if_due,
     backups_to_prune,
     list_backups,
     make_backup,
+    progress_fingerprint,
     prune,
 )
 from studyapp.clock import ManualClock
@@ -257,3 +259,16 @@ def test_the_study_app_backs_up_when_it_closes(tmp_path: Path, data_dir: Path) -
     assert os.waitstatus_to_exitcode(status) == 0
     backups = list_backups(data_dir)
     assert len(backups) == 1 and abs(datetime.now(UTC) - backups[0].made) < timedelta(minutes=1)
+
+
+def test_backup_after_an_import_only_when_progress_changed(data_dir: Path) -> None:
+    clock = ManualClock(START)
+    before = progress_fingerprint(data_dir)
+    assert before is not None
+    Store.open(data_dir).close()  # opened and closed, nothing changed
+    assert backup_if_changed(data_dir, clock, before) is None
+    store = Store.open(data_dir)
+    _add_reviews(store, 3, first_ms=1_900_000_000_000)  # as an import adds reviews
+    store.close()
+    made = backup_if_changed(data_dir, clock, before)
+    assert made is not None and [b.path for b in list_backups(data_dir)] == [made]
