@@ -18,7 +18,7 @@ from pathlib import Path
 from deckgen.atomic import replace_with
 from deckgen.cache import BuildCache, cache_path_for
 from deckgen.chunk_cache import chunk_entry, chunk_key, chunk_setting, part_from_cache
-from deckgen.evidence import recordings_state
+from deckgen.evidence import forget_recordings, recordings_state
 from deckgen.fingerprint import deckgen_fingerprint
 from deckgen.gc_pause import collector_paused
 from deckgen.highlight import forget_highlights
@@ -87,6 +87,7 @@ def render_all(
     whole result is known to be free of problems), e.g. to write the package meanwhile.
     """
     forget_highlights()
+    forget_recordings()
     sources, errors = collect_sources(paths)
     files = [FileParts(source) for source in sources]
     ordered: list[PlacedPart] = []

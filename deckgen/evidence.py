@@ -18,27 +18,25 @@ from deckgen.recordings import Recording, RecordingsError, load_recordings, reco
 
 OUTPUT_HEADING = "What it printed, verified {date}"
 
-# Per process, by file version: each worker reads a card file's recordings once per build
-# (and `deckgen watch` sees an edited one).
-_loaded: dict[tuple[Path, int, int], dict[str, Recording]] = {}
+# Per card file, for one build (emptied when a build starts, before its workers fork): a
+# file's recordings are read once, not once per card.
+_loaded: dict[Path, dict[str, Recording]] = {}
+
+
+def forget_recordings() -> None:
+    _loaded.clear()
 
 
 def recordings_of(card_file: Path) -> dict[str, Recording]:
     """The file's recordings by card id; {} when it has none or they cannot be read (the
     build reports that once per file, see `recordings_state`)."""
-    path = recordings_path(card_file)
-    try:
-        stat = path.stat()
-    except OSError:
-        return {}
-    key = (path, stat.st_mtime_ns, stat.st_size)
-    found = _loaded.get(key)
+    found = _loaded.get(card_file)
     if found is None:
         try:
             found = load_recordings(card_file)
         except RecordingsError:
             found = {}
-        _loaded[key] = found
+        _loaded[card_file] = found
     return found
 
 

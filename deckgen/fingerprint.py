@@ -11,25 +11,22 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
-DISTRIBUTIONS = ("celery-srs", "markdown-it-py", "pygments", "genanki")
+import genanki
+import markdown_it
+import pygments
 
-
-def distribution_version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:  # e.g. run from a source tree, not installed
-        return "unknown"
+from deckgen.version import package_version
 
 
 @cache
 def deckgen_fingerprint() -> str:
     """A hex digest; computed once per process (the modules are already imported)."""
     digest = hashlib.sha256()
-    for name in DISTRIBUTIONS:
-        digest.update(f"{name}=={distribution_version(name)}\0".encode())
+    # The libraries' own version attributes: cheaper than reading their metadata.
+    versions = (package_version(), markdown_it.__version__, pygments.__version__)
+    digest.update("\0".join([*versions, genanki.__version__, ""]).encode())
     package = Path(__file__).parent
     for module in sorted(package.rglob("*.py")):
         digest.update(f"{module.relative_to(package).as_posix()}\0".encode())
