@@ -2,10 +2,15 @@
 
 Prints, from one run: the cold build, the rebuild after one card is edited, and the
 floor (a bare genanki build of the same notes from ready-made HTML), plus the ratios to
-the floor. Two reference figures put the cold build in context: markdown-it-py's parse of
-the same files alone (no rendering, no package), and a straightforward build (stock
-markdown-it-py + Pygments + genanki, no ids, checks or cache), both on every core.
-Usage: .venv/bin/python bench/deckgen_bench.py [--cards 10000] [--files 10]
+the floor. The reference generator is ankdown 0.7.1 (misaka + Pygments + genanki, the
+fastest existing one), timed as a command on the same logical cards written in its
+format; it is a bench-only dependency (`pip install ankdown==0.7.1`) and skipped with a
+message when absent. `--before REF` also times `deckgen build` as it was at git REF
+(e.g. `main`), in the same run, so a change is measured before and after side by side.
+Two more figures put the cold build in context: markdown-it-py's parse of the same files
+alone (no rendering, no package), and a straightforward build (stock markdown-it-py +
+Pygments + genanki, no ids, checks or cache), both on every core.
+Usage: .venv/bin/python bench/deckgen_bench.py [--cards 10000] [--files 10] [--before main]
 """
 
 from __future__ import annotations
@@ -14,12 +19,15 @@ import argparse
 import gc
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -52,19 +60,50 @@ celery -A config.celery_app inspect stats --destination w{number}@host
 """
 
 
-def write_deck(root: Path, cards: int, files: int) -> list[Path]:
+def ankdown_card_text(number: int, file_number: int) -> str:
+    """The same card in ankdown's format: Front, `%`, Back, and `---` between cards."""
+    card = card_text(number, file_number).split("\n", 1)[1]
+    front, _, back = card.partition("**Back:**\n")
+    return front.removeprefix("**Front:** ") + "\n%\n\n" + back + "\n---\n"
+
+
+def write_deck(root: Path, cards: int, files: int, text: Callable[[int, int], str]) -> list[Path]:
     paths = []
     per_file = cards // files
     for file_number in range(files):
-        body = [f"# Synthetic deck {file_number}\n"]
-        body += [card_text(n, file_number) for n in range(per_file)]
+        body = [f"# Synthetic deck {file_number}\n"] if text is card_text else []
+        body += [text(n, file_number) for n in range(per_file)]
         path = root / f"deck_{file_number:02d}.md"
         path.write_text("\n".join(body), encoding="utf-8")
         paths.append(path)
     return paths
 
 
-CPU_USED: list[float] = []  # CPU seconds (this process and its workers) per timed() call
+def ankdown_command() -> list[str] | None:
+    """ankdown's own command line, or None when it is not installed."""
+    found = shutil.which("ankdown", path=str(Path(sys.executable).parent))
+    return [found] if found else None
+
+
+def run_ankdown(command: list[str], source: Path, output: Path) -> None:
+    # --highlight: code is highlighted by Pygments, as deckgen does.
+    run = [*command, "-r", str(source), "-p", str(output), "--highlight"]
+    subprocess.run(run, check=True, capture_output=True)
+
+
+def export_before(ref: str, into: Path) -> Path:
+    """deckgen's package as it is at git `ref`, unpacked into `into` (for PYTHONPATH)."""
+    repo = Path(__file__).resolve().parents[1]
+    archive = subprocess.run(
+        ["git", "-C", str(repo), "archive", ref, "deckgen"], check=True, capture_output=True
+    ).stdout
+    into.mkdir()
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+WALL: dict[str, list[float]] = defaultdict(list)  # wall seconds per figure, one per run
+CPU: dict[str, list[float]] = defaultdict(list)  # CPU seconds (this process and children)
 
 
 def cpu_seconds() -> float:
@@ -73,14 +112,22 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def timed(action: Callable[[], object]) -> float:
-    """Wall seconds of `action`; its CPU seconds go to CPU_USED."""
+def timed(label: str, action: Callable[[], object]) -> None:
+    """Time `action` under `label`: wall seconds, and CPU seconds over all processes (the
+    steadier figure while others share the machine)."""
     cpu = cpu_seconds()
     started = time.perf_counter()
     action()
-    elapsed = time.perf_counter() - started
-    CPU_USED.append(cpu_seconds() - cpu)
-    return elapsed
+    WALL[label].append(time.perf_counter() - started)
+    CPU[label].append(cpu_seconds() - cpu)
+
+
+def wall(label: str) -> float:
+    return statistics.median(WALL[label])
+
+
+def cpu(label: str) -> float:
+    return statistics.median(CPU[label])
 
 
 def floor_build(fields: list[tuple[str, str, str]], output: Path) -> None:
@@ -143,13 +190,19 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=10_000)
     parser.add_argument("--files", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--before", metavar="REF", help="also time deckgen at this git ref")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="deckgen-bench-") as temp:
         root = Path(temp)
         source = root / "cards"
         source.mkdir()
-        paths = write_deck(source, args.cards, args.files)
+        paths = write_deck(source, args.cards, args.files, card_text)
+        ankdown = ankdown_command()
+        ankdown_source = root / "ankdown-cards"
+        ankdown_source.mkdir()
+        write_deck(ankdown_source, args.cards, args.files, ankdown_card_text)
+        before = export_before(args.before, root / "before") if args.before else None
         output = root / "out" / "bench.apkg"
         cache = output.with_name(output.name + ".cache.json")
 
@@ -159,16 +212,12 @@ def main() -> None:
         del result  # keep only the HTML, so the floor runs in a lean process
         gc.collect()
 
-        floors, colds, rebuilds, cli_colds, parses, plains = [], [], [], [], [], []
-        floor_cpu, cold_cpu = [], []
         for run in range(args.repeat):
-            floors.append(timed(lambda: floor_build(fields, root / "floor.apkg")))
-            floor_cpu.append(CPU_USED[-1])
+            timed("floor", lambda: floor_build(fields, root / "floor.apkg"))
 
             output.unlink(missing_ok=True)
             cache.unlink(missing_ok=True)
-            colds.append(timed(lambda: build([source], output)))
-            cold_cpu.append(CPU_USED[-1])
+            timed("cold", lambda: build([source], output))
 
             edited = paths[run % len(paths)]
             text = edited.read_text(encoding="utf-8")
@@ -179,41 +228,74 @@ def main() -> None:
                 nonlocal report
                 report = build([source], output)
 
-            rebuilds.append(timed(rebuild))
+            timed("rebuild", rebuild)
             assert report is not None and report.notes_changed == 1, report
 
-            output.unlink(missing_ok=True)
-            cache.unlink(missing_ok=True)
-            cli_colds.append(timed(lambda: run_cli(source, output)))
-            parses.append(timed(lambda: over_all_cores(parse_only, paths)))
-            plains.append(timed(lambda: straightforward_build(paths, root / "plain.apkg")))
+            for label, deckgen_from in (("before", before), ("cli", None)):
+                if label == "before" and before is None:
+                    continue
+                output.unlink(missing_ok=True)
+                cache.unlink(missing_ok=True)
+                timed(f"{label} cold", partial(run_cli, source, output, deckgen_from))
+                touch_one_card(paths, run, label)
+                timed(f"{label} rebuild", partial(run_cli, source, output, deckgen_from))
+            if ankdown is not None:
+                ankdown_out = root / "ankdown.apkg"
+                timed("ankdown", partial(run_ankdown, ankdown, ankdown_source, ankdown_out))
+            timed("parse", lambda: over_all_cores(parse_only, paths))
+            timed("plain", lambda: straightforward_build(paths, root / "plain.apkg"))
 
-    floor = statistics.median(floors)
-    cold = statistics.median(colds)
-    rebuild_time = statistics.median(rebuilds)
-    cli_cold = statistics.median(cli_colds)
+    floor = wall("floor")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"deckgen benchmark: {args.cards} cards in {args.files} files, median of {args.repeat}")
-    print(f"machine: {os.cpu_count()} cores, load average {load} (figures are wall-clock)")
-    print(f"{'floor (bare genanki from ready HTML):':38s} {floor:.3f} s")
-    figure("cold build (in process)", cold, floor, "target <= 4.5x")
-    figure("rebuild after one edited card", rebuild_time, floor, "target <= 2x")
-    figure("cold `python -m deckgen build`", cli_cold, floor, "includes interpreter start")
+    print(f"machine: {os.cpu_count()} cores, load average {load}")
+    print("wall seconds, ratio to the floor's wall, then CPU seconds over all processes:")
+    figure("floor (bare genanki from ready HTML)", "floor", floor, "")
+    figure("cold build (in process)", "cold", floor, "")
+    figure("rebuild after one edited card", "rebuild", floor, "target <= 2x")
+    figure("cold `python -m deckgen build`", "cli cold", floor, "with interpreter start")
+    figure("  its rebuild after one edited card", "cli rebuild", floor, "")
+    if WALL["ankdown"]:
+        figure("ankdown 0.7.1 command (reference)", "ankdown", floor, "same cards, --highlight")
+        compare("cold deckgen build vs ankdown", "ankdown", "cli cold", "faster (target >= 1.5x)")
+    else:
+        print("ankdown: not installed, skipped (pip install ankdown==0.7.1 to compare)")
+    if WALL["before cold"]:
+        print(f"before/after (`deckgen build` at {args.before} vs this checkout, as commands):")
+        figure(f"  cold build at {args.before}", "before cold", floor, "")
+        figure(f"  rebuild at {args.before}", "before rebuild", floor, "")
+        compare("  cold: before / after", "before cold", "cli cold", "(>= 1.00: no fall-back)")
+        compare("  rebuild: before / after", "before rebuild", "cli rebuild", "")
     print("for reference, on every core:")
-    figure("  markdown-it-py parse alone", statistics.median(parses), floor, "no HTML, no package")
-    figure("  straightforward build", statistics.median(plains), floor, "stock parts, no checks")
-    floor_c, cold_c = statistics.median(floor_cpu), statistics.median(cold_cpu)
-    print(f"CPU seconds: floor {floor_c:.3f}, cold build {cold_c:.3f} over all processes "
-          f"(= {cold_c / floor_c:.2f}x; wall < CPU when both cores are free)")  # fmt: skip
+    figure("  markdown-it-py parse alone", "parse", floor, "no HTML, no package")
+    figure("  straightforward build", "plain", floor, "stock parts, no checks")
 
 
-def figure(label: str, seconds: float, floor: float, note: str) -> None:
-    print(f"{label + ':':38s} {seconds:.3f} s = {seconds / floor:.2f}x floor ({note})")
+def figure(label: str, key: str, floor: float, note: str) -> None:
+    ratio = f" = {wall(key) / floor:5.2f}x floor" if key != "floor" else " " * 17
+    print(f"{label + ':':38s} {wall(key):7.3f} s{ratio}, CPU {cpu(key):6.3f} s  {note}".rstrip())
 
 
-def run_cli(source: Path, output: Path) -> None:
+def compare(label: str, slower: str, faster: str, note: str) -> None:
+    """How many times `faster` beats `slower`, by wall and by CPU seconds."""
+    by_wall, by_cpu = wall(slower) / wall(faster), cpu(slower) / cpu(faster)
+    print(f"{label + ':':38s} {by_wall:.2f}x by wall, {by_cpu:.2f}x by CPU {note}".rstrip())
+
+
+def run_cli(source: Path, output: Path, deckgen_from: Path | None = None) -> None:
+    """`python -m deckgen build` in a fresh interpreter; `deckgen_from` puts another copy of
+    the package first on its path."""
     command = [sys.executable, "-m", "deckgen", "build", str(source), "-o", str(output)]
-    subprocess.run(command, check=True, capture_output=True)
+    env = dict(os.environ)
+    if deckgen_from is not None:
+        env["PYTHONPATH"] = str(deckgen_from)
+    subprocess.run(command, check=True, capture_output=True, env=env, cwd=source)
+
+
+def touch_one_card(paths: list[Path], run: int, label: str) -> None:
+    edited = paths[(run + 1) % len(paths)]
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("at start-up", f"at start-up ({label} {run})", 1), "utf-8")
 
 
 if __name__ == "__main__":
