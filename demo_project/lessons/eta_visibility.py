@@ -4,7 +4,7 @@ A worker holds an ETA task's message unacknowledged until the ETA. On Redis, a m
 unacknowledged longer than ``visibility_timeout`` is put back on the queue by the next sweep
 of any worker (each worker sweeps when it starts, then every few minutes), so a second worker
 takes it too. Here the timeout is cut to 2 s (``CELERY_VISIBILITY_TIMEOUT``, read by the
-demo's settings), the task waits 8 s, and a second worker starts meanwhile.
+demo's settings), the task waits 12 s, and a second worker starts meanwhile.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from lessons.private_worker import private_worker
 from tasks import store
 
 VISIBILITY = 2
-COUNTDOWN = 8
+COUNTDOWN = 12  # room for the second worker to start (and sweep) before the ETA
 
 
 def main() -> None:

@@ -76,7 +76,7 @@ ACKS = (
     " ran 2 time(s)\n"
 )
 ETA = """\
-visibility_timeout=2 s; sending a task with countdown=8
+visibility_timeout=2 s; sending a task with countdown=12
 a second worker started 6 s after sending
 one message sent; the task ran 2 time(s)
 """
