@@ -32,6 +32,8 @@ class Scheduler:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._fsrs = fsrs.Scheduler(
+            # Anki's own parameters once `sync-anki` brought them, else fsrs' defaults.
+            parameters=settings.fsrs_parameters or fsrs.scheduler.DEFAULT_PARAMETERS,
             desired_retention=settings.desired_retention,
             learning_steps=tuple(timedelta(minutes=m) for m in settings.learning_steps_minutes),
             relearning_steps=tuple(timedelta(minutes=m) for m in settings.relearning_steps_minutes),

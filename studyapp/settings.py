@@ -15,6 +15,7 @@ from typing import Any
 from deckgen.atomic import write_atomic
 
 SETTINGS_FILE = "settings.toml"
+FSRS_PARAMETER_COUNT = 21  # FSRS-6, as the fsrs package and Anki's `fsrsParams6`
 RETENTION_RANGE = (0.7, 0.99)  # what FSRS is tuned for; the settings screen shows the same
 DEFAULT_THEME = "textual-dark"
 
@@ -37,6 +38,9 @@ class Settings:
     bury_siblings: bool = True
     run_before_answer: bool = False
     theme: str = DEFAULT_THEME
+    # FSRS's model weights; empty: fsrs' defaults. `studyapp sync-anki` copies the Anki
+    # deck preset's own (optimized) parameters here, so both sides schedule alike.
+    fsrs_parameters: tuple[float, ...] = ()
 
 
 _COMMENTS = {
@@ -53,6 +57,8 @@ _COMMENTS = {
     "bury_siblings": "once a card is answered, hide cards running the same command until tomorrow",
     "run_before_answer": "allow running a card's command before its answer shows (gives it away)",
     "theme": "the app's colour theme (Ctrl-P > Change theme)",
+    "fsrs_parameters": f"FSRS parameters ({FSRS_PARAMETER_COUNT} numbers; [] for the defaults), "
+    "set from Anki's deck preset by `studyapp sync-anki`",
 }
 
 
@@ -125,6 +131,8 @@ def validate(settings: Settings) -> None:
         problems.append("leech_lapses must be at least 1")
     if settings.maximum_interval_days < 1:
         problems.append("maximum_interval_days must be at least 1")
+    if len(settings.fsrs_parameters) not in (0, FSRS_PARAMETER_COUNT):
+        problems.append(f"fsrs_parameters must be {FSRS_PARAMETER_COUNT} numbers (or none)")
     if problems:
         raise ValueError(problems[0])
 
@@ -148,6 +156,12 @@ def _settings_from_dict(raw: dict[str, Any], path: Path, text: str) -> Settings:
 
 def _coerce(key: str, value: Any, default: Any, where: str) -> Any:
     expected = type(default)
+    if key == "fsrs_parameters":
+        if not isinstance(value, list) or not all(
+            isinstance(item, int | float) and not isinstance(item, bool) for item in value
+        ):
+            raise SettingsError(f"{where}: {key} must be a list of numbers")
+        return tuple(float(item) for item in value)
     if expected is tuple:
         if not isinstance(value, list) or not all(
             isinstance(item, int) and not isinstance(item, bool) for item in value

@@ -26,8 +26,10 @@ from studyapp.ankisync.deck import (
 from studyapp.ankisync.errors import AnkiSyncError
 from studyapp.ankisync.matching import DeckKeys
 from studyapp.ankisync.merge import MergePlan, ids_by_card, plan_merge
+from studyapp.ankisync.presets import adopted, deck_preset, describe
 from studyapp.ankisync.sources import import_package
 from studyapp.ankisync.transfer import Moved, pull_to_terminal, push_to_anki
+from studyapp.settings import SettingsError
 from studyapp.study import Study
 
 if TYPE_CHECKING:
@@ -44,6 +46,7 @@ class SyncReport:
     to_anki: Moved = field(default_factory=lambda: Moved(0, 0))
     to_terminal: Moved = field(default_factory=lambda: Moved(0, 0))
     left_alone: list[str] = field(default_factory=list)  # card ids gone from the deck files
+    fsrs: str = ""  # the Anki preset's FSRS settings the terminal took on, if it changed
     backup: Path | None = None
 
     def lines(self) -> list[str]:
@@ -64,6 +67,10 @@ class SyncReport:
             lines.append(
                 f"  left alone in Anki: {len(self.left_alone)} cards no longer in the deck "
                 f"files ({named}{f', and {more} more' if more > 0 else ''})"
+            )
+        if self.fsrs:
+            lines.append(
+                f"  terminal scheduling{' would' if self.dry_run else ''} follow {self.fsrs}"
             )
         if self.backup is not None:
             lines.append(f"  backup: {self.backup}")
@@ -86,12 +93,21 @@ def sync_anki(
         # would find nothing to add or update, so the (slow) build is skipped.
         deck_current = not report.new_notes and last_synced_digest(study, collection) == digest
         plan = _plan(study, present)
+        preset = deck_preset(col, present)
+        settings = adopted(study.settings, preset) if preset else study.settings
+        if settings != study.settings and preset is not None:
+            report.fsrs = describe(preset, settings)
         if dry_run:
             report.to_anki = Moved(len(plan.to_anki), len(plan.schedule_from_terminal))
             report.to_terminal = Moved(len(plan.to_terminal), len(plan.schedule_from_anki))
             return report
+        if settings != study.settings:  # the terminal's own file, before Anki is touched
+            try:
+                study.update_settings(settings)
+            except SettingsError as exc:
+                raise AnkiSyncError(f"{exc} (nothing written to Anki)") from None
         if deck_current and plan.changes_nothing:
-            return report  # nothing to write, so no backup either
+            return report  # nothing to write in Anki, so no backup either
         report.backup = backup(col, study.clock.now())
         if not deck_current:
             import_package(col, build_deck_package(study), with_scheduling=False)

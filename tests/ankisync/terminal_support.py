@@ -14,8 +14,9 @@ from studyapp.study import Study
 def study_in_terminal(
     cards: Path, data: Path, grades: Sequence[int], start: datetime | None = None
 ) -> list[str]:
-    """Grade the next cards of the deck, a few seconds apart; the card ids graded."""
-    clock = ManualClock(start or datetime.now(UTC))
+    """Grade the next cards of the deck, a few seconds apart, ending before now (review ids
+    are times: none may lie ahead of Anki's own answers); the card ids graded."""
+    clock = ManualClock(start or datetime.now(UTC) - timedelta(seconds=8 * (len(grades) + 1)))
     study = Study.open([cards], data, clock)
     graded = []
     try:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
+import fsrs
 import pytest
 from anki.collection import Collection
 from anki_support import (
@@ -14,6 +16,7 @@ from anki_support import (
     answer,
     card_by_key,
     copy_collection,
+    deck_id_of,
     deck_reviews,
     key_of,
     snapshot,
@@ -23,7 +26,9 @@ from terminal_support import study_in_terminal
 
 from studyapp.ankisync.days import AnkiDays
 from studyapp.clock import system_local_tz
-from studyapp.records import Phase
+from studyapp.records import CardState, Phase
+from studyapp.scheduler import Scheduler
+from studyapp.settings import load_settings
 from studyapp.study import Study
 
 NOTHING_MOVED = (
@@ -148,7 +153,7 @@ def test_reviews_on_both_sides_between_syncs_all_survive(
 
     out = sync(capsys, learner)
 
-    assert "to Anki: 2 reviews" in out and "to the terminal: 2 reviews" in out
+    assert "to Anki: 2 reviews" in out and "to the terminal: 2 reviews" in out, out
     assert terminal_log(learner) == anki_log(learner) == both
 
 
@@ -201,3 +206,25 @@ def test_dry_run_prints_the_changes_and_makes_none(
     assert "dry run, nothing written" in out and "  to Anki: 5 reviews" in out
     assert (anki_log(learner), terminal_log(learner)) == (anki_before, terminal_before)
     assert not (learner.collection.parent / "celery-srs-backups").exists()
+
+
+def test_the_terminal_takes_fsrs_settings_from_ankis_deck_preset(
+    learner: Learner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parameters = [round(value * 1.1, 4) for value in fsrs.scheduler.DEFAULT_PARAMETERS]
+    col = Collection(str(learner.collection))
+    config = col.decks.config_dict_for_deck_id(deck_id_of(col, "Sync Basics"))  # type: ignore[arg-type]
+    config["fsrsParams6"] = parameters
+    config["desiredRetention"] = 0.85
+    col.decks.update_config(config)
+    col.close()
+
+    out = sync(capsys, learner)
+
+    assert "terminal scheduling follow Anki's preset 'Default': desired retention 0.85" in out
+    settings = load_settings(learner.data)
+    assert settings.fsrs_parameters == pytest.approx(parameters)
+    assert settings.desired_retention == 0.85
+    after_good, _ = Scheduler(settings).grade(CardState("new"), 3, datetime.now(UTC), 1000)
+    assert after_good.stability == pytest.approx(parameters[2])  # w[2]: first Good's stability
+    assert "terminal scheduling" not in sync(capsys, learner)

@@ -109,6 +109,11 @@ class SettingsScreen(Screen[None]):
             with Horizontal(id="settings-buttons"):
                 yield Button("Save  (ctrl+s)", id="save", variant="primary", compact=True)
             yield Static(id="settings-message")
+            if current.fsrs_parameters:  # only sync-anki sets them; not edited here
+                yield Static(
+                    Text("FSRS parameters: from Anki's deck preset (fsrs_parameters in the file)"),
+                    classes="hint",
+                )
             yield Static(Text(f"Stored in {settings_path(self.study.data_dir)}"), classes="hint")
         yield Footer()
 
