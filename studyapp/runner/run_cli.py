@@ -12,13 +12,15 @@ import argparse
 import asyncio
 import signal
 import sys
+from collections.abc import Mapping
 
 from deckgen.expect import ExpectMatcher
 from deckgen.model import Card
 from demo_project.contract import run_environment
 from studyapp.cli_common import EXIT_USAGE, add_paths_argument, load_cards, resolve_data_dir
+from studyapp.runner import probes
 from studyapp.runner.command import prepare
-from studyapp.runner.preflight import preflight
+from studyapp.runner.preflight import preflight, redis_down_message
 from studyapp.runner.process import RunningProcess, run_to_completion
 from studyapp.runner.trust import TRUST_FILE_NAME, TrustStore, read_snapshot
 
@@ -52,15 +54,28 @@ def run(args: argparse.Namespace) -> int:
     to_run = _confirmed(card, args.yes, TrustStore(trust_file))
     if to_run is None or to_run.run is None:
         return 1
-    problem = preflight(to_run.run.command, run_environment(), to_run.tags)
+    env = run_environment()
+    problem = preflight(to_run.run.command, env, to_run.tags)
     if problem is not None:
         _err(problem)
         return 1
     try:
-        return asyncio.run(_run_card(to_run))
+        status = asyncio.run(_run_card(to_run))
     except OSError as exc:
         _err(f"{to_run.run.location or to_run.location}: cannot start the command: {exc}")
         return 1
+    if status not in (0, EXIT_INTERRUPTED):
+        _hint_if_redis_is_down(env)
+    return status
+
+
+def _hint_if_redis_is_down(env: Mapping[str, str]) -> None:
+    """After a failed run: if the broker's Redis does not answer, say how to get one. The
+    preflight rules only know commands that name Redis or Celery; a demo lesson that talks
+    to the broker (`python -m lessons...`) fails with a connection error instead."""
+    broker = env.get("CELERY_BROKER_URL", "")
+    if broker.startswith("redis") and not probes.redis_reachable(broker):
+        _err(redis_down_message(broker))
 
 
 def _confirmed(card: Card, assume_yes: bool, trust: TrustStore) -> Card | None:
