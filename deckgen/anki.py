@@ -115,11 +115,16 @@ class StampedNote(genanki.Note):
         super().write_to_db(cursor, self.mod, deck_id, id_gen)
 
 
-def make_note(card: Card, fields: tuple[str, ...], mod: int, guid: str = "") -> StampedNote:
+def make_note(
+    card: Card, fields: tuple[str, ...], mod: int, guid: str = "", position: int = 0
+) -> StampedNote:
+    """`position`: the card's place in source (course) order, its new-card position in
+    Anki, so "Ascending position" order follows the course across sub-decks."""
     return StampedNote(
         mod,
         model=model_for(card.kind),
         fields=list(fields),
         tags=list(card.tags),
         guid=guid or note_guid(card.id),
+        due=position,
     )

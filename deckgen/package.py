@@ -74,7 +74,7 @@ class PackageWriter:
             if deck is None:
                 deck = self.decks[card.deck] = genanki.Deck(deck_id(card.deck), card.deck)
             mod, changed = self.cache.stamp(card.id, rendered.digest, self.now)
-            note = make_note(card, rendered.fields, mod, rendered.guid)
+            note = make_note(card, rendered.fields, mod, rendered.guid, self.report.cards)
             deck.add_model(note.model)
             note.write_to_db(self.cursor, self.now, deck.deck_id, self.ids)
             self.media.update((m.name, m.source) for m in rendered.media)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import subprocess
+from pathlib import Path
 
-from cards_support import CARDS_DIR, deck
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from cards_support import CARDS_DIR, REPO, VENV_BIN, deck
 
 from deckgen.recordings import load_recordings, recordings_path
 
@@ -13,6 +16,7 @@ FENCED = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.S | re.M)
 WORD = re.compile(r"[A-Za-z0-9][\w'’.-]*")
 MAX_BACK_WORDS = 50  # prose only: fenced code does not count, inline code does
 MIN_RECORDED = 0.9
+ASCENDING_POSITION = 1  # Anki's NEW_CARD_GATHER_PRIORITY_LOWEST_POSITION
 
 
 def prose_words(markdown: str) -> int:
@@ -56,3 +60,38 @@ def test_recorded_outputs_cover_the_cards_with_a_run() -> None:
 def test_no_recordings_file_without_its_card_file() -> None:
     for recorded in CARDS_DIR.rglob("*.verified.json"):
         assert recorded.with_name(recorded.name.replace(".verified.json", ".md")).is_file()
+
+
+def test_anki_introduces_new_cards_in_course_order(tmp_path: Path) -> None:
+    package = tmp_path / "celery.apkg"
+    built = subprocess.run(
+        [str(VENV_BIN / "deckgen"), "build", "cards/", "-o", str(package), "--quiet"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    collection = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        request = ImportAnkiPackageRequest(
+            package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True)
+        )
+        collection.import_anki_package(request)
+        parent = collection.decks.id("Celery")
+        assert parent is not None
+        preset = collection.decks.config_dict_for_deck_id(parent)
+        preset["newGatherPriority"] = ASCENDING_POSITION
+        collection.decks.update_config(preset)
+        collection.decks.select(parent)
+        queued = collection.sched.get_queued_cards(fetch_limit=3).cards
+        decks = [collection.decks.name(collection.get_card(q.card.id).did) for q in queued]
+        assert decks == ["Celery::Why background tasks"] * 3
+        # every deck's cards sit in one block of positions, in the files' order
+        rows = collection.db.all("select c.due, c.did from cards c order by c.due")
+        order = [collection.decks.name(did) for _, did in rows]
+        blocks = [deck for i, deck in enumerate(order) if i == 0 or order[i - 1] != deck]
+        assert blocks == list(dict.fromkeys(card.deck for card in deck()))
+    finally:
+        collection.close()
