@@ -39,6 +39,12 @@ def main(workers: int) -> None:
             print(f"{item['label']}: worker {worker} started it at {item['started'] - first:.1f} s")
         names = {item["hostname"] for item in seen}
         print(f"{len(names)} worker(s) took tasks from the one queue")
+        overlap = any(
+            a["hostname"] != b["hostname"] and abs(a["started"] - b["started"]) < SECONDS
+            for a in seen
+            for b in seen
+        )
+        print(f"tasks ran side by side on different workers: {overlap}")
         print(f"all {TASKS} done {elapsed:.1f} s after sending")
         for result in results:
             result.forget()
