@@ -7,6 +7,13 @@
 set -o errexit
 set -o nounset
 
+# Started in the background by a script (`bash stack.sh &`), this shell gets SIGINT ignored, and
+# bash can neither trap nor pass on a signal ignored on entry: `kill -INT` would stop nothing.
+# Run once more with SIGINT back at its default, so the trap below catches it.
+if [[ "$(trap -p INT)" == "trap -- '' SIGINT" && -z "${STACK_SH_SIGINT_RESET:-}" ]]; then
+    exec env --default-signal=INT STACK_SH_SIGINT_RESET=1 bash "$0" "$@"
+fi
+
 cd "$(dirname "${BASH_SOURCE[0]}")"  # demo_project/: the Procfile's commands are relative to it
 
 # Outside an activated virtualenv: the project's .venv, or an installed tool's virtualenv
@@ -16,14 +23,35 @@ if ! command -v honcho >/dev/null 2>&1 && [[ -x ../.venv/bin/honcho ]]; then
 elif ! command -v honcho >/dev/null 2>&1 && [[ -x ../../../../bin/honcho ]]; then
     PATH="$(cd ../../../.. && pwd)/bin:${PATH}"
 fi
+if ! command -v honcho >/dev/null 2>&1; then
+    echo "stack.sh: honcho not found; install the project into a virtualenv (from the repository" \
+         "root: python3 -m venv .venv && .venv/bin/pip install -e .) or run bash scripts/dev.sh" >&2
+    exit 127
+fi
 
-# Development-only Flower login so the stack starts out of the box. Flower binds to 127.0.0.1, so
-# only this machine can use it; set your own credentials in .env for anything else.
+# Which Flower login applies. honcho reads .env (or the -e file) over the environment, so a
+# login there wins; without one anywhere, a development-only default lets the stack start out
+# of the box (Flower listens on 127.0.0.1 only; set your own in .env for anything else).
+login_from="your environment"
 if [[ -z "${CELERY_FLOWER_USER:-}" && -z "${CELERY_FLOWER_PASSWORD:-}" ]]; then
     export CELERY_FLOWER_USER=demo
     export CELERY_FLOWER_PASSWORD=demo-local-only
-    echo "stack.sh: Flower login demo / demo-local-only (local development default)"
+    login_from="the local development default, password demo-local-only"
 fi
+# The values the services will see, read through honcho itself (same files, same precedence).
+env_file=()
+for ((i = 1; i <= $#; i++)); do
+    case "${!i}" in
+        -e | --env) next=$((i + 1)); env_file=(--env "${!next:-.env}") ;;
+        -e?* | --env=*) env_file=("${!i}") ;;
+    esac
+done
+read -r flower_port flower_user < <(honcho --app-root . run "${env_file[@]}" bash -c \
+    'echo "${FLOWER_PORT:-5555} ${CELERY_FLOWER_USER}"' 2>/dev/null || echo "5555 ?")
+if [[ "${flower_user}" != "${CELERY_FLOWER_USER}" ]]; then
+    login_from="set in .env, which honcho reads over the environment"
+fi
+echo "stack.sh: Flower at http://127.0.0.1:${flower_port}/ - login ${flower_user} (${login_from})"
 
 # `bash stack.sh | tee stack.log`: Ctrl-C stops tee as well, and honcho would then die of the
 # broken pipe on its next line, before it stops a single service. When the output is a pipe it

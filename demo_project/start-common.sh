@@ -31,6 +31,20 @@ if [[ -z "${DEMO_VAR_DIR:-}" ]]; then
 fi
 export DEMO_VAR_DIR
 
+# require COMMAND...: stop with one line naming the first missing command and how to get it,
+# instead of a bare "watchfiles: not found" when the whole virtualenv is missing.
+require() {
+    local missing
+    for missing in "$@"; do
+        command -v "${missing}" >/dev/null 2>&1 && continue
+        echo "${script_name}: ${missing} not found; install the project into a virtualenv" \
+             "(from the repository root: python3 -m venv .venv && .venv/bin/pip install -e .)" \
+             "and activate it, or run bash scripts/dev.sh" >&2
+        exit 127
+    done
+}
+script_name="$1"
+
 # Derive the Celery URLs from REDIS_PORT so one variable moves the whole stack to another port.
 export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}/0}"
 export CELERY_RESULT_BACKEND="${CELERY_RESULT_BACKEND:-redis://127.0.0.1:${REDIS_PORT:-6379}/1}"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start Flower, the web monitor for the demo's workers and tasks, on 127.0.0.1:${FLOWER_PORT:-5555}.
+# Start Flower, the web monitor for the demo's workers and tasks, on 127.0.0.1:${FLOWER_PORT:-5555}
+# (FLOWER_ADDRESS=0.0.0.0 inside a container, whose published port must reach it).
 #   development (default): restarted by watchfiles when a .py file changes.
 #   production (DEMO_ENV=production): celery runs directly.
 # Flower shows task arguments and can revoke tasks and stop workers, so it never starts without
@@ -13,6 +14,7 @@ set -o nounset
 cd "$(dirname "${BASH_SOURCE[0]}")/.."  # demo_project/: makes -A config.celery_app importable
 
 source ./start-common.sh "flower/start.sh"
+if [[ "${DEMO_ENV}" == production ]]; then require celery; else require celery watchfiles; fi
 
 if [[ -z "${CELERY_FLOWER_USER:-}" || -z "${CELERY_FLOWER_PASSWORD:-}" ]]; then
     echo "flower/start.sh: refusing to start without basic auth;" \
@@ -34,12 +36,12 @@ until timeout --foreground 15 celery -A config.celery_app inspect ping --timeout
     echo "flower/start.sh: no worker answers yet, retrying"
     sleep 1
 done
-echo "flower/start.sh: a worker answered; starting Flower on 127.0.0.1:${FLOWER_PORT:-5555}"
+echo "flower/start.sh: a worker answered; starting Flower on ${FLOWER_ADDRESS:-127.0.0.1}:${FLOWER_PORT:-5555}"
 
 # The credentials go to Flower through its FLOWER_BASIC_AUTH variable rather than the equivalent
 # --basic-auth=user:password argument, which any local user could read in the process list.
 export FLOWER_BASIC_AUTH="${CELERY_FLOWER_USER}:${CELERY_FLOWER_PASSWORD}"
-args=(-A config.celery_app flower --address=127.0.0.1 "--port=${FLOWER_PORT:-5555}" "$@")
+args=(-A config.celery_app flower "--address=${FLOWER_ADDRESS:-127.0.0.1}" "--port=${FLOWER_PORT:-5555}" "$@")
 
 if [[ "${DEMO_ENV}" == production ]]; then
     exec celery "${args[@]}"

@@ -3,6 +3,7 @@
 import re
 import shutil
 import socket
+import subprocess
 import time
 import uuid
 from pathlib import Path
@@ -139,3 +140,35 @@ def test_development_worker_restarts_on_a_python_change_only(
         assert ping_workers(redis_server.url(0), [nodename], timeout=2.0) == [nodename]
     finally:
         worker.stop()
+
+
+@pytest.mark.parametrize(
+    ("script", "missing", "mode"),
+    [
+        ("worker/start.sh", "celery", "development"),
+        ("beat/start.sh", "celery", "production"),
+        ("flower/start.sh", "celery", "development"),
+        ("stack.sh", "honcho", "development"),
+    ],
+)
+def test_a_script_without_the_virtualenv_names_the_missing_command(
+    tmp_path: Path, script: str, missing: str, mode: str
+) -> None:
+    # A checkout without its .venv (nothing to fall back to); PATH has only the system's.
+    project = tmp_path / "demo_project"
+    shutil.copytree(DEMO_DIR, project, ignore=shutil.ignore_patterns("var", "__pycache__", ".env"))
+    (tmp_path / "pyproject.toml").write_text("")
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "DEMO_ENV": mode,
+        "CELERY_FLOWER_USER": "u",
+        "CELERY_FLOWER_PASSWORD": "p",
+    }
+    done = subprocess.run(
+        ["bash", str(project / script)], env=env, capture_output=True, text=True, timeout=30,
+        start_new_session=True, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert done.returncode == 127
+    assert done.stderr.startswith(f"{script}: {missing} not found; install the project"), done.stderr
+    assert "pip install -e ." in done.stderr and "not found" not in done.stdout

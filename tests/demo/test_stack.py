@@ -2,9 +2,11 @@
 SIGTERM or a hang-up (SIGHUP) to it stops every process it started."""
 
 import base64
+import os
 import re
 import signal
 import socket
+import subprocess
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -22,7 +24,8 @@ from script_procs import (
     wait_until,
 )
 
-from demo_project.launch import free_port, ping_workers
+from demo_project.contract import DEMO_DIR
+from demo_project.launch import free_port, ping_workers, redis_reachable
 
 SERVICES = ("redis", "worker", "reports", "beat", "flower")
 # stack.sh's local-only Flower login, used when no credentials are set.
@@ -75,7 +78,7 @@ def test_stack_starts_every_service_and_stops_without_leftovers(
     stack = ScriptProcess(
         "stack.sh", env, tmp_path / "stack.log", args=["-e", "/dev/null"], through_tee=through_tee
     )
-    family: set[tuple[int, int]] = set()
+    family: set[tuple[int, float]] = set()
     try:
         stack.start()
         wait_until(
@@ -117,4 +120,41 @@ def test_stack_starts_every_service_and_stops_without_leftovers(
         if stack.running():
             family |= process_family(stack.pid)
         stack.stop(grace=15)
+        kill_sessions(family)
+
+
+@pytest.mark.parametrize(
+    ("stop_signal", "exit_code"),
+    [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 143)],
+    ids=["sigint", "sigterm", "sighup"],
+)
+def test_stack_started_in_the_background_by_a_script_stops_on_each_signal(
+    tmp_path: Path, stop_signal: signal.Signals, exit_code: int
+) -> None:
+    # Only the redis service: what is tested is stack.sh's own signal handling. A script runs
+    # it as a background job, which bash starts with SIGINT ignored.
+    redis_port = free_port()
+    env = script_env(redis_port, tmp_path / "var")
+    launcher = subprocess.Popen(
+        ["bash", "-c", 'bash "$0" -e /dev/null redis >"$1" 2>&1 & echo $!; wait $!',
+         str(DEMO_DIR / "stack.sh"), str(tmp_path / "stack.log")],
+        env=env, stdout=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    family: set[tuple[int, float]] = set()
+    try:
+        assert launcher.stdout is not None
+        stack_pid = int(launcher.stdout.readline())
+        url = f"redis://127.0.0.1:{redis_port}/0"
+        wait_until(lambda: redis_reachable(url), 30, "the stack's Redis", interval=0.2)
+        family = process_family(stack_pid)
+        assert len(family) >= 3, family  # stack.sh, honcho, redis-server
+        os.kill(stack_pid, stop_signal)
+        assert launcher.wait(timeout=30) == exit_code
+        wait_until(lambda: not still_alive(family), 10, "every stack process to exit")
+        assert not redis_reachable(url)
+    finally:
+        if launcher.poll() is None:
+            family |= process_family(launcher.pid)
+            os.killpg(launcher.pid, signal.SIGTERM)
+            launcher.wait(timeout=30)
         kill_sessions(family)
