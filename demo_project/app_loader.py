@@ -40,7 +40,7 @@ def make_app(broker_url: str, result_backend: str, name: str = "demo-client") ->
     """
     config = _import_demo_module(APP_MODULE)
     app = Celery(name, include=list(config.TASK_MODULES), set_as_current=False)
-    app.config_from_object("config.settings", namespace="CELERY")
+    app.config_from_object("config.settings:CELERY")  # as config.celery_app does
     app.conf.update(broker_url=broker_url, result_backend=result_backend)
     app.loader.import_default_modules()
     return app

@@ -23,7 +23,7 @@ def delay(session: Session) -> None:
 def apply_async(session: Session) -> None:
     say("calling add.apply_async((4, 6), countdown=2, priority=0)")
     say("countdown=2: the worker holds the task until 2 s from now")
-    say("priority=0: on Redis 0 is the most urgent and 9 the least (default here: 5)")
+    say("priority=0: on Redis 0 is the most urgent and 9 the least (no priority counts as 0)")
     result = session.task("tasks.basic.add").apply_async((4, 6), countdown=2, priority=0)
     show_sent(result)
     watch_and_show(result)

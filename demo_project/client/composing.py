@@ -19,7 +19,7 @@ POLL_SECONDS = 0.02
 
 
 def signature(session: Session) -> None:
-    add = session.task("tasks.workflows.add")
+    add = session.task("tasks.basic.add")
     full = add.s(2, 3)
     say(f"signature: add.s(2, 3) is {full!r}: a call packed up to send later")
     result = full.delay()
@@ -35,7 +35,7 @@ def signature(session: Session) -> None:
 
 
 def chain(session: Session) -> None:
-    add, mul = session.task("tasks.workflows.add"), session.task("tasks.workflows.mul")
+    add, mul = session.task("tasks.basic.add"), session.task("tasks.workflows.mul")
     say("chain: add.s(2, 2) | mul.s(10) | add.s(1): each result feeds the next task")
     say("computes ((2 + 2) * 10) + 1")
     piped = add.s(2, 2) | mul.s(10) | add.s(1)

@@ -1,9 +1,10 @@
-"""Celery settings of the demo, read with ``namespace="CELERY"``.
+"""Celery settings of the demo, written with Django's ``CELERY_`` namespace.
 
 Every name here is ``CELERY_`` + the upper-cased Celery 5 setting name (``CELERY_TASK_ROUTES`` is
 ``task_routes``), the same convention Django projects use, so the environment variables a learner
 sets (``CELERY_BROKER_URL``, ...) carry the very names of the settings they feed.
-Values come from the environment with safe local defaults.
+Values come from the environment with safe local defaults. The app reads ``CELERY`` at the
+bottom: the same settings under Celery's own names (config/celery_app.py says why).
 """
 
 import os
@@ -38,6 +39,12 @@ CELERY_TASK_TRACK_STARTED = True
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 
+# --- time ------------------------------------------------------------------------------
+# The zone beat reads crontab entries in ("every Monday at 7:30" fires at 07:30 there) and
+# workers show times in. Celery's own default is UTC too; stating it makes the choice visible
+# (`celery -A config.celery_app report` shows it). Any IANA name: CELERY_TIMEZONE=Europe/Paris.
+CELERY_TIMEZONE = os.environ.get("CELERY_TIMEZONE") or "UTC"
+
 # --- time limits (the time-limit demo task sets tighter ones of its own) ------------------
 CELERY_TASK_SOFT_TIME_LIMIT = 240  # raises SoftTimeLimitExceeded inside the task
 CELERY_TASK_TIME_LIMIT = 300  # then the pool process running it is killed
@@ -53,14 +60,13 @@ CELERY_RESULT_EXPIRES = 24 * 60 * 60
 # (at most CELERY_TASK_TIME_LIMIT). Tests that prove redelivery after SIGKILL shorten it
 # through CELERY_VISIBILITY_TIMEOUT.
 VISIBILITY_TIMEOUT = _env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+# Priorities keep kombu's defaults: a task sent without one waits in the list named after its
+# queue (`redis-cli llen celery`); the priority example sends to a queue of its own.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": VISIBILITY_TIMEOUT,
-    # Redis has no native priorities: kombu keeps one list per step ("celery", "celery:3", ...)
-    # and polls them in this order, so on Redis 0 is the HIGHEST priority and 9 the lowest.
-    "priority_steps": list(range(10)),
-    "sep": contract.KEY_SEPARATOR,  # readable keys in redis-cli; every client must agree
-    # With several queues per worker, poll them in the order given rather than round robin.
-    "queue_order_strategy": "priority",
+    # Joins key parts such as `celery:3` (a priority list): ":" reads better in redis-cli than
+    # kombu's two control characters. Every client of this broker must use the same.
+    "sep": contract.KEY_SEPARATOR,
 }
 # No result_backend_transport_options: the Redis result backend has no unacked messages,
 # so a visibility timeout would mean nothing there.
@@ -71,10 +77,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # priority example (`celery-demo priority`) therefore runs its own worker with
 # --prefetch-multiplier 1, which makes the order strict.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 4
-
-# Tasks sent without a priority sit in the middle, so the demo can send both more and less
-# urgent work around them.
-CELERY_TASK_DEFAULT_PRIORITY = 5
 
 # --- routing: the report task goes to its own queue, served by a second worker -------------
 CELERY_TASK_ROUTES = {
@@ -103,3 +105,11 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
     "CELERY_BEAT_SCHEDULE_FILE", str(contract.state_dir(create=True) / "celerybeat-schedule")
 )
+
+# Celery's own names for every CELERY_ setting above: CELERY_TASK_ROUTES -> task_routes, exactly
+# the mapping config_from_object(..., namespace="CELERY") applies.
+CELERY = {
+    name.removeprefix("CELERY_").lower(): value
+    for name, value in dict(globals()).items()
+    if name.startswith("CELERY_")
+}

@@ -111,19 +111,19 @@ the sender's app has the code of tasks.basic.add: False
 result: 15
 """
 RESTART = """\
-redis: restart no
+redis: restart unless-stopped
 worker: restart unless-stopped
 beat: restart unless-stopped
 flower: restart unless-stopped
 """
 CHAIN = """\
-the | operator built: tasks.workflows.add(2, 2) | mul(10) | add(1)
+the | operator built: tasks.basic.add(2, 2) | tasks.workflows.mul(10) | add(1)
 equal to chain(add.s(2, 2), mul.s(10), add.s(1)): True
 result: 41
 """
 PARTIAL = """\
-partial: add.s(10) is tasks.workflows.add(10): one argument still missing
-partial.delay(5) sends tasks.workflows.add(5, 10): the new argument goes first
+partial: add.s(10) is tasks.basic.add(10): one argument still missing
+partial.delay(5) sends tasks.basic.add(5, 10): the new argument goes first
 result: 15
 """
 

@@ -88,3 +88,9 @@ def test_a_second_beat_is_refused(
     )
     assert beat.running()
     assert (var_dir / "celerybeat.pid").read_text().strip() == str(beat.pid)
+
+
+def test_beat_starts_without_deprecation_warnings(beat: ScriptProcess) -> None:
+    log = beat.output()
+    assert "beat: Starting..." in log
+    assert "CDeprecationWarning" not in log and "deprecated" not in log

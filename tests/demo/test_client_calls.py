@@ -76,7 +76,7 @@ def test_states_go_pending_started_success(demo_app: Celery, workers: Workers) -
 
 def test_chain_group_and_chord_results(demo_app: Celery, workers: Workers) -> None:
     tasks = demo_app.tasks
-    add, mul = tasks["tasks.workflows.add"], tasks["tasks.workflows.mul"]
+    add, mul = tasks["tasks.basic.add"], tasks["tasks.workflows.mul"]
     square, xsum = tasks["tasks.workflows.square"], tasks["tasks.workflows.xsum"]
     assert chain(add.s(2, 2), mul.s(10), add.s(1)).delay().get(timeout=10) == 41
     assert group(square.s(n) for n in range(5)).delay().get(timeout=10) == [0, 1, 4, 9, 16]

@@ -42,14 +42,14 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "log": ["result: logged: hello from the client"],
     "signature": [
-        "tasks.workflows.add(2, 3)",
+        "tasks.basic.add(2, 3)",
         "result: 5",
-        "tasks.workflows.add(10)",
-        "partial.delay(5) sends tasks.workflows.add(5, 10)",
+        "tasks.basic.add(10)",
+        "partial.delay(5) sends tasks.basic.add(5, 10)",
         "result: 15",
     ],
     "chain": [
-        "the | operator built: tasks.workflows.add(2, 2) | mul(10) | add(1)",
+        "the | operator built: tasks.basic.add(2, 2) | tasks.workflows.mul(10) | add(1)",
         "equal to chain(add.s(2, 2), mul.s(10), add.s(1)): True",
         "task id: ",
         "result: 41",

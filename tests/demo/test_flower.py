@@ -59,9 +59,9 @@ def test_flower_gives_up_when_no_worker_answers(flower_env: dict[str, str]) -> N
 @pytest.fixture(scope="module")
 def flower(
     flower_env: dict[str, str], redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[str, str, ScriptProcess, Worker]]:
     """Flower started before any worker: it must wait, then serve once a worker answers.
-    Yields (base url, worker node name)."""
+    Yields (base url, worker node name, Flower's script process, the worker)."""
     base = f"http://127.0.0.1:{flower_env['FLOWER_PORT']}"
     log_dir = tmp_path_factory.mktemp("flower-log")
     flower = ScriptProcess("flower/start.sh", flower_env, log_dir / "flower.log")
@@ -74,7 +74,7 @@ def flower(
         worker.start().wait_ready(30)
         flower.wait_for_output("a worker answered; starting Flower", 30)
         wait_until(lambda: _serving(base), 30, "Flower to serve HTTP")
-        yield base, worker.nodename
+        yield base, worker.nodename, flower, worker
     finally:
         flower.stop()
         worker.stop(grace=5.0)
@@ -85,15 +85,27 @@ def flower(
     "credentials", [None, (USER, "wrong-password"), ("someone", PASSWORD)], ids=str
 )
 def test_api_workers_refuses_missing_or_wrong_credentials(
-    flower: tuple[str, str], credentials: tuple[str, str] | None
+    flower: tuple[str, str, ScriptProcess, Worker], credentials: tuple[str, str] | None
 ) -> None:
-    base, _nodename = flower
+    base = flower[0]
     status, _body = _get(f"{base}/api/workers", credentials)
     assert status == 401
 
 
-def test_api_workers_lists_the_worker_with_credentials(flower: tuple[str, str]) -> None:
-    base, nodename = flower
+def test_api_workers_lists_the_worker_with_credentials(
+    flower: tuple[str, str, ScriptProcess, Worker],
+) -> None:
+    base, nodename = flower[:2]
     status, body = _get(f"{base}/api/workers?refresh=1", (USER, PASSWORD))
     assert status == 200
     assert nodename in json.loads(body)
+
+
+def test_flower_and_its_worker_start_without_deprecation_warnings(
+    flower: tuple[str, str, ScriptProcess, Worker],
+) -> None:
+    _base, _nodename, process, worker = flower
+    flower_log, worker_log = process.output(), worker.output()
+    assert "starting Flower" in flower_log and " ready." in worker_log  # real start-up logs
+    for log in (flower_log, worker_log):
+        assert "CDeprecationWarning" not in log and "celery upgrade settings" not in log

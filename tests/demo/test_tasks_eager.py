@@ -42,7 +42,7 @@ def test_add_with_apply_and_with_delay_in_always_eager_mode(eager_app: Celery) -
 
 def test_workflow_building_blocks(eager_app: Celery) -> None:
     tasks = eager_app.tasks
-    assert tasks["tasks.workflows.add"].apply((1, 2)).get() == 3
+    assert tasks["tasks.basic.add"].apply((1, 2)).get() == 3
     assert tasks["tasks.workflows.mul"].apply((6, 7)).get() == 42
     assert tasks["tasks.workflows.square"].apply((9,)).get() == 81
     assert tasks["tasks.workflows.xsum"].apply(([1, 2, 3],)).get() == 6
@@ -129,7 +129,7 @@ def test_every_setting_name_is_a_real_celery_setting(demo_app: Celery) -> None:
     names = [name for name in vars(settings) if name.startswith("CELERY_")]
     assert len(names) > 15
     assert [name for name in names if name.removeprefix("CELERY_").lower() not in DEFAULTS] == []
-    assert demo_app.conf.task_default_priority == 5  # read through the CELERY namespace
+    assert demo_app.conf.task_track_started is True  # read through the CELERY namespace
 
 
 def test_acks_late_only_on_the_idempotent_task(demo_app: Celery) -> None:
@@ -151,8 +151,9 @@ def test_visibility_timeout_outlasts_countdowns_and_time_limits(demo_app: Celery
     options = demo_app.conf.broker_transport_options
     assert options["sep"] == contract.KEY_SEPARATOR  # what every client of the broker uses
     assert options["visibility_timeout"] > demo_app.conf.task_time_limit
-    assert options["queue_order_strategy"] == "priority"
-    assert options["priority_steps"] == list(range(10))
+    # Stock priorities: no default priority, kombu's own steps, so a waiting task is in `celery`.
+    assert "priority_steps" not in options and "queue_order_strategy" not in options
+    assert demo_app.conf.task_default_priority is None
 
 
 def test_report_task_is_routed_to_the_reports_queue(demo_app: Celery) -> None:
