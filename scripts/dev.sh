@@ -18,6 +18,8 @@ ensure_debian_packages() {
     command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
     command -v redis-benchmark >/dev/null 2>&1 || missing+=(redis-tools)
     command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+    # tests/demo/test_compose.py: `docker-compose config` checks compose.yaml with no engine
+    command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
     if [ "${#missing[@]}" -gt 0 ]; then
         echo "==> installing Debian packages: ${missing[*]}"

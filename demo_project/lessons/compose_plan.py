@@ -1,4 +1,4 @@
-"""What ``compose.example.yml`` asks Docker Compose to do, read from the file itself.
+"""What the demo's ``compose.yaml`` asks Docker Compose to do, read from the file itself.
 
 ``python -m lessons.compose_plan up SERVICE``: the services ``docker compose up -d SERVICE``
 starts (the service plus everything it ``depends_on``, recursively).
@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-COMPOSE_FILE = Path(__file__).with_name("compose.example.yml")
+COMPOSE_FILE = Path(__file__).resolve().parent.parent / "compose.yaml"
 
 
 def services() -> dict[str, dict[str, Any]]:
@@ -48,13 +48,17 @@ def main(argv: list[str]) -> int:
     if argv == ["images"]:
         by_image: dict[str, list[str]] = {}
         for name, spec in defined.items():
-            image = f"build {spec['build']}" if "build" in spec else f"image {spec['image']}"
+            build = spec.get("build")
+            context = build.get("context") if isinstance(build, dict) else build
+            image = f"build {context}" if build else f"image {spec['image']}"
             by_image.setdefault(image, []).append(name)
         for image, names in by_image.items():
             print(f"{image}: {', '.join(names)}")
             for name in names:
-                if "command" in defined[name]:
-                    print(f"  {name}: command: {defined[name]['command']}")
+                command = defined[name].get("command")
+                if command:
+                    shown = " ".join(command) if isinstance(command, list) else command
+                    print(f"  {name}: command: {shown}")
         return 0
     if argv == ["volumes"]:
         named = set(yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8")).get("volumes") or {})
