@@ -2,7 +2,9 @@
 
 ``priority`` and ``offline`` are self-contained: they send to a fresh, uniquely named queue
 that no running worker consumes, then start their own worker on it (demo_project.launch), so
-what they show cannot be disturbed by workers already running.
+what they show cannot be disturbed by workers already running. Afterwards they remove that
+queue's traces from Redis (its lists and kombu's binding records), leaving the broker as they
+found it.
 """
 
 import time
@@ -57,22 +59,36 @@ def _unique_queue(kind: str) -> str:
     return f"{kind}-demo-{uuid.uuid4().hex[:8]}"
 
 
+def _forget_queue(session: Session, queue: str) -> None:
+    """Delete every broker key naming ``queue``: its lists and its binding records."""
+    client = redis.Redis.from_url(session.broker_url)
+    try:
+        for key in client.scan_iter(match=f"*{queue}*"):
+            client.delete(key)
+    finally:
+        client.close()
+
+
 @contextmanager
 def _own_worker(session: Session, queue: str, concurrency: int) -> Iterator[launch.Worker]:
-    """A worker consuming only ``queue``, stopped (and its log removed) afterwards."""
+    """A worker consuming only ``queue``, stopped (and its log removed) afterwards; then the
+    queue is removed from Redis."""
     worker = launch.Worker(
         session.demo_env(),
         queues=[queue],
         concurrency=concurrency,
         extra_args=["--prefetch-multiplier", "1"],
     )
-    with worker:
-        try:
-            worker.wait_ready(timeout=30.0)
-        except (RuntimeError, TimeoutError) as exc:
-            last_line = str(exc).strip().splitlines()[-1]
-            raise DemoError(f"the demo worker did not start: {last_line}", 1) from None
-        yield worker
+    try:
+        with worker:
+            try:
+                worker.wait_ready(timeout=30.0)
+            except (RuntimeError, TimeoutError) as exc:
+                last_line = str(exc).strip().splitlines()[-1]
+                raise DemoError(f"the demo worker did not start: {last_line}", 1) from None
+            yield worker
+    finally:
+        _forget_queue(session, queue)
 
 
 def priority(session: Session) -> None:
