@@ -29,7 +29,7 @@ def notes(key: str, count: int, timeout: float = 20.0) -> list[str]:
 def main() -> None:
     app.loader.import_default_modules()
     tasks = app.tasks
-    add, mul = tasks["tasks.workflows.add"], tasks["tasks.workflows.mul"]
+    add, mul = tasks["tasks.basic.add"], tasks["tasks.workflows.mul"]
     xsum, fails = tasks["tasks.workflows.xsum"], tasks["tasks.basic.always_fails"]
     note_result = tasks["tasks.execution.note_result"]
     note_failure = tasks["tasks.execution.note_failure"]

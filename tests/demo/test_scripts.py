@@ -170,5 +170,6 @@ def test_a_script_without_the_virtualenv_names_the_missing_command(
         start_new_session=True, stdin=subprocess.DEVNULL,
     )  # fmt: skip
     assert done.returncode == 127
-    assert done.stderr.startswith(f"{script}: {missing} not found; install the project"), done.stderr
+    expected = f"{script}: {missing} not found; install the project"
+    assert done.stderr.startswith(expected), done.stderr
     assert "pip install -e ." in done.stderr and "not found" not in done.stdout
