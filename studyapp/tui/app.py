@@ -6,12 +6,14 @@ import asyncio
 import signal
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path, PurePath
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import Theme
 
 from studyapp.runner.services import ServiceManager
 from studyapp.settings import SettingsError
@@ -57,6 +59,18 @@ class StudyApp(App[int]):
         loop = asyncio.get_running_loop()
         for sig in EXIT_SIGNALS:
             loop.add_signal_handler(sig, self.exit)
+        # The theme picked with Ctrl-P is kept in settings.toml for the next start.
+        if self.study.settings.theme in self.available_themes:
+            self.theme = self.study.settings.theme
+        self.theme_changed_signal.subscribe(self, self._keep_theme)
+
+    def _keep_theme(self, theme: Theme) -> None:
+        if theme.name == self.study.settings.theme:
+            return
+        try:
+            self.study.update_settings(replace(self.study.settings, theme=theme.name))
+        except (SettingsError, StoreError) as exc:
+            self.notify(str(exc), title="Theme not saved", severity="warning", markup=False)
 
     async def on_unmount(self) -> None:
         await self.services.stop_all()

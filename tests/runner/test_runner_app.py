@@ -53,7 +53,7 @@ async def test_review_screen_runs_the_card_and_lists_services(study: Study) -> N
         await until(pilot, lambda: bool(app.screen.query(RunPanel)))
         panel = app.screen.query_one(RunPanel)
         assert panel.display and panel.card is not None and panel.card.id == "say-hi"
-        await pilot.press("r")
+        await pilot.press("space", "r")  # r runs once the answer shows
         await until(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
         await pilot.press("y")
         await until(
@@ -79,7 +79,7 @@ async def test_worker_needed_message_then_w_starts_one_and_the_card_passes(
     cards = tmp_path / "cards"
     cards.mkdir()
     ping = "celery -A config.celery_app inspect ping -t 1"
-    write_deck(cards / "ping.md", card_markdown("ping", ping, expect="pong"))
+    write_deck(cards / "ping.md", card_markdown("ping", ping, expect="pong", tags="needs-worker"))
     opened = Study.open([cards], tmp_path / "data")
     app = StudyApp(opened)
     try:
@@ -90,7 +90,7 @@ async def test_worker_needed_message_then_w_starts_one_and_the_card_passes(
             panel = app.screen.query_one(RunPanel)
             panel.trust.trust(cards / "ping.md")
             status = panel.query_one("#run-status")
-            await pilot.press("r")
+            await pilot.press("space", "r")
             await until(pilot, lambda: "No Celery worker answers" in str(status.render()))
             assert str(status.render()) == (
                 f"No Celery worker answers on {redis_env['CELERY_BROKER_URL']}; start one with: "
@@ -175,7 +175,7 @@ async def test_a_service_survives_leaving_the_review_screen(tmp_path: Path) -> N
             await pilot.press("enter")
             await until(pilot, lambda: bool(app.screen.query(RunPanel)))
             app.screen.query_one(RunPanel).trust.trust(deck)
-            await pilot.press("r")
+            await pilot.press("space", "r")
             await until(pilot, lambda: (s := app.services.get("loop")) is not None and s.running)
             service = app.services.get("loop")
             assert service is not None and service.pgid is not None

@@ -128,25 +128,27 @@ def test_trust_file_damaged_means_ask_again(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("command", "redis", "worker"),
+    ("command", "redis"),
     [
-        ("celery -A config.celery_app inspect active -t 0.5", True, True),
-        ("python -m client add 2 3", True, True),
-        ("celery -A config.celery_app worker -l info", True, False),
-        ("bash worker/start.sh", True, False),
-        ("celery -A config.celery_app beat", True, False),
-        ("python -c 'print(1)'", False, False),
-        ("redis-cli -p 6379 ping", True, False),
+        ("celery -A config.celery_app inspect active -t 0.5", True),
+        ("python -m demo_project.client delay", True),
+        ("celery -A config.celery_app worker -l info", True),
+        ("bash worker/start.sh", True),
+        ("celery -A config.celery_app beat", True),
+        ("python -c 'print(1)'", False),
+        ("redis-cli -p 6379 ping", True),
     ],
 )
-def test_what_a_command_needs(command: str, redis: bool, worker: bool) -> None:
+def test_what_a_command_needs(command: str, redis: bool) -> None:
     assert needs_redis(command) is redis
-    assert needs_worker(command) is worker
+    # A worker only when the card says so: never guessed from the command's text.
+    assert not needs_worker(())
 
 
-def test_tags_override_the_guess() -> None:
-    assert needs_worker("python script.py", ("needs-worker",))
-    assert not needs_worker("python -m client add 1 2", ("no-worker",))
+def test_tags_decide() -> None:
+    assert needs_worker(("basics", "needs-worker"))
+    assert needs_redis("python script.py", ("needs-worker",))
+    assert not needs_worker(("worker",))
     assert not needs_redis("celery --version", ("no-redis",))
 
 
@@ -157,7 +159,9 @@ def test_preflight_names_what_is_missing_and_how_to_start_it() -> None:
     message = preflight("celery -A config.celery_app inspect ping", env, checks=down)
     assert message is not None and "Redis is not reachable" in message
     assert "redis/start.sh" in message and "\n" not in message
-    message = preflight("python -m client add 1 2", env, checks=up_no_worker, worker_hint="W")
+    client = "python -m demo_project.client chain"
+    assert preflight(client, env, checks=up_no_worker) is None, "not tagged needs-worker"
+    message = preflight(client, env, ("needs-worker",), checks=up_no_worker, worker_hint="W")
     assert message == "No Celery worker answers on redis://127.0.0.1:6390/0; start one with: W"
     assert preflight("python -c 'print(1)'", env, checks=down) is None
 

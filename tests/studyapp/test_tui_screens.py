@@ -112,6 +112,8 @@ async def test_stats_screen_shows_retention_states_and_forecast(
             await pilot.press("t")
             screen = app.screen
             assert isinstance(screen, StatsScreen)
+            await screen.workers.wait_for_complete()  # computed off the UI thread
+            await pilot.pause()
             retention = str(screen.query_one("#retention").content)  # type: ignore[attr-defined]
             assert retention == "75.0%"
             stats = study.stats()

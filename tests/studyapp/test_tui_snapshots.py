@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from test_tui_support import TERMINAL, open_fixture_study
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 from studyapp.clock import ManualClock
 from studyapp.study import Study
@@ -81,10 +81,16 @@ def test_review_back_with_intervals(
     )
 
 
+async def show_stats(pilot: Pilot[Any]) -> None:
+    await pilot.press("t")
+    await pilot.app.screen.workers.wait_for_complete()  # computed in a thread
+    await pilot.pause()
+
+
 def test_stats(snap_compare: SnapCompare, fixture_study: tuple[Study, ManualClock]) -> None:
     study, clock = fixture_study
     study_some_days(study, clock, 24)
-    assert snap_compare(StudyApp(study), terminal_size=(100, 40), press=["t"])
+    assert snap_compare(StudyApp(study), terminal_size=(100, 40), run_before=show_stats)
 
 
 def test_browse(snap_compare: SnapCompare, fixture_study: tuple[Study, ManualClock]) -> None:
@@ -92,3 +98,56 @@ def test_browse(snap_compare: SnapCompare, fixture_study: tuple[Study, ManualClo
     study_some_days(study, clock, 5)
     press = ["slash", *"tag:worker", "enter"]
     assert snap_compare(StudyApp(study), terminal_size=TERMINAL, press=press)
+
+
+SIZES = [(120, 40), (80, 24)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+def test_summary(
+    snap_compare: SnapCompare, fixture_study: tuple[Study, ManualClock], size: tuple[int, int]
+) -> None:
+    study, _ = fixture_study
+    keys = ("space", "4", "space", "1", "space", "4")  # Easy, Again, then Easy again
+    assert snap_compare(
+        StudyApp(study), terminal_size=size, run_before=open_deck("Celery::Beat", *keys)
+    )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+def test_browse_with_details(
+    snap_compare: SnapCompare, fixture_study: tuple[Study, ManualClock], size: tuple[int, int]
+) -> None:
+    study, clock = fixture_study
+    study_some_days(study, clock, 5)
+    # Wide: the details beside the results; narrow: Enter swaps them in.
+    press = ["slash", *"is:review", "enter", "down"] + (["enter"] if size[0] < 110 else [])
+    assert snap_compare(StudyApp(study), terminal_size=size, press=press)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+def test_card_info(
+    snap_compare: SnapCompare, fixture_study: tuple[Study, ManualClock], size: tuple[int, int]
+) -> None:
+    study, clock = fixture_study
+    study_some_days(study, clock, 8)
+    press = ["slash", *"check that workers", "enter", "i"]
+    assert snap_compare(StudyApp(study), terminal_size=size, press=press)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+def test_settings(
+    snap_compare: SnapCompare,
+    fixture_study: tuple[Study, ManualClock],
+    size: tuple[int, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    study, _ = fixture_study
+    monkeypatch.chdir(study.data_dir.parent)  # the screen names the file relative to here
+
+    async def open_settings(pilot: Pilot[Any]) -> None:
+        await pilot.press("comma")
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False  # the focused field's cursor, drawn steadily
+
+    assert snap_compare(StudyApp(study), terminal_size=size, run_before=open_settings)

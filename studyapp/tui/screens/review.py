@@ -29,21 +29,33 @@ GOOD = 3
 _UNDONE = {"grade": "Last grade undone.", "suspend": "Suspend undone.", "bury": "Bury undone."}
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(Screen[None], inherit_bindings=False):
+    # Nothing focused and no inherited bindings (Tab focus, copy): the screen's own keys,
+    # grades first, are what `?` lists.
+    AUTO_FOCUS = ""
+    # The grades first: `?` lists them in this order, with what each means.
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Space/Enter: reveal, then Good. The 1-4 keys are shown on the buttons instead.
-        Binding("space", "space", "Answer", key_display="space"),
-        Binding("enter", "space", "Answer", show=False),
-        Binding("1", "grade(1)", "Again", show=False),
-        Binding("2", "grade(2)", "Hard", show=False),
-        Binding("3", "grade(3)", "Good", show=False),
-        Binding("4", "grade(4)", "Easy", show=False),
+        Binding("1", "grade(1)", "Again", show=False, tooltip="forgot: see it again soon"),
+        Binding("2", "grade(2)", "Hard", show=False, tooltip="recalled with effort"),
+        Binding("3", "grade(3)", "Good", show=False, tooltip="recalled"),
+        Binding("4", "grade(4)", "Easy", show=False, tooltip="recalled at once"),
+        # Space/Enter: reveal, then Good. The footer names what they do at the moment.
+        Binding("space", "reveal", "Answer", key_display="space"),
+        Binding("space", "good", "Good", key_display="space"),
+        Binding("enter", "reveal", "Answer", show=False),
+        Binding("enter", "good", "Good", show=False),
         Binding("u", "undo", "Undo"),
         Binding("s", "suspend_card", "Suspend"),
         Binding("b", "bury", "Bury"),
         Binding("e", "edit", "Edit"),
+        Binding("i", "card_info", "Info"),
         Binding("r", "run_command", "Run"),
         Binding("x", "stop_command", "Stop", show=False),
+        # The card scrolls from here: a focused scroll view would list its keys before 1-4.
+        Binding("down", "scroll_card('down')", "Scroll", show=False),
+        Binding("up", "scroll_card('up')", "Scroll", show=False),
+        Binding("pagedown", "scroll_card('page_down')", "Scroll", show=False),
+        Binding("pageup", "scroll_card('page_up')", "Scroll", show=False),
     ]
 
     @dataclass
@@ -62,7 +74,9 @@ class ReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label(id="review-status")
-        with VerticalScroll(id="card-scroll"):
+        scroll = VerticalScroll(id="card-scroll")
+        scroll.can_focus = False
+        with scroll:
             yield CardView(id="card")
         # Extra panels (e.g. the runner's command output) are mounted here, below the card.
         with Vertical(id="panels"):
@@ -80,17 +94,23 @@ class ReviewScreen(Screen[None]):
     def revealed(self) -> bool:
         return self.query_one("#card", CardView).revealed
 
-    async def show_current(self) -> None:
-        """Show the session's current card, or the summary when the queue is empty."""
+    async def show_current(self, keep_side: bool = False) -> None:
+        """Show the session's current card, or the summary when the queue is empty.
+
+        `keep_side`: when it is the card already on show (after an edit), keep its answer
+        side and the run panel's output as they were."""
         card = self.session.current()
+        if keep_side and card is not None and self.card is not None and card.id == self.card.id:
+            self.card = card
+            await self.query_one("#card", CardView).refresh_card(card)
+            self.query_one(RunPanel).card_edited(card)
+            return
         if card is None:
             self.card = None
-            self.app.switch_screen(SummaryScreen(self.session.summary()))
+            clock = self.study.clock
+            summary = SummaryScreen(self.session.summary(), clock.now(), clock.local_tz())
+            self.app.switch_screen(summary)
             return
-        # The Footer is rebuilt only when a binding's availability changes (it is slow to
-        # rebuild on every card); grade keys are hidden there, only Run depends on the card.
-        if self.card is None or (self.card.run is None) != (card.run is None):
-            self.call_after_refresh(self.refresh_bindings)
         self.card = card
         await self.query_one("#card", CardView).show(card)
         await self._set_revealed(False)
@@ -108,13 +128,25 @@ class ReviewScreen(Screen[None]):
             await self.query_one("#card", CardView).reveal()
         self.query_one("#show-answer").display = not revealed
         self.query_one("#ratings").display = revealed
+        # Space/Enter, the grades and Run change meaning with the side on show.
+        self.refresh_bindings()
+        self.query_one(RunPanel).set_runnable(revealed or self.study.settings.run_before_answer)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Grades make sense only once the answer is visible; hidden from the Footer before.
-        if action == "grade":
+        if action == "reveal":
+            return self.card is not None and not self.revealed
+        if action == "good":
             return self.revealed
+        if action == "grade":
+            # Before the answer: listed by `?` (None: shown disabled), not run.
+            return True if self.revealed else None
         if action == "run_command":
-            return self.card is not None and self.card.run is not None
+            if self.card is None or self.card.run is None:
+                return False
+            # No spoilers: a card's output gives its answer away.
+            return self.revealed or self.study.settings.run_before_answer or None
+        if action == "card_info":
+            return self.card is not None
         return True
 
     def on_review_screen_card_shown(self, message: CardShown) -> None:
@@ -126,13 +158,27 @@ class ReviewScreen(Screen[None]):
     async def action_stop_command(self) -> None:
         await self.query_one(RunPanel).stop()
 
-    async def action_space(self) -> None:
-        if self.card is None:
-            return
-        if self.revealed:
-            await self.action_grade(GOOD)
-        else:
+    def action_scroll_card(self, how: str) -> None:
+        scroll = self.query_one("#card-scroll", VerticalScroll)
+        {
+            "down": scroll.scroll_down,
+            "up": scroll.scroll_up,
+            "page_down": scroll.scroll_page_down,
+            "page_up": scroll.scroll_page_up,
+        }[how](animate=False)
+
+    async def action_good(self) -> None:
+        await self.action_grade(GOOD)
+
+    async def action_reveal(self) -> None:
+        if self.card is not None and not self.revealed:
             await self._set_revealed(True)
+
+    def action_card_info(self) -> None:
+        from studyapp.tui.screens.card_info import CardInfoScreen
+
+        if self.card is not None:
+            self.app.push_screen(CardInfoScreen(self.study, self.card.id))
 
     async def action_grade(self, rating: int) -> None:
         if self.card is None or not self.revealed:
@@ -222,7 +268,7 @@ class ReviewScreen(Screen[None]):
             self.study.reload()
         except StoreError as exc:  # the edited cards are loaded; only their sighting failed
             self._store_failed(exc, "Reloaded, but not saved")
-        await self.show_current()
+        await self.show_current(keep_side=True)
         for error in self.study.errors:
             if error.location.path == location.path:
                 self.notify(str(error), severity="error", markup=False)

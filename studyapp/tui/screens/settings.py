@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, fields
+from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -37,6 +38,15 @@ LABELS: dict[str, str] = {
     "run_before_answer": "Allow r before the answer shows",
 }
 FORM_FIELDS = [field.name for field in fields(Settings) if field.name in LABELS]  # theme: Ctrl-P
+
+
+def shown_path(path: Path) -> str:
+    """The path relative to the current folder when inside it, else with `~` for home."""
+    path = path.absolute()
+    for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
+        if path.is_relative_to(base):
+            return prefix + str(path.relative_to(base))
+    return str(path)
 
 
 class SettingsInvalid(ValueError):
@@ -103,7 +113,7 @@ class SettingsScreen(Screen[None]):
                 with Horizontal(classes="setting-row"):
                     yield Label(LABELS[name], classes="setting-label")
                     if isinstance(value, bool):
-                        yield Checkbox("on", value, id=f"setting-{name}")
+                        yield Checkbox("on", value, id=f"setting-{name}", compact=True)
                     else:
                         yield Input(field_text(value), id=f"setting-{name}", compact=True)
             with Horizontal(id="settings-buttons"):
@@ -114,7 +124,8 @@ class SettingsScreen(Screen[None]):
                     Text("FSRS parameters: from Anki's deck preset (fsrs_parameters in the file)"),
                     classes="hint",
                 )
-            yield Static(Text(f"Stored in {settings_path(self.study.data_dir)}"), classes="hint")
+            where = shown_path(settings_path(self.study.data_dir))
+            yield Static(Text(f"Stored in {where}"), classes="hint")
         yield Footer()
 
     def form_values(self) -> tuple[dict[str, str], dict[str, bool]]:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.table import Table
+from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from studyapp.stats import Stats
+from studyapp.stats import Stats, StatsInput, compute_stats
+from studyapp.store import Store, StoreError
 from studyapp.study import Study
 from studyapp.tui.widgets.forecast_bars import ForecastBars
 from studyapp.tui.widgets.heatmap import Heatmap
@@ -38,34 +43,70 @@ def states_table(by_state: dict[str, int]) -> Table:
 
 
 class StatsScreen(Screen[None]):
+    """Computed in a thread with its own database connection (100,000 reviews take a few
+    tenths of a second); "Computing…" shows meanwhile and the keys keep working."""
+
     def __init__(self, study: Study) -> None:
         super().__init__()
         self.study = study
 
     def compose(self) -> ComposeResult:
-        stats: Stats = self.study.stats(weeks=HEATMAP_WEEKS)
-        today = self.study.today()
-        total = sum(stats.reviews_per_day.values())
-        active_days = sum(1 for count in stats.reviews_per_day.values() if count)
         yield Header()
         with VerticalScroll(id="stats-body"):
-            with Vertical(id="heatmap-box", classes="stats-box") as box:
-                box.border_title = f"Reviews per day, last {HEATMAP_WEEKS} weeks"
-                yield Heatmap(stats.reviews_per_day, today, HEATMAP_WEEKS, id="heatmap")
-                yield Static(
-                    f"{plural(total, 'review')} on {plural(active_days, 'day')}",
-                    id="heatmap-total",
-                )
-            with Vertical(id="forecast-box", classes="stats-box") as box:
-                box.border_title = f"Due in the next {len(stats.forecast)} days"
-                yield ForecastBars(stats.forecast, id="forecast")
-                yield Static(f"{plural(sum(stats.forecast), 'review')} due", id="forecast-total")
-            with Horizontal(id="stats-row"):
-                with Vertical(id="retention-box", classes="stats-box") as box:
-                    box.border_title = "True retention"
-                    yield Static(retention_text(stats.true_retention), id="retention")
-                    yield Static("share of reviews (not learning) passed", classes="hint")
-                with Vertical(id="states-box", classes="stats-box") as box:
-                    box.border_title = "Cards by state"
-                    yield Static(states_table(stats.by_state), id="states")
+            yield Static("Computing statistics…", id="stats-loading", classes="hint")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.compute(self.study.stats_input(weeks=HEATMAP_WEEKS))
+
+    @work(thread=True, exclusive=True)
+    def compute(self, given: StatsInput) -> None:
+        try:
+            store = Store.open(self.study.data_dir)
+            try:
+                stats = compute_stats(given, store.reviews_since(given.reviews_from))
+            finally:
+                store.close()
+        except StoreError as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        self.app.call_from_thread(self._show, stats, given.today)
+
+    def _failed(self, exc: StoreError) -> None:
+        self.query_one("#stats-loading", Static).update(Text(f"No statistics: {exc}"))
+
+    def _show(self, stats: Stats, today: date) -> None:
+        body = self.query_one("#stats-body", VerticalScroll)
+        self.query_one("#stats-loading").remove()
+        total = sum(stats.reviews_per_day.values())
+        active_days = sum(1 for count in stats.reviews_per_day.values() if count)
+        heatmap = Vertical(
+            Heatmap(stats.reviews_per_day, today, HEATMAP_WEEKS, id="heatmap"),
+            Static(
+                f"{plural(total, 'review')} on {plural(active_days, 'day')}", id="heatmap-total"
+            ),
+            id="heatmap-box",
+            classes="stats-box",
+        )
+        heatmap.border_title = f"Reviews per day, last {HEATMAP_WEEKS} weeks"
+        forecast = Vertical(
+            ForecastBars(stats.forecast, id="forecast"),
+            Static(f"{plural(sum(stats.forecast), 'review')} due", id="forecast-total"),
+            id="forecast-box",
+            classes="stats-box",
+        )
+        forecast.border_title = f"Due in the next {len(stats.forecast)} days"
+        retention = Vertical(
+            Static(retention_text(stats.true_retention), id="retention"),
+            Static("share of reviews (not learning) passed", classes="hint"),
+            id="retention-box",
+            classes="stats-box",
+        )
+        retention.border_title = "True retention"
+        states = Vertical(
+            Static(states_table(stats.by_state), id="states"),
+            id="states-box",
+            classes="stats-box",
+        )
+        states.border_title = "Cards by state"
+        body.mount_all([heatmap, forecast, Horizontal(retention, states, id="stats-row")])

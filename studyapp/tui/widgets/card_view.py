@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, Markdown, Rule
 
 from deckgen.card_types import answer_markdown, question_markdown
+from deckgen.expect import parse_expect
 from deckgen.model import Card, RunSpec
 
 
@@ -20,11 +21,22 @@ def shared_parser() -> MarkdownIt:
 
 
 def run_markdown(run: RunSpec) -> str:
-    """The Run command (and what it must print) as Markdown, shown below the Back."""
+    """The Run command (and what it must print) as Markdown, shown below the Back.
+
+    Expect shows its plain lines; `re:` lines are counted rather than shown (a regular
+    expression teaches nothing on screen; a failing one is still named when the run ends)."""
     service = " (keeps running)" if run.service else ""
     parts = [f"**Run in demo_project/**{service}", "", "```bash", run.command.rstrip(), "```"]
-    if run.expect:
-        parts += ["", "**Expect in the output**", "", "```text", run.expect.strip(), "```"]
+    lines = parse_expect(run.expect)
+    plain = [line.text for line in lines if line.pattern is None and line.error is None]
+    patterns = len(lines) - len(plain)
+    if lines:
+        parts += ["", "**Expect in the output**", ""]
+        if plain:
+            parts += ["```text", *plain, "```"]
+        if patterns:
+            checks = f"{patterns} pattern check{'' if patterns == 1 else 's'}"
+            parts += ["", f"and {checks}" if plain else checks]
     return "\n".join(parts)
 
 
@@ -58,6 +70,13 @@ class CardView(Vertical):
         self._show_answer(False)
         self.query_one("#card-deck", Label).update(f"{card.deck}  ·  {card.title}")
         await self.query_one("#card-front", Markdown).update(question_markdown(card))
+
+    async def refresh_card(self, card: Card) -> None:
+        """Show `card` (the same card, edited) keeping the side that was showing."""
+        revealed = self._revealed
+        await self.show(card)
+        if revealed:
+            await self.reveal()
 
     async def reveal(self) -> None:
         if self.card is None or self._revealed:

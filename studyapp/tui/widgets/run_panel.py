@@ -73,6 +73,7 @@ class RunPanel(Vertical):
         self._matcher: ExpectMatcher | None = None
         self._started_at = 0.0
         self._ready = False  # children exist (set on mount)
+        self._runnable = True
 
     @property
     def manager(self) -> ServiceManager:
@@ -121,11 +122,36 @@ class RunPanel(Vertical):
         if card is None or card.run is None:
             return
         self.query_one(ServicesBar).refresh_status()
-        kind = "service" if card.run.service else "command"
-        self.query_one("#run-hint", Label).update(f"▶ This card has a {kind}: press r to run it")
+        self._show_hint()
         service = self.manager.get(card.id)
         if service is not None and service.running:
             self._follow_service(service, replay=True)
+
+    def set_runnable(self, runnable: bool) -> None:
+        """Whether `r` runs the command now (the review screen allows it once the answer
+        shows); the hint line says so."""
+        self._runnable = runnable
+        if self._ready and self.query_one("#run-hint").display:
+            self._show_hint()
+
+    def _show_hint(self) -> None:
+        card = self.card
+        if card is None or card.run is None:
+            return
+        kind = "service" if card.run.service else "command"
+        when = "press r to run it" if self._runnable else "r runs it once the answer shows"
+        hint = self.query_one("#run-hint", Label)
+        hint.update(f"▶ This card has a {kind}: {when}")
+        hint.display = True
+
+    def card_edited(self, card: Card) -> None:
+        """The card on show was edited: follow it, keeping the output shown so far."""
+        if self.card is not None and self.card.id == card.id:
+            self.card = card
+            has_run = card.run is not None
+            self.display = has_run or bool(self.query_one(Log).lines)
+        else:
+            self.show_card(card)
 
     # --- running ---------------------------------------------------------------------------
 
@@ -173,6 +199,7 @@ class RunPanel(Vertical):
             return
         self.query_one(Log).clear()
         self._set_expect("")
+        self.query_one("#run-hint").display = False  # it has been run: no need to say how
         self._matcher = ExpectMatcher(run.expect)
         self._started_at = time.monotonic()
         self._set_status(f"$ {run.command.strip()}   (running… x stops)", "run-running")
@@ -215,6 +242,7 @@ class RunPanel(Vertical):
         if self.card is not None and self.card.run is not None and self._matcher is None:
             self._matcher = ExpectMatcher(self.card.run.expect)
         self._service = service
+        self.query_one("#run-hint").display = False
         self._set_status(
             f"$ {service.command.display()}   (service running in the background; x stops it)",
             "run-running",
