@@ -27,6 +27,7 @@ def test_a_client_card_without_a_worker_is_one_line_and_exit_1(tmp_path: Path) -
             text=True,
             timeout=60,
             env=env,
+            cwd=CARDS.parent,  # the hint names the start script as typed from here
         )
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stdout == ""
