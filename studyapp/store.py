@@ -295,6 +295,14 @@ class Store:
                 found.extend(_row_to_entry(row) for row in rows)
         return sorted(found, key=lambda entry: entry.id)
 
+    def renumber_reviews(self, new_ids: dict[int, int]) -> None:
+        """Give reviews new ids (old -> new), in one transaction; the new ids must be free."""
+        with self._write() as db:
+            db.executemany(
+                "UPDATE revlog SET id = ? WHERE id = ?",
+                ((new, old) for old, new in new_ids.items()),
+            )
+
     def card_ids(self) -> set[str]:
         """Every card the store has a row for, in the sources or not."""
         with self._reading() as db:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from studyapp.ankisync.anki_side import read_deck
+from studyapp.ankisync.anki_side import AnkiDeckView, read_deck
+from studyapp.ankisync.clashes import renumber_clashes
 from studyapp.ankisync.days import AnkiDays
 from studyapp.ankisync.deck import deck_keys, opened_study
-from studyapp.ankisync.merge import ids_by_card, plan_merge
+from studyapp.ankisync.merge import MergePlan, ids_by_card, plan_merge
 from studyapp.ankisync.sources import opened_source
 from studyapp.ankisync.transfer import pull_to_terminal
+from studyapp.study import Study
 
 
 def import_anki(source: Path, paths: Sequence[Path], data_dir: Path) -> str:
@@ -18,16 +20,22 @@ def import_anki(source: Path, paths: Sequence[Path], data_dir: Path) -> str:
     # The file first: a bad one is refused before the data folder is touched.
     with opened_source(source) as col, opened_study(paths, data_dir) as study:
         view = read_deck(col, deck_keys(study))
-        index = study.store.review_index()
-        plan = plan_merge(
-            sorted(view.cards), ids_by_card(index), view.review_ids, dict(index), both_ways=False
-        )
+        plan = _plan(study, view)
+        if renumber_clashes(col, study.store, plan.clashing):
+            plan = _plan(study, view)
         days = AnkiDays.of(col, study.clock.now(), study.clock.local_tz())
         moved = pull_to_terminal(col, study, view, plan, days)
         skipped = view.notes_total - view.notes_matched
     return (
         f"imported {_n(moved.reviews, 'review')}, updated {_n(moved.cards, 'card')}; "
         f"skipped {_n(skipped, 'note')} not from these deck files"
+    )
+
+
+def _plan(study: Study, view: AnkiDeckView) -> MergePlan:
+    index = study.store.review_index()
+    return plan_merge(
+        sorted(view.cards), ids_by_card(index), view.review_ids, dict(index), both_ways=False
     )
 
 

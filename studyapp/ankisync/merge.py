@@ -15,7 +15,8 @@ class MergePlan:
     to_anki: list[int] = field(default_factory=list)  # the terminal's review ids
     schedule_from_anki: list[str] = field(default_factory=list)  # card ids
     schedule_from_terminal: list[str] = field(default_factory=list)
-    clashes: int = 0  # Anki reviews whose id the terminal uses for another card: left out
+    # Ids of Anki reviews that the terminal uses for another card's review (see clashes.py).
+    clashing: list[int] = field(default_factory=list)
 
     @property
     def changes_nothing(self) -> bool:
@@ -56,7 +57,7 @@ def plan_merge(
             if owner is None:
                 plan.to_terminal.append((card_id, review_id))
             elif owner != card_id:
-                plan.clashes += 1
+                plan.clashing.append(review_id)
         if both_ways:
             theirs_set = set(theirs)
             plan.to_anki.extend(review_id for review_id in mine if review_id not in theirs_set)

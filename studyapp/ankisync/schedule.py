@@ -84,6 +84,7 @@ def apply_state(card: AnkiCard, state: CardState, days: AnkiDays, settings: Sett
 
     if state.due is None or state.last_review is None or state.phase is Phase.NEW:
         return
+    suspended_in_anki = card.queue == QUEUE_SUSPENDED  # the learner's choice there stays
     if card.odid:  # in a filtered deck: the schedule below is its home deck's
         card.did, card.odid, card.odue = card.odid, DeckId(0), 0
     card.type = CardType(_TYPES[state.phase])
@@ -106,7 +107,7 @@ def apply_state(card: AnkiCard, state: CardState, days: AnkiDays, settings: Sett
         card.ivl = 0 if state.phase is Phase.LEARNING else max(1, round(state.stability or 1))
     if card.type in (REVIEW, RELEARNING) and not card.factor:
         card.factor = DEFAULT_EASE
-    if state.suspended:
+    if state.suspended or suspended_in_anki:
         card.queue = CardQueue(QUEUE_SUSPENDED)
     card.reps = state.reps
     card.lapses = state.lapses

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studyapp.ankisync.anki_side import AnkiDeckView, read_deck
+from studyapp.ankisync.clashes import clashing_terminal_ids, renumber_clashes
 from studyapp.ankisync.collection import backup, open_collection, schema_version
 from studyapp.ankisync.days import AnkiDays
 from studyapp.ankisync.deck import (
@@ -114,6 +115,8 @@ def sync_anki(
             if report.new_notes:  # their cards are new to the merge
                 present = read_deck(col, keys)
                 plan = _plan(study, present)
+        if renumber_clashes(col, study.store, clashing_terminal_ids(col, plan)):
+            plan = _plan(study, present)
         days = AnkiDays.of(col, study.clock.now(), study.clock.local_tz())
         report.to_anki = push_to_anki(col, study, present, plan, days)
         report.to_terminal = pull_to_terminal(col, study, present, plan, days)

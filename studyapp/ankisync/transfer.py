@@ -52,7 +52,7 @@ def pull_to_terminal(
             )
         )
     added = study.store.merge_reviews(entries, states)
-    return Moved(added, len(states), len(entries) - added + plan.clashes)
+    return Moved(added, len(states), len(entries) - added + len(plan.clashing))
 
 
 def _memory_of(col: Collection, card: AnkiCard) -> tuple[float, float] | None:

@@ -89,3 +89,23 @@ def test_bad_input_is_one_line_and_writes_nothing(
         not (data / "progress.sqlite3").exists()
         or not Study.open([studied_anki.cards], data).store.load_revlog()
     )
+
+
+def test_a_collection_anki_has_open_is_refused(
+    studied_anki: StudiedAnki, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = copy_collection(studied_anki.collection, tmp_path / "profile")
+    data = tmp_path / "data"
+    held = Collection(str(path))  # as Anki desktop holds its profile's collection
+    try:
+        status, out, err = studyapp(
+            capsys, "import-anki", path, "--data-dir", data, studied_anki.cards
+        )
+    finally:
+        held.close()
+    assert (status, out) == (1, "")
+    assert (
+        err
+        == f"{path}: Anki has this collection open; close Anki and try again (nothing written)\n"
+    )
+    assert not data.exists()

@@ -228,3 +228,25 @@ def test_the_terminal_takes_fsrs_settings_from_ankis_deck_preset(
     after_good, _ = Scheduler(settings).grade(CardState("new"), 3, datetime.now(UTC), 1000)
     assert after_good.stability == pytest.approx(parameters[2])  # w[2]: first Good's stability
     assert "terminal scheduling" not in sync(capsys, learner)
+
+
+def test_a_terminal_review_with_the_id_of_another_cards_anki_review_still_travels(
+    learner: Learner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The terminal moves an id forward when its ms is taken, so ids can meet Anki's."""
+    anki_before = anki_log(learner)
+    study = Study.open([learner.cards], learner.data)
+    try:
+        mine = study.store.load_revlog()[0]
+        theirs = next(r for r in sorted(anki_before) if (r[1], r[2]) != key_of(mine.card_id))
+        study.store.renumber_reviews({mine.id: theirs[0]})
+    finally:
+        study.close()
+    both = len(anki_before) + len(terminal_log(learner))
+
+    out = sync(capsys, learner)
+
+    assert "left out" not in out
+    assert terminal_log(learner) == anki_log(learner)
+    assert len(anki_log(learner)) == both
+    assert NOTHING_MOVED in sync(capsys, learner)
