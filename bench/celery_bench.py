@@ -294,12 +294,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per variant, best kept")
     parser.add_argument("--redis-requests", type=int, default=100_000)
     parser.add_argument("--breakdown", action="store_true")
-    parser.add_argument("--only", help="run only the variants whose label has this")
+    parser.add_argument(
+        "--only", action="append", help="run only the variants whose label has this (repeatable)"
+    )
     args = parser.parse_args()
 
     variants = HEADLINE + (BREAKDOWN if args.breakdown else [])
     if args.only:
-        variants = [variant for variant in variants if args.only in variant.label]
+        variants = [v for v in variants if any(part in v.label for part in args.only)]
     print(f"load average (1, 5, 15 min) at the start: {load_average()}")
     results: list[Figures] = []
     with RedisServer() as server:
