@@ -38,6 +38,23 @@ def wait_for_pid(key: str, timeout: float = 20.0) -> int:
     raise TimeoutError("the task did not start")
 
 
+def wait_until_accepted(nodename: str, task_id: str, pid: int, timeout: float = 20.0) -> None:
+    """Wait until the worker's main process lists the task as running in that process.
+
+    Killed before the main process has heard that the pool process accepted the job, the
+    pool would hand the job to another process, whatever the acks setting."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        active = app.control.inspect([nodename], timeout=1.0).active() or {}
+        if any(
+            task["id"] == task_id and task.get("worker_pid") == pid
+            for task in active.get(nodename, [])
+        ):
+            return
+        time.sleep(0.1)
+    raise TimeoutError("the worker did not report the task as running")
+
+
 def main() -> None:
     with (
         idle_queue(str(app.conf.broker_url), prefix="lesson-acks") as queue,
@@ -51,9 +68,7 @@ def main() -> None:
                 f"tasks.execution.{task}", args=(key, 30), queue=queue
             )
             pid = wait_for_pid(key)
-            # let the worker's main process hear that the task began (else the pool would
-            # resend a job it never saw accepted, whatever the acks setting)
-            time.sleep(0.5)
+            wait_until_accepted(worker.nodename, result.id, pid)
             os.kill(pid, signal.SIGKILL)
             result.get(timeout=30, propagate=False)
             runs = int(store.client().get(f"demo:attempts:{key}") or 0)
