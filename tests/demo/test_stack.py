@@ -158,3 +158,38 @@ def test_stack_started_in_the_background_by_a_script_stops_on_each_signal(
             os.killpg(launcher.pid, signal.SIGTERM)
             launcher.wait(timeout=30)
         kill_sessions(family)
+
+
+@pytest.mark.parametrize(
+    ("stop_signal", "exit_code", "tee_too"),
+    [(signal.SIGINT, 130, True), (signal.SIGTERM, 143, False), (signal.SIGHUP, 143, True)],
+    ids=["ctrl-c", "sigterm", "hangup"],
+)
+def test_stack_piped_into_tee_stops_on_each_signal(
+    tmp_path: Path, stop_signal: signal.Signals, exit_code: int, tee_too: bool
+) -> None:
+    # `bash stack.sh redis | tee log`; Ctrl-C and a closed terminal reach tee as well.
+    redis_port = free_port()
+    env = script_env(redis_port, tmp_path / "var")
+    stack = ScriptProcess(
+        "stack.sh", env, tmp_path / "stack.log", args=["-e", "/dev/null", "redis"],
+        through_tee=True,
+    )  # fmt: skip
+    family: set[tuple[int, float]] = set()
+    try:
+        stack.start()
+        url = f"redis://127.0.0.1:{redis_port}/0"
+        wait_until(lambda: redis_reachable(url), 30, "the stack's Redis", interval=0.2)
+        family = process_family(stack.pid)
+        assert stack.process is not None
+        if tee_too:
+            stack.stop_tee(stop_signal)
+        stack.process.send_signal(stop_signal)
+        assert stack.process.wait(timeout=30) == exit_code
+        wait_until(lambda: not still_alive(family), 10, "every stack process to exit")
+        assert not redis_reachable(url)
+    finally:
+        if stack.running():
+            family |= process_family(stack.pid)
+        stack.stop(grace=15)
+        kill_sessions(family)
