@@ -102,16 +102,18 @@ def sync_anki(
             report.to_anki = Moved(len(plan.to_anki), len(plan.schedule_from_terminal))
             report.to_terminal = Moved(len(plan.to_terminal), len(plan.schedule_from_anki))
             return report
+        # Built before anything is written: deckgen may still refuse the deck (media).
+        package = None if deck_current else build_deck_package(study)
         if settings != study.settings:  # the terminal's own file, before Anki is touched
             try:
                 study.update_settings(settings)
             except SettingsError as exc:
                 raise AnkiSyncError(f"{exc} (nothing written to Anki)") from None
-        if deck_current and plan.changes_nothing:
+        if package is None and plan.changes_nothing:
             return report  # nothing to write in Anki, so no backup either
         report.backup = backup(col, study.clock.now())
-        if not deck_current:
-            import_package(col, build_deck_package(study), with_scheduling=False)
+        if package is not None:
+            import_package(col, package, with_scheduling=False)
             if report.new_notes:  # their cards are new to the merge
                 present = read_deck(col, keys)
                 plan = _plan(study, present)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from studyapp.ankisync.anki_side import AnkiDeckView, db, reviews_by_id, taken_revlog_ids
+from studyapp.ankisync.anki_side import AnkiDeckView, db, reviews_by_id
 from studyapp.ankisync.days import AnkiDays
 from studyapp.ankisync.merge import MergePlan
 from studyapp.ankisync.revlog import to_anki_row, to_entry
@@ -68,14 +68,10 @@ def _memory_of(col: Collection, card: AnkiCard) -> tuple[float, float] | None:
 def push_to_anki(
     col: Collection, study: Study, view: AnkiDeckView, plan: MergePlan, days: AnkiDays
 ) -> Moved:
+    """The plan's ids must be free in Anki (see clashes.py)."""
     usn = col.usn()
     entries = study.store.reviews_with_ids(plan.to_anki)
-    taken = taken_revlog_ids(col, [entry.id for entry in entries])
-    rows = [
-        to_anki_row(entry, view.cards[entry.card_id].cid, usn)
-        for entry in entries
-        if entry.id not in taken
-    ]
+    rows = [to_anki_row(entry, view.cards[entry.card_id].cid, usn) for entry in entries]
     cards = []
     for card_id in plan.schedule_from_terminal:
         card = col.get_card(view.cards[card_id].cid)  # type: ignore[arg-type]
