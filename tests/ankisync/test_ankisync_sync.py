@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -85,6 +86,11 @@ def anki_log(learner: Learner) -> set[tuple[int, str, int, int]]:
         col.close()
 
 
+def answers(log: set[tuple[int, str, int, int]]) -> Counter[tuple[str, int, int]]:
+    """A log without its ids: how many answers of each grade each card has."""
+    return Counter((guid, ordinal, rating) for _, guid, ordinal, rating in log)
+
+
 def test_sync_unites_logs_and_moves_schedules_then_changes_nothing(
     learner: Learner, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -154,7 +160,9 @@ def test_reviews_on_both_sides_between_syncs_all_survive(
     out = sync(capsys, learner)
 
     assert "to Anki: 2 reviews" in out and "to the terminal: 2 reviews" in out, out
-    assert terminal_log(learner) == anki_log(learner) == both
+    assert terminal_log(learner) == anki_log(learner)
+    # A terminal review may have been renumbered (its ms was an Anki manual row's).
+    assert answers(terminal_log(learner)) == answers(both)
 
 
 def test_an_open_collection_is_refused_with_nothing_written(
