@@ -37,7 +37,9 @@ def deckgen_copy(tmp_path: Path) -> Path:
 
 
 def run(lib: Path, cwd: Path, *args: str) -> str:
-    env = dict(os.environ, PYTHONPATH=str(lib), PYTHONDONTWRITEBYTECODE="1")
+    # The edited copy first; the checkout after it for the study app.
+    path = os.pathsep.join([str(lib), str(REPO)])
+    env = dict(os.environ, PYTHONPATH=path, PYTHONDONTWRITEBYTECODE="1")
     done = subprocess.run(
         [sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
     )
