@@ -131,7 +131,9 @@ def build_parser(commands: Sequence[Command] = COMMANDS) -> OneLineParser:
         usage="%(prog)s [-h] [--version] [--data-dir DIR] [PATH ...]\n"
         "       %(prog)s COMMAND [options] ...",
         description="Review the Markdown cards in the terminal, or run one of the commands.",
-        epilog="`studyapp COMMAND --help` shows a command's options.",
+        epilog="`studyapp COMMAND --help` shows a command's options. Anki ignores the "
+        "scheduling in a package for notes it already has: for a deck already in Anki, carry "
+        "progress with `studyapp sync-anki`, not export-anki.",
     )
     add_version_argument(parser)
     add_global_arguments(parser)
