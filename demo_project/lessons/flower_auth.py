@@ -1,7 +1,9 @@
 """Flower basic auth, three ways: ``--basic-auth``, ``--basic_auth``, FLOWER_BASIC_AUTH.
 
 Starts a real Flower on a free loopback port, asks for its workers page without and with
-the credentials, prints the HTTP status codes and stops Flower again.
+the credentials, prints the HTTP status codes and stops Flower again. Flower's event listener
+records itself in the broker (kombu's binding of the ``celeryev`` exchange) and a stopped
+Flower leaves that record behind, so the lesson removes it: Redis ends as it began.
 Usage: ``python -m lessons.flower_auth basic-auth|basic_auth|env``.
 """
 
@@ -15,6 +17,11 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import redis
+from config.celery_app import app
 
 from demo_project.launch import free_port, stop_group
 from demo_project.signals import exit_on_sigterm
@@ -45,6 +52,21 @@ def _wait_listening(url: str, process: subprocess.Popen[bytes], timeout: float) 
     return False
 
 
+@contextmanager
+def events_binding_restored() -> Iterator[None]:
+    """Remove the members a listener adds to kombu's ``celeryev`` binding while open."""
+    client = redis.Redis.from_url(str(app.conf.broker_url))
+    key = "_kombu.binding.celeryev"
+    before = client.smembers(key)
+    try:
+        yield
+    finally:
+        added = client.smembers(key) - before
+        if added:
+            client.srem(key, *added)
+        client.close()
+
+
 def main(way: str) -> int:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLOWER_")}
@@ -63,7 +85,7 @@ def main(way: str) -> int:
     prefix = "FLOWER_BASIC_AUTH=learner:s3cret-pass " if way == "env" else ""
     print(f"$ {prefix}{shown}")
     url = f"http://127.0.0.1:{port}/workers"
-    with tempfile.TemporaryFile() as log:
+    with tempfile.TemporaryFile() as log, events_binding_restored():
         process = subprocess.Popen(
             command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
