@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import cache
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -22,15 +23,19 @@ class Clock(Protocol):
         ...
 
 
+@cache
+def _etc_localtime_name() -> str:
+    """The zone /etc/localtime links to; read once (it is asked at every grade)."""
+    try:
+        target = os.path.realpath("/etc/localtime")
+    except OSError:
+        target = ""
+    return target.split("/zoneinfo/", 1)[1] if "/zoneinfo/" in target else ""
+
+
 def system_local_tz() -> tzinfo:
     """The named local zone when it can be found (right across DST changes), else the offset."""
-    name = os.environ.get("TZ", "").removeprefix(":")
-    if not name:
-        try:
-            target = os.path.realpath("/etc/localtime")
-        except OSError:
-            target = ""
-        name = target.split("/zoneinfo/", 1)[1] if "/zoneinfo/" in target else ""
+    name = os.environ.get("TZ", "").removeprefix(":") or _etc_localtime_name()
     if name:
         try:
             return ZoneInfo(name)

@@ -65,7 +65,7 @@ class Study:
         self.cards: list[Card] = []
         self.errors: list[CardError] = []
         self._cards_by_id: dict[str, Card] = {}
-        self._siblings = SiblingIndex(())
+        self._siblings: SiblingIndex | None = None  # built at the first grade, not at start
         self._states: dict[str, CardState] = store.load_states()
         self.states: Mapping[str, CardState] = MappingProxyType(self._states)
         self._sessions: weakref.WeakSet[ReviewSession] = weakref.WeakSet()
@@ -106,7 +106,7 @@ class Study:
         self.errors = list(result.errors)
         self.cards = [study_card for card in result.cards for study_card in study_cards(card)]
         self._cards_by_id = {card.id: card for card in self.cards}
-        self._siblings = SiblingIndex(self.cards)
+        self._siblings = None
         self._record_sightings()
 
     def _record_sightings(self) -> None:
@@ -180,7 +180,7 @@ class Study:
         now = self.clock.now()
         day = self.study_day(now)
         buried = []
-        for sibling in self._siblings.siblings(card_id):
+        for sibling in self.siblings(card_id):
             category = category_today(self._states.get(sibling), day, now)
             if category in (Category.NEW, Category.REVIEW):
                 buried.append(
@@ -189,6 +189,8 @@ class Study:
         return buried
 
     def siblings(self, card_id: str) -> list[str]:
+        if self._siblings is None:
+            self._siblings = SiblingIndex(self.cards)
         return self._siblings.siblings(card_id)
 
     def _queues_changed(self) -> None:
