@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 from anki.collection import Collection
-from anki_support import StudiedAnki, copy_collection, key_of, studyapp
+from anki_support import (
+    StudiedAnki,
+    answer,
+    copy_collection,
+    import_deck,
+    key_of,
+    new_profile,
+    studyapp,
+)
 
 from studyapp.records import Phase
 from studyapp.study import Study
@@ -109,3 +117,29 @@ def test_a_collection_anki_has_open_is_refused(
         == f"{path}: Anki has this collection open; close Anki and try again (nothing written)\n"
     )
     assert not data.exists()
+
+
+def test_cards_anki_scheduled_without_fsrs_get_fsrs_memory_from_their_log(
+    studied_anki: StudiedAnki, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = new_profile(tmp_path / "Anki2")
+    col = Collection(str(path))
+    try:
+        import_deck(col, studied_anki.cards / "sync.md", tmp_path)
+        answer(col, "Sync Basics", (3, 4, 1))  # Anki's SM-2: FSRS was never turned on
+    finally:
+        col.close()
+    data = tmp_path / "data"
+
+    status, out, _ = studyapp(capsys, "import-anki", path, "--data-dir", data, studied_anki.cards)
+
+    assert status == 0 and out.startswith("imported 3 reviews, updated 3 cards")
+    study = Study.open([studied_anki.cards], data)
+    try:
+        reviewed = [study.state(card.id) for card in study.cards if study.state(card.id).reps]
+        # FSRS-6's first Again, Good and Easy, as Anki computes them from each card's log.
+        stabilities = sorted(state.stability or 0 for state in reviewed)
+        assert stabilities == pytest.approx([0.212, 2.3065, 8.2956], rel=0.01)
+        assert all(state.difficulty for state in reviewed)
+    finally:
+        study.close()
