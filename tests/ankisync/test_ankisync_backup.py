@@ -1,27 +1,26 @@
-"""The backup a sync makes first: beside the collection, timestamped, the newest kept."""
+"""An import that changed the progress leaves a backup of it (studyapp.backups); one that
+changed nothing does not."""
 
 from __future__ import annotations
 
-import zipfile
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from anki.collection import Collection
-from anki_support import new_profile
+import pytest
+from anki_support import StudiedAnki, studyapp
 
-from studyapp.ankisync.collection import BACKUPS_KEPT, backup, open_collection
+from studyapp.backups import list_backups
 
 
-def test_backups_are_timestamped_beside_the_collection_and_pruned(tmp_path: Path) -> None:
-    path = new_profile(tmp_path / "Anki2")
-    Collection(str(path)).close()
-    start = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
-    made = []
-    for minute in range(BACKUPS_KEPT + 2):
-        with open_collection(path) as col:
-            made.append(backup(col, start + timedelta(minutes=minute)))
-
-    folder = path.parent / "celery-srs-backups"
-    assert sorted(folder.iterdir()) == made[-BACKUPS_KEPT:]
-    assert made[-1].name == "collection-20260101-090600-000000.colpkg"
-    assert zipfile.is_zipfile(made[-1])  # a collection package, as Anki's own backups
+def test_an_import_that_changed_progress_is_backed_up(
+    studied_anki: StudiedAnki, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    package = studied_anki.exports["colpkg"]
+    command = ("import-anki", package, "--data-dir", data, studied_anki.cards)
+    status, _, err = studyapp(capsys, *command)
+    assert (status, err) == (0, "")
+    (backup,) = list_backups(data)
+    backup.path.unlink()  # so the hourly limit cannot be what stops a second one
+    status, out, _ = studyapp(capsys, *command)
+    assert status == 0 and out.startswith("imported 0 reviews, updated 0 cards")
+    assert list_backups(data) == []  # nothing changed: no backup
