@@ -153,9 +153,12 @@ def main() -> int:
     parser.add_argument("--cards", type=int, default=CARDS)
     parser.add_argument("--keep", type=Path, default=None, help="work here and keep the files")
     options = parser.parse_args()
-    work = options.keep or Path(tempfile.mkdtemp(prefix="anki-sync-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
-    run(work, options.cards)
+    if options.keep is not None:
+        options.keep.mkdir(parents=True, exist_ok=True)
+        run(options.keep, options.cards)
+    else:
+        with tempfile.TemporaryDirectory(prefix="anki-sync-bench-") as folder:
+            run(Path(folder), options.cards)
     return 0
 
 
