@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import argparse
 
-from studyapp.cli_common import (
-    EXIT_USAGE,
-    add_paths_argument,
-    card_paths,
-    fail,
-    resolve_data_dir,
-)
+from studyapp import cli_common
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_paths_argument(parser)
+    cli_common.add_paths_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    paths = card_paths(args.paths)
+    paths = cli_common.card_paths(args.paths)
     if paths is None:
-        return EXIT_USAGE
+        return cli_common.EXIT_USAGE
     try:
         from studyapp.tui.app import run_app
     except ImportError as exc:
-        return fail(f"studyapp: the terminal app is not available: {exc}")
-    return run_app(paths, resolve_data_dir(args.data_dir))
+        return cli_common.fail(f"studyapp: the terminal app is not available: {exc}")
+    return run_app(paths, cli_common.resolve_data_dir(args.data_dir))

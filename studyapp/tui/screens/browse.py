@@ -8,7 +8,6 @@ a wide terminal, instead of them on a narrow one).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import ClassVar
 
@@ -26,26 +25,13 @@ from deckgen.model import SourceLocation
 from studyapp.browse import BrowseRow
 from studyapp.store import StoreError
 from studyapp.study import Study
+from studyapp.tui.formatting import due_text, interval_text
 from studyapp.tui.widgets.rating_bar import RATING_NAMES
 
 SEARCH_DELAY = 0.2  # seconds of typing pause before searching
 MAX_ROWS = 500  # a table of thousands of rows is slow to build and no one scrolls it
 NARROW = 110  # below this many columns the details pane replaces the results (Enter)
 SIDE_TEXT_LINES = 6  # lines of a card's front and back in the details pane
-
-
-def interval_text(interval: int) -> str:
-    """A revlog interval (Anki's convention: days if positive, seconds if negative)."""
-    if interval < 0:
-        minutes = max(1, round(-interval / 60))
-        return f"{minutes}m" if minutes < 60 else f"{minutes / 60:.1f}h"
-    return f"{interval}d"
-
-
-def due_text(due: datetime | None, tz: tzinfo, with_time: bool = True) -> str:
-    if due is None:
-        return "-"
-    return due.astimezone(tz).strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
 
 
 def shown_location(location: SourceLocation, roots: Sequence[Path]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import ClassVar
 
 from rich.table import Table
@@ -15,11 +15,8 @@ from textual.widgets import DataTable, Static
 
 from studyapp.card_info import CardInfo
 from studyapp.study import Study
+from studyapp.tui.formatting import due_text, interval_text
 from studyapp.tui.widgets.rating_bar import RATING_NAMES
-
-
-def when_text(moment: datetime | None, tz: tzinfo) -> str:
-    return "-" if moment is None else moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
 def interval_days_text(days: float | None) -> str:
@@ -31,14 +28,6 @@ def interval_days_text(days: float | None) -> str:
     return f"{days:.0f} day{'' if round(days) == 1 else 's'}"
 
 
-def revlog_interval_text(interval: int) -> str:
-    """A revlog interval (Anki's convention: days if positive, seconds if negative)."""
-    if interval < 0:
-        minutes = max(1, round(-interval / 60))
-        return f"{minutes}m" if minutes < 60 else f"{minutes / 60:.1f}h"
-    return f"{interval}d"
-
-
 def info_table(info: CardInfo, tz: tzinfo) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
@@ -48,10 +37,10 @@ def info_table(info: CardInfo, tz: tzinfo) -> Table:
         ("Card", Text(f"{info.card.title}  ({info.card.id})")),
         ("Deck", Text(info.card.deck)),
         ("State", info.state),
-        ("Added", when_text(info.added, tz)),
-        ("First review", when_text(info.first_review, tz)),
-        ("Latest review", when_text(info.latest_review, tz)),
-        ("Due", when_text(info.due, tz)),
+        ("Added", due_text(info.added, tz)),
+        ("First review", due_text(info.first_review, tz)),
+        ("Latest review", due_text(info.latest_review, tz)),
+        ("Due", due_text(info.due, tz)),
         ("Interval", interval_days_text(info.interval_days)),
         ("Stability", number),
         ("Difficulty", "-" if info.difficulty is None else f"{info.difficulty:.2f} / 10"),
@@ -93,9 +82,9 @@ class CardInfoScreen(ModalScreen[None]):
             reviews.add_columns("Reviewed", "Grade", "Interval", "Kind", "Time")
             for entry in reversed(info.history):
                 reviews.add_row(
-                    when_text(entry.reviewed_at, tz),
+                    due_text(entry.reviewed_at, tz),
                     RATING_NAMES.get(entry.rating, str(entry.rating)),
-                    revlog_interval_text(entry.interval),
+                    interval_text(entry.interval),
                     entry.kind.name.lower(),
                     f"{entry.duration_ms / 1000:.0f} s",
                 )
