@@ -20,11 +20,11 @@ from studyapp.settings import SettingsError
 from studyapp.store import StoreError
 from studyapp.study import Study
 from studyapp.tui.screens.deck_list import DeckListScreen
+from studyapp.tui.styles_dir import start_sheets
 
 # Screens other than the deck list (and the review screen it opens) are imported when first
 # shown: start-up to the first card needs none of them.
 
-STYLES_DIR = Path(__file__).parent / "styles"
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
 
@@ -33,10 +33,8 @@ class StudyApp(App[int]):
 
     TITLE = "Celery SRS"
     SUB_TITLE = "study"
-    # Every style sheet in styles/ (screens' and add-ons' alike), app.tcss first.
-    CSS_PATH: ClassVar[list[str | PurePath]] = [
-        *sorted(STYLES_DIR.glob("*.tcss"), key=lambda path: (path.name != "app.tcss", path.name))
-    ]
+    # app.tcss first, then every sheet in styles/ but those screens load when first shown.
+    CSS_PATH: ClassVar[list[str | PurePath]] = [*start_sheets()]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),

@@ -26,6 +26,7 @@ from studyapp.browse import BrowseRow
 from studyapp.store import StoreError
 from studyapp.study import Study
 from studyapp.tui.formatting import due_text, interval_text
+from studyapp.tui.styles_dir import screen_sheet
 from studyapp.tui.widgets.rating_bar import RATING_NAMES
 
 SEARCH_DELAY = 0.2  # seconds of typing pause before searching
@@ -56,6 +57,7 @@ def side_text(text: str) -> str:
 
 
 class BrowseScreen(Screen[None]):
+    CSS_PATH = screen_sheet("browse.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", key_display="/"),
         Binding("down", "focus_results", "Results", show=False),

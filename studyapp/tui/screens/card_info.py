@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Static
 from studyapp.card_info import CardInfo
 from studyapp.study import Study
 from studyapp.tui.formatting import due_text, interval_text
+from studyapp.tui.styles_dir import screen_sheet
 from studyapp.tui.widgets.rating_bar import RATING_NAMES
 
 
@@ -57,6 +58,7 @@ def info_table(info: CardInfo, tz: tzinfo) -> Table:
 
 
 class CardInfoScreen(ModalScreen[None]):
+    CSS_PATH = screen_sheet("card_info.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close"),
         Binding("i", "dismiss", "Close", show=False),

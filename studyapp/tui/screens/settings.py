@@ -23,6 +23,7 @@ from studyapp.settings import (
 )
 from studyapp.store import StoreError
 from studyapp.study import Study
+from studyapp.tui.styles_dir import screen_sheet
 
 LABELS: dict[str, str] = {
     "desired_retention": f"Desired retention ({RETENTION_RANGE[0]} - {RETENTION_RANGE[1]})",
@@ -97,6 +98,7 @@ def settings_from_form(
 
 
 class SettingsScreen(Screen[None]):
+    CSS_PATH = screen_sheet("settings.tcss")
     AUTO_FOCUS = "Input"  # typing changes the first field at once
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Save", priority=True)]
 

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header, Static
 from studyapp.stats import Stats, StatsInput, compute_stats
 from studyapp.store import Store, StoreError
 from studyapp.study import Study
+from studyapp.tui.styles_dir import screen_sheet
 from studyapp.tui.widgets.forecast_bars import ForecastBars
 from studyapp.tui.widgets.heatmap import Heatmap
 
@@ -43,6 +44,7 @@ def states_table(by_state: dict[str, int]) -> Table:
 
 
 class StatsScreen(Screen[None]):
+    CSS_PATH = screen_sheet("stats.tcss")
     """Computed in a thread with its own database connection (100,000 reviews take a few
     tenths of a second); "Computing…" shows meanwhile and the keys keep working."""
 

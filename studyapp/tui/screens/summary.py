@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header, Static
 
 from studyapp.intervals import format_interval
 from studyapp.session import SessionSummary
+from studyapp.tui.styles_dir import screen_sheet
 
 
 def duration_text(seconds: float) -> str:
@@ -53,6 +54,7 @@ def summary_table(summary: SessionSummary, now: datetime, tz: tzinfo) -> Table:
 
 
 class SummaryScreen(Screen[None]):
+    CSS_PATH = screen_sheet("summary.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "app.back", "Deck list"),
         Binding("t", "app.show_stats", "Stats"),
