@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from deckgen.gc_pause import collector_paused
 from studyapp.ankisync.anki_side import AnkiDeckView, read_deck
 from studyapp.ankisync.clashes import clashing_terminal_ids, renumber_clashes
 from studyapp.ankisync.collection import backup, open_collection, schema_version
@@ -81,6 +82,13 @@ class SyncReport:
 def sync_anki(
     collection: Path, paths: Sequence[Path], data_dir: Path, dry_run: bool = False
 ) -> SyncReport:
+    # A first sync makes a few hundred thousand short-lived rows (each review moves as a
+    # tuple, twice); the collector's passes over them cost as much as the database work.
+    with collector_paused():
+        return _sync(collection, paths, data_dir, dry_run)
+
+
+def _sync(collection: Path, paths: Sequence[Path], data_dir: Path, dry_run: bool) -> SyncReport:
     report = SyncReport(collection, dry_run)
     # The collection first: one Anki has open is refused before anything is written.
     with open_collection(collection) as col, opened_study(paths, data_dir) as study:
@@ -103,7 +111,7 @@ def sync_anki(
             report.to_terminal = Moved(len(plan.to_terminal), len(plan.schedule_from_anki))
             return report
         # Built before anything is written: deckgen may still refuse the deck (media).
-        package = None if deck_current else build_deck_package(study)
+        package = None if deck_current else build_deck_package(study, digest)
         if settings != study.settings:  # the terminal's own file, before Anki is touched
             try:
                 study.update_settings(settings)

@@ -258,3 +258,32 @@ def test_a_terminal_review_with_the_id_of_another_cards_anki_review_still_travel
     assert terminal_log(learner) == anki_log(learner)
     assert len(anki_log(learner)) == both
     assert NOTHING_MOVED in sync(capsys, learner)
+
+
+def test_the_decks_package_is_reused_only_while_the_deck_is_unchanged(
+    learner: Learner, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """export-anki and sync-anki share the data folder's package: a sync after an export
+    imports it as it was built; after an edit it is built again and the edit reaches Anki."""
+    status, _, err = studyapp(
+        capsys, "export-anki", tmp_path / "out.apkg", "--data-dir", learner.data, learner.cards
+    )
+    assert (status, err) == (0, "")
+    package = learner.data / "anki" / "deck.apkg"
+    built = (package.stat().st_ino, package.stat().st_mtime_ns)
+
+    sync(capsys, learner)
+
+    assert (package.stat().st_ino, package.stat().st_mtime_ns) == built
+    deck = learner.cards / "sync.md"
+    deck.write_text(deck.read_text("utf-8").replace("The broker.", "The message broker."), "utf-8")
+
+    sync(capsys, learner)
+
+    assert (package.stat().st_ino, package.stat().st_mtime_ns) != built
+    col = Collection(str(learner.collection))
+    try:
+        note = col.get_note(card_by_key(col, *key_of("sync-broker")).nid)
+        assert any("The message broker." in field for field in note.fields)
+    finally:
+        col.close()
