@@ -307,6 +307,28 @@ class Store:
                 found.extend(_row_to_entry(row) for row in rows)
         return sorted(found, key=lambda entry: entry.id)
 
+    def review_rows(self, ids: Iterable[int]) -> list[tuple[Any, ...]]:
+        """`reviews_with_ids` as raw rows (the columns of `RevlogEntry`, `kind` an int),
+        oldest first: moving tens of thousands of reviews at once (Anki sync) should not
+        build an object per review only to take it apart again."""
+        wanted = set(ids)
+        if not wanted:
+            return []
+        with self._reading() as db:
+            if len(wanted) < _SCAN_FROM:
+                rows = []
+                ordered = sorted(wanted)
+                for start in range(0, len(ordered), 900):  # below the bound-variable limit
+                    part = ordered[start : start + 900]
+                    marks = ", ".join("?" * len(part))
+                    rows += db.execute(
+                        f"SELECT {_REVLOG_COLUMNS} FROM revlog WHERE id IN ({marks})", part
+                    ).fetchall()
+                return sorted(rows)
+            # Many ids: one pass over the whole log beats thousands of lookups.
+            rows = db.execute(f"SELECT {_REVLOG_COLUMNS} FROM revlog ORDER BY id").fetchall()
+        return [row for row in rows if row[0] in wanted]
+
     def renumber_reviews(self, new_ids: dict[int, int]) -> None:
         """Give reviews new ids (old -> new), in one transaction; the new ids must be free."""
         with self._write() as db:
@@ -330,6 +352,19 @@ class Store:
                 f"INSERT OR IGNORE INTO revlog ({_REVLOG_COLUMNS}) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (_entry_to_row(entry) for entry in entries),
+            )
+            added = db.total_changes - before
+            db.executemany(_UPSERT_STATE, (_state_to_row(state) for state in states))
+        return added
+
+    def merge_review_rows(self, rows: Iterable[Sequence[Any]], states: Iterable[CardState]) -> int:
+        """`merge_reviews` for raw rows in `review_rows`' form (many reviews at once)."""
+        with self._write() as db:
+            before = db.total_changes
+            db.executemany(
+                f"INSERT OR IGNORE INTO revlog ({_REVLOG_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
             )
             added = db.total_changes - before
             db.executemany(_UPSERT_STATE, (_state_to_row(state) for state in states))
@@ -365,6 +400,7 @@ class Store:
         return str(result)
 
 
+_SCAN_FROM = 5000  # `review_rows` reads the whole log for this many ids or more
 _UPSERT_STATE = (
     f"INSERT OR REPLACE INTO card_state ({_STATE_COLUMNS}) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 from studyapp.ankisync.matching import DeckKeys
-from studyapp.ankisync.revlog import ANSWER_TYPES, REVLOG_COLUMNS, AnkiReview
+from studyapp.ankisync.revlog import ANSWER_TYPES, REVLOG_COLUMNS, AnkiRow
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -94,14 +94,14 @@ def review_ids_of(col: Collection, refs: Iterable[AnkiCardRef]) -> dict[str, lis
     return dict(found)
 
 
-def reviews_by_id(col: Collection, ids: Sequence[int]) -> dict[int, AnkiReview]:
-    found = {}
+def reviews_by_id(col: Collection, ids: Sequence[int]) -> dict[int, AnkiRow]:
+    """Whole revlog rows (REVLOG_COLUMNS) by id."""
+    found: dict[int, AnkiRow] = {}
     for part in chunks(sorted(ids)):
         rows = db(col).all(
             f"select {REVLOG_COLUMNS} from revlog where id in ({marks(len(part))})", *part
         )
-        for row in rows:
-            found[row[0]] = AnkiReview(*row)
+        found.update((row[0], tuple(row)) for row in rows)
     return found
 
 

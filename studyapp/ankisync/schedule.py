@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from studyapp.ankisync.days import AnkiDays
 from studyapp.records import CardState, Phase
@@ -17,6 +17,8 @@ from studyapp.settings import Settings
 
 if TYPE_CHECKING:  # anki.cards must not be imported before anki.collection
     from anki.cards import Card as AnkiCard
+    from anki.consts import CardQueue, CardType
+    from anki.decks import DeckId
 
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
 QUEUE_SUSPENDED, QUEUE_LEARNING, QUEUE_REVIEW, QUEUE_DAY_LEARNING = -1, 1, 2, 3
@@ -78,26 +80,27 @@ def state_from_anki(
 
 def apply_state(card: AnkiCard, state: CardState, days: AnkiDays, settings: Settings) -> None:
     """Give an Anki card the terminal's schedule (the terminal reviewed it last)."""
+    # Called per card: anki's NewTypes are plain ints at run time, so they are only cast
+    # here (a `from anki.consts import ...` per call costs more than the rest of it: those
+    # modules answer every attribute probe through a deprecation hook).
     from anki.cards import FSRSMemoryState
-    from anki.consts import CardQueue, CardType
-    from anki.decks import DeckId
 
     if state.due is None or state.last_review is None or state.phase is Phase.NEW:
         return
     suspended_in_anki = card.queue == QUEUE_SUSPENDED  # the learner's choice there stays
     if card.odid:  # in a filtered deck: the schedule below is its home deck's
-        card.did, card.odid, card.odue = card.odid, DeckId(0), 0
-    card.type = CardType(_TYPES[state.phase])
+        card.did, card.odid, card.odue = card.odid, cast("DeckId", 0), 0
+    card.type = cast("CardType", _TYPES[state.phase])
     if state.phase is Phase.REVIEW:
-        card.queue = CardQueue(QUEUE_REVIEW)
+        card.queue = cast("CardQueue", QUEUE_REVIEW)
         card.due = days.day_number(state.due)
         card.ivl = max(1, card.due - days.day_number(state.last_review))
         card.left = 0
     else:
         if state.due < days.next_cutoff:
-            card.queue, card.due = CardQueue(QUEUE_LEARNING), int(state.due.timestamp())
+            card.queue, card.due = cast("CardQueue", QUEUE_LEARNING), int(state.due.timestamp())
         else:
-            card.queue, card.due = CardQueue(QUEUE_DAY_LEARNING), days.day_number(state.due)
+            card.queue, card.due = cast("CardQueue", QUEUE_DAY_LEARNING), days.day_number(state.due)
         steps = (
             settings.learning_steps_minutes
             if state.phase is Phase.LEARNING
@@ -108,7 +111,7 @@ def apply_state(card: AnkiCard, state: CardState, days: AnkiDays, settings: Sett
     if card.type in (REVIEW, RELEARNING) and not card.factor:
         card.factor = DEFAULT_EASE
     if state.suspended or suspended_in_anki:
-        card.queue = CardQueue(QUEUE_SUSPENDED)
+        card.queue = cast("CardQueue", QUEUE_SUSPENDED)
     card.reps = state.reps
     card.lapses = state.lapses
     if state.stability is not None and state.difficulty is not None:

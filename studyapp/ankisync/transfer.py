@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from studyapp.ankisync.anki_side import AnkiDeckView, db, reviews_by_id
 from studyapp.ankisync.days import AnkiDays
 from studyapp.ankisync.merge import MergePlan
-from studyapp.ankisync.revlog import to_anki_row, to_entry
+from studyapp.ankisync.revlog import anki_row, terminal_row
 from studyapp.ankisync.schedule import apply_state, state_from_anki
 from studyapp.records import CardState, ms_to_datetime
 from studyapp.study import Study
@@ -35,7 +35,7 @@ def pull_to_terminal(
     col: Collection, study: Study, view: AnkiDeckView, plan: MergePlan, days: AnkiDays
 ) -> Moved:
     rows = reviews_by_id(col, [review_id for _, review_id in plan.to_terminal])
-    entries = [to_entry(rows[review_id], card_id) for card_id, review_id in plan.to_terminal]
+    entries = [terminal_row(rows[review_id], card_id) for card_id, review_id in plan.to_terminal]
     states: list[CardState] = []
     for card_id in plan.schedule_from_anki:
         ids = view.review_ids[card_id]
@@ -51,7 +51,7 @@ def pull_to_terminal(
                 _memory_of(col, card),
             )
         )
-    added = study.store.merge_reviews(entries, states)
+    added = study.store.merge_review_rows(entries, states)
     return Moved(added, len(states), len(entries) - added + len(plan.clashing))
 
 
@@ -70,8 +70,8 @@ def push_to_anki(
 ) -> Moved:
     """The plan's ids must be free in Anki (see clashes.py)."""
     usn = col.usn()
-    entries = study.store.reviews_with_ids(plan.to_anki)
-    rows = [to_anki_row(entry, view.cards[entry.card_id].cid, usn) for entry in entries]
+    cids = {card_id: ref.cid for card_id, ref in view.cards.items()}
+    rows = [anki_row(entry, cids[entry[1]], usn) for entry in study.store.review_rows(plan.to_anki)]
     cards = []
     for card_id in plan.schedule_from_terminal:
         card = col.get_card(view.cards[card_id].cid)  # type: ignore[arg-type]
