@@ -85,7 +85,8 @@ class ManagedService:
         if listener in self.listeners:
             self.listeners.remove(listener)
 
-    def _emit(self, line: str) -> None:
+    def emit(self, line: str) -> None:
+        """One line of the service's output: kept for later attaches, passed to each listener."""
         self.output.append(line)
         for listener in list(self.listeners):
             try:
@@ -161,7 +162,7 @@ class ServiceManager:
         async def run() -> RunOutcome:
             try:
                 service.outcome = await run_to_completion(
-                    service.command, None, on_line=service._emit, on_start=on_start
+                    service.command, None, on_line=service.emit, on_start=on_start
                 )
                 return service.outcome
             finally:

@@ -183,8 +183,8 @@ def test_a_failing_listener_is_dropped_and_the_others_still_get_lines() -> None:
 
     service.attach(broken)
     service.attach(seen.append)
-    service._emit("one")
-    service._emit("two")
+    service.emit("one")
+    service.emit("two")
     assert seen == ["one", "two"] and service.listeners == [seen.append]
     assert list(service.output) == ["one", "two"]
 
