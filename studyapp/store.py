@@ -102,18 +102,12 @@ class Store:
             db = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None)
         except sqlite3.Error as exc:
             raise StoreError(f"{path}: cannot open database: {exc}{_hint(path, exc)}") from None
-        try:
+        with _store_errors(path, undo=db.close):
             _refuse_newer_schema(db, path)
             db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             _migrate(db, path)
-        except sqlite3.Error as exc:
-            db.close()
-            raise StoreError(f"{path}: {exc}{_hint(path, exc)}") from None
-        except BaseException:
-            db.close()
-            raise
         return cls(db, path)
 
     def close(self) -> None:
@@ -126,22 +120,14 @@ class Store:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: {exc} (is another instance busy?)") from None
-        try:
+        with _store_errors(self.path, undo=self._rollback):
             yield self._db
             self._db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            self._rollback()
-            raise StoreError(f"{self.path}: {exc}{_hint(self.path, exc)}") from None
-        except BaseException:
-            self._rollback()
-            raise
 
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
-        try:
+        with _store_errors(self.path):
             yield self._db
-        except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: {exc}{_hint(self.path, exc)}") from None
 
     def _rollback(self) -> None:
         if self._db.in_transaction:
@@ -427,6 +413,19 @@ def _ensure_writable_dir(data_dir: Path) -> None:
         os.unlink(probe)
     except OSError as exc:
         raise StoreError(f"data folder {data_dir} is not writable: {exc.strerror}") from None
+
+
+@contextmanager
+def _store_errors(path: Path, undo: Callable[[], None] | None = None) -> Iterator[None]:
+    """An sqlite3 error becomes a one-line StoreError; on any error `undo` runs first."""
+    try:
+        yield
+    except BaseException as exc:
+        if undo is not None:
+            undo()
+        if isinstance(exc, sqlite3.Error):
+            raise StoreError(f"{path}: {exc}{_hint(path, exc)}") from None
+        raise
 
 
 def _hint(path: Path, error: sqlite3.Error) -> str:
