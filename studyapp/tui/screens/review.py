@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -216,27 +217,22 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
             self.notify("Nothing to undo.", severity="warning")
 
     async def action_suspend_card(self) -> None:
-        if self.card is None:
-            return
-        title = self.card.title
-        try:
-            self.session.suspend()
-        except StoreError as exc:
-            self._store_failed(exc, "Not suspended")
-            return
-        self.notify(f"Suspended: {title}", markup=False)
-        await self.show_current()
+        await self._set_aside(self.session.suspend, "Suspended", "Not suspended")
 
     async def action_bury(self) -> None:
+        await self._set_aside(self.session.bury, "Buried until tomorrow", "Not buried")
+
+    async def _set_aside(self, act: Callable[[], None], done: str, failed: str) -> None:
+        """Suspend or bury the current card (`act`), say so, and show the next one."""
         if self.card is None:
             return
         title = self.card.title
         try:
-            self.session.bury()
+            act()
         except StoreError as exc:
-            self._store_failed(exc, "Not buried")
+            self._store_failed(exc, failed)
             return
-        self.notify(f"Buried until tomorrow: {title}", markup=False)
+        self.notify(f"{done}: {title}", markup=False)
         await self.show_current()
 
     async def action_edit(self) -> None:
