@@ -210,7 +210,7 @@ class Floors:
     import_package: float  # the deck step: Anki's import of the deck's package
     backup: float
     cards: float  # get_card for every card, then one update_cards call
-    revlog: float  # the terminal's half of the reviews as rows, one executemany
+    revlog: float  # the terminal's half of the reviews as rows, one insert
     terminal: float  # Anki's half into the terminal's store, one transaction
 
     @property
@@ -228,7 +228,7 @@ def anki_floors(work: Path, learner: Learner, ids: list[str], package: Path) -> 
     from studyapp.ankisync.anki_side import db
     from studyapp.ankisync.matching import anki_key
     from studyapp.ankisync.sources import import_package
-    from studyapp.ankisync.transfer import INSERT_REVLOG
+    from studyapp.ankisync.transfer import insert_revlog
 
     folder = work / "floors"
     folder.mkdir()
@@ -257,7 +257,7 @@ def anki_floors(work: Path, learner: Learner, ids: list[str], package: Path) -> 
             card.due += 1
         col.update_cards(cards, skip_undo_entry=True)
         saved = time.perf_counter()
-        db(col).transact(lambda: db(col).executemany(INSERT_REVLOG, rows))
+        db(col).transact(lambda: insert_revlog(col, rows))
         inserted = time.perf_counter()
     finally:
         col.close()
@@ -352,7 +352,7 @@ def run(work: Path, count: int) -> None:
         f"{floors.total / warm.reference:.1f}x the reference; in Anki {floors.anki:.2f} s "
         f"(import of the package {floors.import_package:.2f} s, backup {floors.backup:.2f} s, "
         f"{count:,} cards' get_card + one update_cards {floors.cards:.2f} s, {half:,} revlog "
-        f"rows in one executemany {floors.revlog:.2f} s), {half:,} reviews into the "
+        f"rows in one statement {floors.revlog:.2f} s), {half:,} reviews into the "
         f"terminal's store {floors.terminal:.2f} s"
     )
     print(
