@@ -27,7 +27,7 @@ from studyapp.runner.process import RunningProcess, RunOutcome, run_to_completio
 from studyapp.runner.services import ManagedService, ServiceManager
 from studyapp.runner.trust import TrustStore, read_snapshot
 from studyapp.tui.screens.confirm_run import ConfirmRunScreen
-from studyapp.tui.widgets.services_bar import ServicesBar, services_of
+from studyapp.tui.widgets.services_bar import ServicesBar
 
 WORKER_KEY_HINT = "press W (or run: bash demo_project/worker/start.sh)"
 
@@ -65,7 +65,8 @@ class RunPanel(Vertical):
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
-        self._manager = manager
+        # The bar's manager is the panel's: what the panel starts is what the bar counts.
+        self.services_bar = ServicesBar(manager)
         self.trust = trust if trust is not None else TrustStore()
         self.card: Card | None = None
         self._process: RunningProcess | None = None
@@ -77,12 +78,10 @@ class RunPanel(Vertical):
 
     @property
     def manager(self) -> ServiceManager:
-        if self._manager is None:
-            self._manager = services_of(self.app)
-        return self._manager
+        return self.services_bar.manager
 
     def compose(self) -> ComposeResult:
-        yield ServicesBar(self._manager)
+        yield self.services_bar
         yield Label(id="run-hint", markup=False)
         yield Log(id="run-output", max_lines=2000)
         yield Label(id="run-status", markup=False)
@@ -121,7 +120,7 @@ class RunPanel(Vertical):
         self.display = card is not None and card.run is not None
         if card is None or card.run is None:
             return
-        self.query_one(ServicesBar).refresh_status()
+        self.services_bar.refresh_status()
         self._show_hint()
         service = self.manager.get(card.id)
         if service is not None and service.running:
