@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -96,7 +97,33 @@ def stop_group(process: subprocess.Popen[Any], grace: float = 5.0) -> None:
     process.wait()
 
 
-class RedisServer:
+class StartedProcess(ABC):
+    """A child process that `with` starts and, on leaving, stops, then removes the files it
+    left (a data folder, a log)."""
+
+    @abstractmethod
+    def start(self) -> Self: ...
+
+    @abstractmethod
+    def stop(self) -> None: ...
+
+    @abstractmethod
+    def remove_files(self) -> None: ...
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+        self.remove_files()
+
+
+class RedisServer(StartedProcess):
     """A private ``redis-server`` on 127.0.0.1, no persistence, in its own session."""
 
     def __init__(self, port: int | None = None, data_dir: Path | None = None) -> None:
@@ -161,16 +188,7 @@ class RedisServer:
             self._log.close()
             self._log = None
 
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def remove_files(self) -> None:
         if self._own_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
@@ -202,7 +220,7 @@ def ping_workers(
         probe.close()
 
 
-class Worker:
+class Worker(StartedProcess):
     """A real ``celery -A config.celery_app worker`` subprocess (cwd ``DEMO_DIR``).
 
     ``queues=None`` consumes all of ``DEMO_QUEUES`` (so one worker serves every card);
@@ -298,14 +316,5 @@ class Worker:
             _signal_group(self._process.pid, signal.SIGKILL)
             self._process.wait()
 
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def remove_files(self) -> None:
         self.log_path.unlink(missing_ok=True)

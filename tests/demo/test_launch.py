@@ -82,6 +82,7 @@ def test_redis_server_never_mistakes_another_server_on_its_port_for_its_own() ->
         assert second.pid is None
         assert redis_reachable(first.url())  # the first one is untouched
         second.__exit__(None, None, None)
+    assert not first.data_dir.exists()  # a folder it made itself goes with it
 
 
 def test_redis_reachable_and_ping_workers_with_a_closed_port() -> None:
