@@ -80,7 +80,7 @@ async def test_long_running_command_is_stopped_by_its_key(
     async with app.run_test() as pilot:
         await pilot.press("r")
         await wait_for(pilot, lambda: log_lines(app) == ["started"])
-        process = app.panel._process
+        process = app.panel.process
         assert process is not None and pid_alive(process.pid)
         await pilot.press(key)
         await wait_for(pilot, lambda: bool(app.finished))
@@ -221,7 +221,7 @@ async def test_stop_all_on_the_services_screen_leaves_a_one_shot_command_running
     async with app.run_test() as pilot:
         await pilot.press("r")
         await wait_for(pilot, lambda: log_lines(app) == ["started"])
-        one_shot = app.panel._process
+        one_shot = app.panel.process
         assert one_shot is not None
         service = await services.start("sleeper", f'python -c "{HANG_SCRIPT}"')
         assert service.process is not None
@@ -230,7 +230,7 @@ async def test_stop_all_on_the_services_screen_leaves_a_one_shot_command_running
         await pilot.press("X")
         await wait_for(pilot, lambda: not service.running)
         assert not pid_alive(service.process.pid)
-        assert pid_alive(one_shot.pid) and app.panel._process is one_shot
+        assert pid_alive(one_shot.pid) and app.panel.process is one_shot
 
 
 async def test_an_edit_while_the_dialog_is_open_is_neither_run_nor_trusted(

@@ -98,6 +98,11 @@ class RunPanel(Vertical):
             self._service = None
 
     @property
+    def process(self) -> RunningProcess | None:
+        """The one-shot command's process while it runs (a service's is its own)."""
+        return self._process
+
+    @property
     def busy(self) -> bool:
         return self._process is not None or (self._service is not None and self._service.running)
 
