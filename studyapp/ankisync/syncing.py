@@ -79,16 +79,12 @@ class SyncReport:
         return lines
 
 
+# A first sync makes a few hundred thousand short-lived rows (each review moves as a tuple,
+# twice); with the cyclic collector on, its passes over them cost as much as the database.
+@collector_paused()
 def sync_anki(
     collection: Path, paths: Sequence[Path], data_dir: Path, dry_run: bool = False
 ) -> SyncReport:
-    # A first sync makes a few hundred thousand short-lived rows (each review moves as a
-    # tuple, twice); the collector's passes over them cost as much as the database work.
-    with collector_paused():
-        return _sync(collection, paths, data_dir, dry_run)
-
-
-def _sync(collection: Path, paths: Sequence[Path], data_dir: Path, dry_run: bool) -> SyncReport:
     report = SyncReport(collection, dry_run)
     # The collection first: one Anki has open is refused before anything is written.
     with open_collection(collection) as col, opened_study(paths, data_dir) as study:
