@@ -132,9 +132,16 @@ def test_every_setting_name_is_a_real_celery_setting(demo_app: Celery) -> None:
     assert demo_app.conf.task_track_started is True  # read through the CELERY namespace
 
 
-def test_acks_late_only_on_the_idempotent_task(demo_app: Celery) -> None:
+def test_acks_late_only_where_a_lesson_is_about_it(demo_app: Celery) -> None:
+    # The default stays early ack; the idempotent task and the two acknowledgement lessons
+    # (lessons.ack_timing) opt in per task.
     late = [name for name in demo_task_names(demo_app) if demo_app.tasks[name].acks_late]
-    assert late == ["tasks.advanced.idempotent_job"]
+    assert sorted(late) == [
+        "tasks.advanced.idempotent_job",
+        "tasks.execution.late_ack_job",
+        "tasks.execution.late_ack_only_job",
+    ]
+    assert not demo_app.tasks["tasks.execution.late_ack_only_job"].reject_on_worker_lost
     assert demo_app.tasks["tasks.advanced.idempotent_job"].reject_on_worker_lost
     assert not demo_app.conf.task_acks_late
 
