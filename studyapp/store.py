@@ -279,24 +279,10 @@ class Store:
         with self._reading() as db:
             return db.execute("SELECT id, card_id FROM revlog ORDER BY id").fetchall()
 
-    def reviews_with_ids(self, ids: Iterable[int]) -> list[RevlogEntry]:
-        """The reviews with these ids, oldest first (unknown ids are left out)."""
-        wanted = sorted(set(ids))
-        found: list[RevlogEntry] = []
-        with self._reading() as db:
-            for start in range(0, len(wanted), 900):  # below SQLite's bound-variable limit
-                part = wanted[start : start + 900]
-                marks = ", ".join("?" * len(part))
-                rows = db.execute(
-                    f"SELECT {_REVLOG_COLUMNS} FROM revlog WHERE id IN ({marks})", part
-                ).fetchall()
-                found.extend(_row_to_entry(row) for row in rows)
-        return sorted(found, key=lambda entry: entry.id)
-
     def review_rows(self, ids: Iterable[int]) -> list[tuple[Any, ...]]:
-        """`reviews_with_ids` as raw rows (the columns of `RevlogEntry`, `kind` an int),
-        oldest first: moving tens of thousands of reviews at once (Anki sync) should not
-        build an object per review only to take it apart again."""
+        """The reviews with these ids as raw rows (the columns of `RevlogEntry`, `kind` an
+        int), oldest first; unknown ids are left out. Moving tens of thousands of reviews
+        at once (Anki sync) should not build an object per review only to take it apart."""
         wanted = set(ids)
         if not wanted:
             return []
@@ -328,23 +314,10 @@ class Store:
         with self._reading() as db:
             return {row[0] for row in db.execute("SELECT card_id FROM card_state")}
 
-    def merge_reviews(self, entries: Iterable[RevlogEntry], states: Iterable[CardState]) -> int:
-        """Add reviews made elsewhere (Anki) and the card states they lead to, in one
-        transaction; a review whose id is already in the log is skipped, so merging the
-        same reviews again adds nothing. Returns how many reviews were added."""
-        with self._write() as db:
-            before = db.total_changes
-            db.executemany(
-                f"INSERT OR IGNORE INTO revlog ({_REVLOG_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (_entry_to_row(entry) for entry in entries),
-            )
-            added = db.total_changes - before
-            db.executemany(_UPSERT_STATE, (_state_to_row(state) for state in states))
-        return added
-
     def merge_review_rows(self, rows: Iterable[Sequence[Any]], states: Iterable[CardState]) -> int:
-        """`merge_reviews` for raw rows in `review_rows`' form (many reviews at once)."""
+        """Add reviews made elsewhere (Anki), as raw rows in `review_rows`' form, and the card
+        states they lead to, in one transaction; a review whose id is already in the log is
+        skipped, so merging the same reviews again adds nothing. Returns how many were added."""
         with self._write() as db:
             before = db.total_changes
             db.executemany(
