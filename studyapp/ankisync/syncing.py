@@ -103,6 +103,8 @@ def sync_anki(
         if settings != study.settings and preset is not None:
             report.fsrs = describe(preset, settings)
         if dry_run:
+            if report.new_notes:  # what the deck's import would bring in meets the merge too
+                plan = _plan(study, present, also=_incoming(keys, present))
             report.to_anki = Moved(len(plan.to_anki), len(plan.schedule_from_terminal))
             report.to_terminal = Moved(len(plan.to_terminal), len(plan.schedule_from_anki))
             return report
@@ -134,9 +136,18 @@ def sync_anki(
     return report
 
 
-def _plan(study: Study, present: AnkiDeckView) -> MergePlan:
+def _plan(study: Study, present: AnkiDeckView, also: Sequence[str] = ()) -> MergePlan:
+    """`also`: cards not in Anki yet that are to be merged as if present with no reviews."""
     index = study.store.review_index()
-    return plan_merge(sorted(present.cards), ids_by_card(index), present.review_ids, dict(index))
+    cards = sorted({*present.cards, *also})
+    return plan_merge(cards, ids_by_card(index), present.review_ids, dict(index))
+
+
+def _incoming(keys: DeckKeys, present: AnkiDeckView) -> list[str]:
+    """The deck's cards whose notes Anki does not have yet (the deck's import adds them)."""
+    return [
+        card_id for (guid, _), card_id in keys.by_key.items() if guid not in present.guids_present
+    ]
 
 
 def _gone_from_deck(col: Collection, study: Study, keys: DeckKeys) -> list[str]:

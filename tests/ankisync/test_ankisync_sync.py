@@ -287,3 +287,18 @@ def test_the_decks_package_is_reused_only_while_the_deck_is_unchanged(
         assert any("The message broker." in field for field in note.fields)
     finally:
         col.close()
+
+
+def test_a_dry_run_into_an_empty_collection_counts_what_the_sync_then_moves(
+    learner: Learner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A first sync brings the deck's notes in and then the terminal's reviews of them: the
+    # dry run has to count those reviews although Anki has none of the cards yet.
+    Collection(str(learner.collection.parent / "fresh.anki2")).close()
+    fresh = Learner(learner.cards, learner.collection.parent / "fresh.anki2", learner.data)
+
+    planned = sync(capsys, fresh, "--dry-run")
+    done = sync(capsys, fresh)
+
+    assert "  to Anki: 5 reviews, 5 card schedules" in planned
+    assert "  to Anki: 5 reviews, 5 card schedules" in done
