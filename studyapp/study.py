@@ -17,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from deckgen.card_types import study_cards
+from deckgen.gc_pause import collector_paused
 from deckgen.model import DECK_SEPARATOR, Card, CardError
 from studyapp.browse import BrowseRow, Moment, browse
 from studyapp.card_info import CardInfo, card_info
@@ -75,9 +76,12 @@ class Study:
         """Raises SettingsError or StoreError (one-line messages) when the data folder is bad."""
         store = Store.open(data_dir)
         try:
-            settings = load_settings(data_dir)
-            study = cls(paths, data_dir, clock or SystemClock(), settings, store)
-            study._load_sources()
+            # Tens of thousands of long-lived objects (card states, cached cards) and no
+            # cycles among them: collector passes meanwhile would only re-scan them.
+            with collector_paused():
+                settings = load_settings(data_dir)
+                study = cls(paths, data_dir, clock or SystemClock(), settings, store)
+                study._load_sources()
         except BaseException:
             store.close()
             raise

@@ -75,6 +75,10 @@ class RunPanel(Vertical):
         self._started_at = 0.0
         self._ready = False  # children exist (set on mount)
         self._runnable = True
+        # Hidden until a card with a command shows: the services bar inside probes only while
+        # shown, and its probe (importing redis and celery in a thread) would compete with the
+        # first card's paint for the interpreter.
+        self.display = False
 
     @property
     def manager(self) -> ServiceManager:
