@@ -7,10 +7,10 @@ every card's identity (and its review history).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 
-from deckgen.model import DECK_SEPARATOR
+from deckgen.model import DECK_SEPARATOR, Card, CardError
 
 ID_SEPARATOR = "/"
 
@@ -44,3 +44,19 @@ def is_valid_explicit_id(card_id: str) -> bool:
 
 def deck_name(parts: Sequence[str]) -> str:
     return DECK_SEPARATOR.join(parts)
+
+
+def duplicate_id_errors(cards: Iterable[Card]) -> list[CardError]:
+    first_seen: dict[str, Card] = {}
+    errors: list[CardError] = []
+    for card in cards:
+        first = first_seen.setdefault(card.id, card)
+        if first is not card:
+            errors.append(
+                CardError(
+                    card.location,
+                    f"duplicate id '{card.id}': the card at {first.location} has the same id "
+                    "(give one of them an explicit **ID:**)",
+                )
+            )
+    return errors

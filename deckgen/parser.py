@@ -7,7 +7,7 @@ token (walker.py), each card's fields checked by fields.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,9 +19,9 @@ from deckgen.chunks import (
 )
 from deckgen.fields import ParsedCard
 from deckgen.gc_pause import collector_paused
-from deckgen.ids import deck_name
+from deckgen.ids import deck_name, duplicate_id_errors
 from deckgen.markdown import markdown
-from deckgen.model import Card, CardError, ParseResult
+from deckgen.model import CardError, ParseResult
 from deckgen.sources import Source, collect_sources, error, read_card_file
 from deckgen.walker import DocumentResult, DocumentWalker
 
@@ -74,22 +74,6 @@ def parse_file(path: Path, deck_prefix: tuple[str, ...] = ()) -> DocumentResult:
         return DocumentResult(errors=[problem] if problem else [])
     with collector_paused():
         return parse_document(text, path, deck_prefix)
-
-
-def duplicate_id_errors(cards: Iterable[Card]) -> list[CardError]:
-    first_seen: dict[str, Card] = {}
-    errors: list[CardError] = []
-    for card in cards:
-        first = first_seen.setdefault(card.id, card)
-        if first is not card:
-            errors.append(
-                CardError(
-                    card.location,
-                    f"duplicate id '{card.id}': the card at {first.location} has the same id "
-                    "(give one of them an explicit **ID:**)",
-                )
-            )
-    return errors
 
 
 def parse_document(text: str, path: Path, deck_prefix: tuple[str, ...] = ()) -> DocumentResult:

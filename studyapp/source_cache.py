@@ -13,12 +13,16 @@ import contextlib
 import pickle
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deckgen.atomic import write_atomic
 from deckgen.fingerprint import deckgen_fingerprint
+from deckgen.ids import duplicate_id_errors
 from deckgen.model import Card, CardError, ParseResult
-from deckgen.parser import collect_sources, duplicate_id_errors, parse_file
+from deckgen.sources import collect_sources
+
+if TYPE_CHECKING:
+    from deckgen.walker import DocumentResult
 
 CACHE_FILE = "parsed-cards.pickle"
 _FORMAT = 1
@@ -49,6 +53,14 @@ def parse_with_cache(paths: Sequence[Path], cache_dir: Path) -> ParseResult:
     if fresh.keys() != cached.keys() or any(fresh[key] is not cached.get(key) for key in fresh):
         _save(cache_dir / CACHE_FILE, fresh)
     return result
+
+
+def parse_file(path: Path, deck_prefix: tuple[str, ...]) -> DocumentResult:
+    """deckgen's `parse_file`, imported when a file first needs parsing: a warm start, every
+    file in the cache, does not load the parser (markdown rendering, highlighting)."""
+    from deckgen.parser import parse_file as parse
+
+    return parse(path, deck_prefix)
 
 
 def _stamp(path: Path) -> Stamp | None:

@@ -15,12 +15,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from deckgen.card_types import study_cards
 from deckgen.gc_pause import collector_paused
 from deckgen.model import DECK_SEPARATOR, Card, CardError
-from studyapp.browse import BrowseRow, Moment, browse
-from studyapp.card_info import CardInfo, card_info
 from studyapp.clock import Clock, SystemClock
 from studyapp.queue import Category, Limits, StudyDay, category_today, deck_counts, study_day
 from studyapp.records import CardState, Phase, ReviewKind, RevlogEntry
@@ -29,8 +28,12 @@ from studyapp.session import ReviewSession
 from studyapp.settings import Settings, load_settings, save_settings
 from studyapp.siblings import SiblingIndex
 from studyapp.source_cache import parse_with_cache
-from studyapp.stats import STATS_WEEKS, Stats, StatsInput, compute_stats
 from studyapp.store import Store
+
+if TYPE_CHECKING:  # browse, card info and stats load when first used, not at start
+    from studyapp.browse import BrowseRow
+    from studyapp.card_info import CardInfo
+    from studyapp.stats import Stats, StatsInput
 
 
 @dataclass(frozen=True)
@@ -286,24 +289,31 @@ class Study:
 
     # stats, browse, card info ----------------------------------------------------------------
 
-    def stats_input(self, weeks: int = STATS_WEEKS) -> StatsInput:
-        """What `compute_stats` needs besides the log, taken now (cheap; then any thread)."""
+    def stats_input(self, weeks: int | None = None) -> StatsInput:
+        """What `compute_stats` needs besides the log, taken now (cheap; then any thread).
+        `weeks`: how far back the weekly figures go (STATS_WEEKS when None)."""
+        from studyapp.stats import STATS_WEEKS, StatsInput
+
         now = self.clock.now()
         return StatsInput(
             states=[self.state(card.id) for card in self.cards],
             now=now,
             today=self.study_day(now).date,
-            weeks=weeks,
+            weeks=STATS_WEEKS if weeks is None else weeks,
             tz=self.clock.local_tz(),
             day_start_hour=self.settings.day_start_hour,
         )
 
-    def stats(self, weeks: int = STATS_WEEKS) -> Stats:
+    def stats(self, weeks: int | None = None) -> Stats:
+        from studyapp.stats import compute_stats
+
         given = self.stats_input(weeks)
         return compute_stats(given, self.store.reviews_since(given.reviews_from))
 
     def browse(self, query: str) -> list[BrowseRow]:
         """Cards matching every term of `query` (see browse.py)."""
+        from studyapp.browse import Moment, browse
+
         now = self.clock.now()
         return browse(self.cards, self.state, query, Moment(now, self.study_day(now).end))
 
@@ -311,6 +321,8 @@ class Study:
         return self.store.history(card_id)
 
     def card_info(self, card_id: str) -> CardInfo | None:
+        from studyapp.card_info import card_info
+
         card = self.card(card_id)
         if card is None:
             return None
