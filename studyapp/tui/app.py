@@ -9,19 +9,21 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path, PurePath
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 
-from studyapp.runner.services import ServiceManager
 from studyapp.settings import SettingsError
 from studyapp.store import StoreError
 from studyapp.study import Study
 from studyapp.tui.screens.deck_list import DeckListScreen
 from studyapp.tui.styles_dir import start_sheets
+
+if TYPE_CHECKING:
+    from studyapp.runner.services import ServiceManager
 
 # Screens other than the deck list (and the review screen it opens) are imported when first
 # shown: start-up to the first card needs none of them.
@@ -53,8 +55,17 @@ class StudyApp(App[int]):
         # collector's view, the passes that start-up's many new objects trigger stay short
         # (with 10,000 cards each full pass re-scanned them all).
         gc.freeze()
-        # Commands started from cards that keep running (worker, beat, Flower...).
-        self.services = ServiceManager()
+        self._services: ServiceManager | None = None
+
+    @property
+    def services(self) -> ServiceManager:
+        """Commands started from cards that keep running (worker, beat, Flower...); made at
+        first use, so a start that runs nothing does not load the runner (psutil, processes)."""
+        if self._services is None:
+            from studyapp.runner.services import ServiceManager
+
+            self._services = ServiceManager()
+        return self._services
 
     def on_mount(self) -> None:
         # SIGTERM/SIGHUP/SIGINT end the app through its normal exit, so on_unmount stops
@@ -76,7 +87,8 @@ class StudyApp(App[int]):
             self.notify(str(exc), title="Theme not saved", severity="warning", markup=False)
 
     async def on_unmount(self) -> None:
-        await self.services.stop_all()
+        if self._services is not None:
+            await self._services.stop_all()
         loop = asyncio.get_running_loop()
         for sig in EXIT_SIGNALS:
             loop.remove_signal_handler(sig)

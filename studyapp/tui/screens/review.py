@@ -6,7 +6,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
@@ -16,7 +16,6 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label
 
 from deckgen.model import Card
-from studyapp.runner.trust import TRUST_FILE_NAME, TrustStore
 from studyapp.session import ReviewSession
 from studyapp.store import StoreError
 from studyapp.study import Study
@@ -24,7 +23,9 @@ from studyapp.tui.editor import NoEditorError, editor_command
 from studyapp.tui.screens.summary import SummaryScreen
 from studyapp.tui.widgets.card_view import CardView
 from studyapp.tui.widgets.rating_bar import RatingBar
-from studyapp.tui.widgets.run_panel import RunPanel
+
+if TYPE_CHECKING:
+    from studyapp.tui.widgets.run_panel import RunPanel
 
 GOOD = 3
 _UNDONE = {"grade": "Last grade undone.", "suspend": "Suspend undone.", "bury": "Bury undone."}
@@ -71,6 +72,7 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
         self.session = session
         self.card: Card | None = None
         self._shown_at = time.monotonic()
+        self._run_panel: RunPanel | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,9 +81,9 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
         scroll.can_focus = False
         with scroll:
             yield CardView(id="card")
-        # Extra panels (e.g. the runner's command output) are mounted here, below the card.
-        with Vertical(id="panels"):
-            yield RunPanel(trust=TrustStore(self.study.data_dir / TRUST_FILE_NAME))
+        # Extra panels are mounted here, below the card: the runner's panel once a card with
+        # a command shows (see run_panel()).
+        yield Vertical(id="panels")
         with Horizontal(id="answer-bar"):
             yield Button("Show answer  (space)", id="show-answer", variant="primary")
             yield RatingBar(id="ratings")
@@ -104,7 +106,9 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
         if keep_side and card is not None and self.card is not None and card.id == self.card.id:
             self.card = card
             await self.query_one("#card", CardView).refresh_card(card)
-            self.query_one(RunPanel).card_edited(card)
+            panel = self.run_panel(create=card.run is not None)
+            if panel is not None:
+                panel.card_edited(card)
             return
         if card is None:
             self.card = None
@@ -131,7 +135,29 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
         self.query_one("#ratings").display = revealed
         # Space/Enter, the grades and Run change meaning with the side on show.
         self.refresh_bindings()
-        self.query_one(RunPanel).set_runnable(revealed or self.study.settings.run_before_answer)
+        panel = self.run_panel()
+        if panel is not None:
+            panel.set_runnable(self._runnable())
+
+    def _runnable(self) -> bool:
+        return self.revealed or self.study.settings.run_before_answer
+
+    def run_panel(self, create: bool = False) -> RunPanel | None:
+        """The runner's panel; made (with `create`) when the first card with a command shows.
+
+        Until then neither the panel nor the runner (process control, psutil, the services
+        probe) is loaded: cards without a command, and the start to the first card, skip them.
+        """
+        if self._run_panel is not None or not create:
+            return self._run_panel
+        from studyapp.runner.trust import TRUST_FILE_NAME, TrustStore
+        from studyapp.tui.widgets.run_panel import RunPanel
+
+        panel = RunPanel(trust=TrustStore(self.study.data_dir / TRUST_FILE_NAME), id="run-panel")
+        panel.set_runnable(self._runnable())
+        self.query_one("#panels", Vertical).mount(panel)
+        self._run_panel = panel
+        return panel
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reveal":
@@ -151,13 +177,19 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
         return True
 
     def on_review_screen_card_shown(self, message: CardShown) -> None:
-        self.query_one(RunPanel).show_card(message.card)
+        panel = self.run_panel(create=message.card.run is not None)
+        if panel is not None:
+            panel.show_card(message.card)
 
     def action_run_command(self) -> None:
-        self.query_one(RunPanel).request_run()
+        panel = self.run_panel()
+        if panel is not None:
+            panel.request_run()
 
     async def action_stop_command(self) -> None:
-        await self.query_one(RunPanel).stop()
+        panel = self.run_panel()
+        if panel is not None:
+            await panel.stop()
 
     def action_scroll_card(self, how: str) -> None:
         scroll = self.query_one("#card-scroll", VerticalScroll)
