@@ -166,24 +166,39 @@ def deck_counts(
     now: datetime,
     limits: Limits,
     separator: str = "::",
-) -> dict[str, DeckCounts]:
-    """Counts per deck, children included, in one pass; new and due capped by today's limits."""
-    counts: dict[str, DeckCounts] = {}
+) -> tuple[DeckCounts, dict[str, DeckCounts]]:
+    """The whole collection's counts and the counts per deck, children included; new and due
+    capped by today's limits.
+
+    Cards are counted per deck first, then each deck's counts are added to its parents: the
+    per-card step stays one lookup (10,000 cards sit in about a hundred decks). The whole
+    collection is capped once, as a session over every deck serves it (summing the capped
+    top-level decks would overcount)."""
+    own: dict[str, list[int]] = {}  # deck -> [new, learning, due] of its own cards
+    slot = {Category.NEW: 0, Category.LEARNING: 1, Category.REVIEW: 2}
     for deck, state in decks_of_cards:
+        tally = own.get(deck)
+        if tally is None:
+            tally = own[deck] = [0, 0, 0]
         kind = category_today(state, day, now)
+        if kind is not None:
+            tally[slot[kind]] += 1
+    whole = DeckCounts()
+    counts: dict[str, DeckCounts] = {}
+    for deck, (new, learning, due) in own.items():
+        whole.new += new
+        whole.learning += learning
+        whole.due += due
         parts = deck.split(separator)
         for depth in range(1, len(parts) + 1):
             name = separator.join(parts[:depth])
             entry = counts.get(name)
             if entry is None:
                 entry = counts[name] = DeckCounts()
-            if kind == Category.NEW:
-                entry.new += 1
-            elif kind == Category.LEARNING:
-                entry.learning += 1
-            elif kind == Category.REVIEW:
-                entry.due += 1
-    for entry in counts.values():
+            entry.new += new
+            entry.learning += learning
+            entry.due += due
+    for entry in (whole, *counts.values()):
         entry.new = min(entry.new, limits.new_left)
         entry.due = min(entry.due, limits.reviews_left)
-    return counts
+    return whole, counts

@@ -237,9 +237,14 @@ class Study:
     # deck list and sessions ------------------------------------------------------------------
 
     def deck_tree(self) -> list[DeckRow]:
+        return self.deck_overview()[1]
+
+    def deck_overview(self) -> tuple[tuple[int, int, int], list[DeckRow]]:
+        """(new, learning, due) of the whole collection, as a session over every deck would
+        serve them, and the deck rows: both from one pass over the cards."""
         now = self.clock.now()
         day = self.study_day(now)
-        counts = deck_counts(
+        whole, counts = deck_counts(
             ((card.deck, self._states.get(card.id)) for card in self.cards),
             day,
             now,
@@ -254,7 +259,7 @@ class Study:
             rows.append(
                 DeckRow(name, parts[-1], len(parts) - 1, entry.new, entry.learning, entry.due)
             )
-        return rows
+        return (whole.new, whole.learning, whole.due), rows
 
     def cards_in_deck(self, deck: str | None) -> Iterable[Card]:
         if deck is None:

@@ -315,3 +315,20 @@ def test_undo_takes_back_a_suspend_or_bury(
     assert session.current() == card, "the card is back on show"
     assert session.undo() == "grade"
     assert study.store.load_states()[card.id] == before
+
+
+def test_deck_overview_totals_are_what_a_session_over_every_deck_serves(
+    open_study: OpenStudy, cards_dir: Path, clock: ManualClock
+) -> None:
+    # Two top-level decks, each over the new limit alone: their capped rows sum to more.
+    write_deck(cards_dir / "a.md", "Celery", titled(3, "Alpha"))
+    write_deck(cards_dir / "b.md", "Redis", titled(3, "Beta"))
+    study = open_study(new_per_day=4)
+    session = study.start_review(None)
+    session.grade(AGAIN)  # one card learning, due again within minutes
+    totals, rows = study.deck_overview()
+    assert totals == study.start_review(None).remaining() == (3, 1, 0)
+    assert [(row.name, row.new, row.learning) for row in rows] == [
+        ("Celery", 2, 1),
+        ("Redis", 3, 0),
+    ]

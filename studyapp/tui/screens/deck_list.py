@@ -66,7 +66,7 @@ class DeckListScreen(Screen[None]):
         table = self.query_one("#decks", DataTable)
         previous = table.cursor_row
         table.clear()
-        rows = self.study.deck_tree()
+        totals, rows = self.study.deck_overview()
         empty = self.query_one("#empty-message", Static)
         empty.display = not self.study.cards
         table.display = bool(self.study.cards)
@@ -79,9 +79,8 @@ class DeckListScreen(Screen[None]):
                 )
             )
         else:
-            # Exact totals come from a whole-collection queue: summing the top-level decks
-            # would overcount when each deck is capped by the daily limits on its own.
-            totals = self.study.start_review(None).remaining()
+            # The whole collection's counts, capped once (summing the top-level decks would
+            # overcount when each is capped by the daily limits on its own).
             table.add_row(Text("All decks", style="bold"), *_counts(*totals), key=ALL_DECKS_KEY)
             for row in rows:
                 label = Text("  " * (row.depth + 1) + row.label)
