@@ -6,10 +6,13 @@ import os
 import sqlite3
 import stat
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_tui_support import TERMINAL, TUI_START, open_fixture_study
+from textual.notifications import SeverityLevel
 from textual.widgets import Button, DataTable, Markdown
 
 from studyapp.clock import ManualClock
@@ -21,6 +24,32 @@ from studyapp.tui.screens.deck_list import DeckListScreen
 from studyapp.tui.screens.review import ReviewScreen
 from studyapp.tui.screens.summary import SummaryScreen
 from studyapp.tui.widgets.card_view import CardView
+
+
+@dataclass(frozen=True)
+class Note:
+    message: str
+    title: str
+    severity: str
+
+
+class NotedApp(StudyApp):
+    """The study app, keeping every notification it shows (through the public `notify`)."""
+
+    def __init__(self, study: Study) -> None:
+        super().__init__(study)
+        self.notes: list[Note] = []
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        **options: Any,
+    ) -> None:
+        self.notes.append(Note(message, title, severity))
+        super().notify(message, title=title, severity=severity, **options)
 
 
 @pytest.fixture
@@ -233,7 +262,7 @@ async def test_a_store_error_is_a_notification_and_the_card_stays(
     study, _ = fixture_study
     study.store.close()
     study.store = Store.open(study.data_dir, busy_timeout_ms=50)  # give up on a lock quickly
-    app = StudyApp(study)
+    app = NotedApp(study)
     blocker = sqlite3.connect(study.store.path, isolation_level=None)
     try:
         async with app.run_test(size=TERMINAL) as pilot:
@@ -243,7 +272,7 @@ async def test_a_store_error_is_a_notification_and_the_card_stays(
             for key in ("1", "s", "b"):
                 await pilot.press(key)
             await pilot.pause()
-            errors = [note for note in app._notifications if note.severity == "error"]
+            errors = [note for note in app.notes if note.severity == "error"]
             assert [note.title for note in errors] == [
                 "Grade not saved",
                 "Not suspended",
@@ -263,7 +292,7 @@ async def test_a_store_error_is_a_notification_and_the_card_stays(
             blocker.execute("BEGIN EXCLUSIVE")
             await pilot.press("u")
             await pilot.pause()
-            assert [note.title for note in app._notifications][-1] == "Not undone"
+            assert [note.title for note in app.notes][-1] == "Not undone"
             assert screen.card.id == "shared-task"
             blocker.execute("ROLLBACK")
             assert stored_history(study, "worker-start") == [3], "the grade stays"
@@ -273,14 +302,14 @@ async def test_a_store_error_is_a_notification_and_the_card_stays(
 
 async def test_undo_takes_back_a_bury(fixture_study: tuple[Study, ManualClock]) -> None:
     study, _ = fixture_study
-    app = StudyApp(study)
+    app = NotedApp(study)
     async with app.run_test(size=TERMINAL) as pilot:
         screen = await open_deck(pilot, app, "Celery::Beat")
         await pilot.press("b")
         assert screen.card is not None and screen.card.id == "beat-pidfile"
         await pilot.press("u")
         await pilot.pause()
-        assert [note.message for note in app._notifications][-1] == "Bury undone."
+        assert [note.message for note in app.notes][-1] == "Bury undone."
         assert screen.card is not None and screen.card.id == "beat-schedule"
     store = Store.open(study.data_dir)
     try:
