@@ -129,12 +129,7 @@ def seed_terminal(cards: Path, data: Path, ids: list[str], now: datetime) -> Non
 
 def reference_with_history(collection: Path, work: Path) -> float:
     """Anki's import of the synced deck, exported with scheduling, into a fresh collection."""
-    from anki.collection import (
-        Collection,
-        ExportAnkiPackageOptions,
-        ImportAnkiPackageOptions,
-        ImportAnkiPackageRequest,
-    )
+    from anki.collection import Collection, ExportAnkiPackageOptions
 
     package = work / "with-history.apkg"
     col = Collection(str(collection))
@@ -143,16 +138,7 @@ def reference_with_history(collection: Path, work: Path) -> float:
     )
     col.export_anki_package(out_path=str(package), options=options, limit=None)
     col.close()
-    (work / "fresh").mkdir()
-    fresh = Collection(str(work / "fresh" / "collection.anki2"))
-    request = ImportAnkiPackageRequest(
-        package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True)
-    )
-    started = time.perf_counter()
-    fresh.import_anki_package(request)
-    elapsed = time.perf_counter() - started
-    fresh.close()
-    return elapsed
+    return fresh_import(work / "fresh", package)
 
 
 def fresh_import(folder: Path, package: Path) -> float:

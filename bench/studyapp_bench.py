@@ -192,18 +192,28 @@ def reference_child() -> None:
     Bare().run(headless=True, size=TERMINAL)
 
 
-def measure_reference_start() -> float:
+def child_phases(*args: str) -> dict[str, float]:
+    """Run this script as a child with `args`; seconds from just before the spawn to each
+    `PHASE <name> <time.time()>` line it prints."""
     started = time.time()
     output = subprocess.run(
-        [sys.executable, __file__, "--reference-child"],
+        [sys.executable, __file__, *args],
         capture_output=True,
         text=True,
         check=True,
         cwd=ROOT,
         timeout=120,
     ).stdout
-    stamp = next(line.split()[2] for line in output.splitlines() if line.startswith("PHASE "))
-    return float(stamp) - started
+    phases = {}
+    for line in output.splitlines():
+        if line.startswith("PHASE "):
+            _, name, stamp = line.split()
+            phases[name] = float(stamp) - started
+    return phases
+
+
+def measure_reference_start() -> float:
+    return child_phases("--reference-child")["first_card"]
 
 
 async def measure_reference_keys(presses: int) -> list[float]:
@@ -236,21 +246,7 @@ async def measure_reference_keys(presses: int) -> list[float]:
 
 def measure_first_card(cards: Path, data_dir: Path) -> dict[str, float]:
     """Seconds from just before the spawn to each phase of the child's start-up."""
-    started = time.time()
-    output = subprocess.run(
-        [sys.executable, __file__, "--child", str(cards), str(data_dir)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        timeout=120,
-    ).stdout
-    phases = {}
-    for line in output.splitlines():
-        if line.startswith("PHASE "):
-            _, name, stamp = line.split()
-            phases[name] = float(stamp) - started
-    return phases
+    return child_phases("--child", str(cards), str(data_dir))
 
 
 async def measure_grades(cards: Path, data_dir: Path, grades: int) -> list[float]:
