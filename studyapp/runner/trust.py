@@ -43,17 +43,11 @@ class CardSnapshot:
 
 def read_snapshot(card: Card) -> CardSnapshot:
     """Re-read `card`'s file once and parse the card again from exactly those bytes."""
-    from deckgen.parser import parse_text
-
-    path = card.location.path
-    try:
-        data = path.read_bytes()
-        text = data.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        return CardSnapshot(None, "", f"{path}:1: cannot read the card file: {exc}")
     # The deck prefix (parent folders) only matters for ids derived from the deck name.
-    result = parse_text(text, path, tuple(card.deck_path[:-1]))
-    parsed = result.cards
+    snapshot = read_file_snapshot(card.location.path, tuple(card.deck_path[:-1]))
+    if not snapshot.digest:  # the file could not be read
+        return CardSnapshot(None, "", snapshot.problem)
+    parsed = snapshot.cards
     fresh = next((c for c in parsed if c.id == card.id), None)
     if fresh is None:  # a derived id may differ: fall back to the same heading
         fresh = next(
@@ -62,8 +56,8 @@ def read_snapshot(card: Card) -> CardSnapshot:
         )
     problem = ""
     if fresh is None:
-        problem = str(result.errors[0]) if result.errors else f"{card.location}: card gone"
-    return CardSnapshot(fresh, bytes_digest(data), problem)
+        problem = snapshot.problem or f"{card.location}: card gone"
+    return CardSnapshot(fresh, snapshot.digest, problem)
 
 
 @dataclass(frozen=True)
