@@ -14,7 +14,7 @@ from pathlib import Path
 from deckgen.expect import parse_expect
 from deckgen.highlight import highlight_code
 from deckgen.model import CardError, RunSpec, SourceLocation
-from deckgen.recordings import Recording, RecordingsError, load_recordings, recordings_path
+from deckgen.recordings import Recording, RecordingsError, dumps_recordings, load_recordings
 
 OUTPUT_HEADING = "What it printed, verified {date}"
 
@@ -42,19 +42,17 @@ def recordings_of(card_file: Path) -> dict[str, Recording]:
 
 def recordings_state(card_file: Path) -> tuple[str, CardError | None]:
     """A digest of the file's recordings (part of its cards' cache key: a new recording
-    re-renders them) and the problem with them, if any, as a `path:line` error."""
-    path = recordings_path(card_file)
+    re-renders them) and the problem with them, if any, as a `path:line` error. The file is
+    read once: what it holds is kept for `recordings_of`."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return "", None
-    except OSError as exc:
-        return "", CardError(SourceLocation(path, 1), f"cannot read: {exc.strerror or exc}")
-    try:
-        load_recordings(card_file)
+        found = load_recordings(card_file)
     except RecordingsError as exc:
+        _loaded[card_file] = {}
         return "", CardError(SourceLocation(exc.path, exc.line), exc.message)
-    return hashlib.sha256(data).hexdigest()[:32], None
+    _loaded[card_file] = found
+    if not found:
+        return "", None
+    return hashlib.sha256(dumps_recordings(found).encode()).hexdigest()[:32], None
 
 
 def expect_summary(expect: str) -> tuple[list[str], int]:
