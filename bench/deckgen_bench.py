@@ -200,8 +200,9 @@ def main() -> None:
         paths = write_deck(source, args.cards, args.files, card_text)
         ankdown = ankdown_command()
         ankdown_source = root / "ankdown-cards"
-        ankdown_source.mkdir()
-        write_deck(ankdown_source, args.cards, args.files, ankdown_card_text)
+        if ankdown is not None:
+            ankdown_source.mkdir()
+            write_deck(ankdown_source, args.cards, args.files, ankdown_card_text)
         before = export_before(args.before, root / "before") if args.before else None
         output = root / "out" / "bench.apkg"
         cache = output.with_name(output.name + ".cache.json")
@@ -219,9 +220,7 @@ def main() -> None:
             cache.unlink(missing_ok=True)
             timed("cold", lambda: build([source], output))
 
-            edited = paths[run % len(paths)]
-            text = edited.read_text(encoding="utf-8")
-            edited.write_text(text.replace("at start-up", f"at boot ({run})", 1), "utf-8")
+            touch_one_card(paths[run % len(paths)], f"in process {run}")
             report = None
 
             def rebuild() -> None:
@@ -237,7 +236,7 @@ def main() -> None:
                 output.unlink(missing_ok=True)
                 cache.unlink(missing_ok=True)
                 timed(f"{label} cold", partial(run_cli, source, output, deckgen_from))
-                touch_one_card(paths, run, label)
+                touch_one_card(paths[(run + 1) % len(paths)], f"{label} {run}")
                 timed(f"{label} rebuild", partial(run_cli, source, output, deckgen_from))
             if ankdown is not None:
                 ankdown_out = root / "ankdown.apkg"
@@ -292,10 +291,10 @@ def run_cli(source: Path, output: Path, deckgen_from: Path | None = None) -> Non
     subprocess.run(command, check=True, capture_output=True, env=env, cwd=source)
 
 
-def touch_one_card(paths: list[Path], run: int, label: str) -> None:
-    edited = paths[(run + 1) % len(paths)]
-    text = edited.read_text(encoding="utf-8")
-    edited.write_text(text.replace("at start-up", f"at start-up ({label} {run})", 1), "utf-8")
+def touch_one_card(path: Path, mark: str) -> None:
+    """Edit the first card of `path` that says "at start-up" (one note changes)."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("at start-up", f"at start-up ({mark})", 1), "utf-8")
 
 
 if __name__ == "__main__":
