@@ -96,9 +96,10 @@ def ms_to_datetime(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
-STATE_NAMES = ("new", "learning", "review", "relearning", "suspended")
+SUSPENDED = "suspended"
+STATE_NAMES = (*(phase.label for phase in Phase), SUSPENDED)
 
 
 def state_name(state: CardState) -> str:
     """What the stats and the browser call a card's state: its phase, or `suspended`."""
-    return "suspended" if state.suspended else Phase(state.phase).label
+    return SUSPENDED if state.suspended else Phase(state.phase).label
