@@ -50,13 +50,13 @@ def rate_limited(label: str) -> float:
     return time.time()
 
 
-@shared_task(bind=True)
-def log_progress(self: Task, order_id: int) -> str:
+@shared_task
+def log_progress(order_id: int) -> str:
     logger.info("packing order %s", order_id)
     return f"order {order_id} packed"
 
 
-def _attempt(task: Task, key: str, seconds: float) -> int:
+def _attempt(key: str, seconds: float) -> int:
     """Count the attempt and record the pool process running it; the first attempt then
     works for ``seconds`` (time for a lesson to kill that process), later ones return."""
     attempt = store.count(f"demo:attempts:{key}")
@@ -66,22 +66,22 @@ def _attempt(task: Task, key: str, seconds: float) -> int:
     return attempt
 
 
-@shared_task(bind=True)
-def early_ack_job(self: Task, key: str, seconds: float = 0.0) -> int:
+@shared_task
+def early_ack_job(key: str, seconds: float = 0.0) -> int:
     """Default acknowledgement: the message is acked as the task starts."""
-    return _attempt(self, key, seconds)
+    return _attempt(key, seconds)
 
 
-@shared_task(bind=True, acks_late=True)
-def late_ack_only_job(self: Task, key: str, seconds: float = 0.0) -> int:
+@shared_task(acks_late=True)
+def late_ack_only_job(key: str, seconds: float = 0.0) -> int:
     """Acked after the task ends; a lost pool process still counts as the task's end."""
-    return _attempt(self, key, seconds)
+    return _attempt(key, seconds)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
-def late_ack_job(self: Task, key: str, seconds: float = 0.0) -> int:
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def late_ack_job(key: str, seconds: float = 0.0) -> int:
     """Acked after the task ends; if its pool process dies the message goes back to the queue."""
-    return _attempt(self, key, seconds)
+    return _attempt(key, seconds)
 
 
 @shared_task
