@@ -31,11 +31,13 @@ if [[ -z "${DEMO_VAR_DIR:-}" ]]; then
 fi
 export DEMO_VAR_DIR
 
-# require COMMAND...: stop with one line naming the first missing command and how to get it,
-# instead of a bare "watchfiles: not found" when the whole virtualenv is missing.
-require() {
-    local missing
-    for missing in "$@"; do
+# require_celery: stop with one line naming the first missing command (celery, and watchfiles
+# in development) and how to get it, instead of a bare "watchfiles: not found" when the whole
+# virtualenv is missing.
+require_celery() {
+    local needed=(celery) missing
+    [[ "${DEMO_ENV}" == production ]] || needed+=(watchfiles)
+    for missing in "${needed[@]}"; do
         command -v "${missing}" >/dev/null 2>&1 && continue
         echo "${script_name}: ${missing} not found; install the project into a virtualenv" \
              "(from the repository root: python3 -m venv .venv && .venv/bin/pip install -e .)" \

@@ -16,7 +16,7 @@ set -o nounset
 cd "$(dirname "${BASH_SOURCE[0]}")/.."  # demo_project/: makes -A config.celery_app importable
 
 source ./start-common.sh "beat/start.sh"
-if [[ "${DEMO_ENV}" == production ]]; then require celery; else require celery watchfiles; fi
+require_celery
 
 var_dir="${DEMO_VAR_DIR}"  # set by start-common.sh: var/ in a checkout, else the state folder
 mkdir -p "${var_dir}"

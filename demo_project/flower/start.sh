@@ -14,7 +14,7 @@ set -o nounset
 cd "$(dirname "${BASH_SOURCE[0]}")/.."  # demo_project/: makes -A config.celery_app importable
 
 source ./start-common.sh "flower/start.sh"
-if [[ "${DEMO_ENV}" == production ]]; then require celery; else require celery watchfiles; fi
+require_celery
 
 if [[ -z "${CELERY_FLOWER_USER:-}" || -z "${CELERY_FLOWER_PASSWORD:-}" ]]; then
     echo "flower/start.sh: refusing to start without basic auth;" \

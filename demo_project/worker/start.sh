@@ -16,7 +16,7 @@ set -o nounset
 cd "$(dirname "${BASH_SOURCE[0]}")/.."  # demo_project/: makes -A config.celery_app importable
 
 source ./start-common.sh "worker/start.sh"
-if [[ "${DEMO_ENV}" == production ]]; then require celery; else require celery watchfiles; fi
+require_celery
 
 args=(-A config.celery_app worker "--loglevel=${WORKER_LOGLEVEL:-info}"
       "--concurrency=${WORKER_CONCURRENCY:-2}")
