@@ -71,14 +71,12 @@ def _server_pid(url: str, timeout: float) -> int | None:
 
 def demo_env(broker_url: str, result_backend: str, **extra: str) -> dict[str, str]:
     """``os.environ`` plus the demo variables (never the learner's ``.env``: these processes
-    use the given Redis), with the venv's ``bin/`` first on PATH."""
-    env = run_environment(
-        {"CELERY_BROKER_URL": broker_url, "CELERY_RESULT_BACKEND": result_backend},
+    use the given Redis), with the venv's ``bin/`` first on PATH and output unbuffered (worker
+    logs reach the log file as they happen)."""
+    return run_environment(
+        {"CELERY_BROKER_URL": broker_url, "CELERY_RESULT_BACKEND": result_backend, **extra},
         dotenv=None,
     )
-    env["PYTHONUNBUFFERED"] = "1"  # worker logs reach the log file as they happen
-    env.update(extra)
-    return env
 
 
 def _signal_group(pid: int, signum: int) -> None:
