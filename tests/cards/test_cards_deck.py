@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 import subprocess
 from collections import Counter
-from pathlib import Path
 
-from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from anki.collection import Collection, ImportLogWithChanges
 from cards_support import CARDS_DIR, KEBAB_ID, LESSONS_DIR, REPO, VENV_BIN, deck
 
 from deckgen.model import CardKind
@@ -98,32 +97,17 @@ def test_lessons_used_by_cards_exist_and_none_is_unused() -> None:
     assert {p.name for p in LESSONS_DIR.glob("*.sh")} <= scripts
 
 
-def test_deck_imports_into_a_fresh_anki_collection(tmp_path: Path) -> None:
-    package = tmp_path / "celery.apkg"
-    built = subprocess.run(
-        [str(VENV_BIN / "deckgen"), "build", "cards/", "-o", str(package), "--quiet"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert built.returncode == 0, built.stdout + built.stderr
+def test_deck_imports_into_a_fresh_anki_collection(
+    imported_course: tuple[Collection, ImportLogWithChanges],
+) -> None:
+    collection, imported = imported_course
+    log = imported.log
     cards = deck()
     expected_anki_cards = sum(2 if card.kind is CardKind.REVERSED else 1 for card in cards)
-    (tmp_path / "anki").mkdir()
-    collection = Collection(str(tmp_path / "anki" / "collection.anki2"))
-    try:
-        request = ImportAnkiPackageRequest(
-            package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True)
-        )
-        log = collection.import_anki_package(request).log
-        assert len(log.new) == len(cards)
-        assert collection.note_count() == len(cards)
-        assert collection.card_count() == expected_anki_cards
-        deck_names = {entry.name for entry in collection.decks.all_names_and_ids()}
-        assert {card.deck for card in cards} <= deck_names
-        fronts = " ".join(collection.get_note(nid).fields[0] for nid in collection.find_notes(""))
-        assert "celery.__main__.main" in fronts or "watchfiles" in fronts
-    finally:
-        collection.close()
+    assert len(log.new) == len(cards)
+    assert collection.note_count() == len(cards)
+    assert collection.card_count() == expected_anki_cards
+    deck_names = {entry.name for entry in collection.decks.all_names_and_ids()}
+    assert {card.deck for card in cards} <= deck_names
+    fronts = " ".join(collection.get_note(nid).fields[0] for nid in collection.find_notes(""))
+    assert "celery.__main__.main" in fronts or "watchfiles" in fronts

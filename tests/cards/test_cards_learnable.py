@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import subprocess
-from pathlib import Path
 
-from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-from cards_support import CARDS_DIR, REPO, VENV_BIN, deck
+from anki.collection import Collection, ImportLogWithChanges
+from cards_support import CARDS_DIR, deck
 
 from deckgen.recordings import load_recordings, recordings_path
 
@@ -62,36 +60,21 @@ def test_no_recordings_file_without_its_card_file() -> None:
         assert recorded.with_name(recorded.name.replace(".verified.json", ".md")).is_file()
 
 
-def test_anki_introduces_new_cards_in_course_order(tmp_path: Path) -> None:
-    package = tmp_path / "celery.apkg"
-    built = subprocess.run(
-        [str(VENV_BIN / "deckgen"), "build", "cards/", "-o", str(package), "--quiet"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert built.returncode == 0, built.stdout + built.stderr
-    collection = Collection(str(tmp_path / "collection.anki2"))
-    try:
-        request = ImportAnkiPackageRequest(
-            package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True)
-        )
-        collection.import_anki_package(request)
-        parent = collection.decks.id("Celery")
-        assert parent is not None
-        preset = collection.decks.config_dict_for_deck_id(parent)
-        preset["newGatherPriority"] = ASCENDING_POSITION
-        collection.decks.update_config(preset)
-        collection.decks.select(parent)
-        queued = collection.sched.get_queued_cards(fetch_limit=3).cards
-        decks = [collection.decks.name(collection.get_card(q.card.id).did) for q in queued]
-        assert decks == ["Celery::Why background tasks"] * 3
-        # every deck's cards sit in one block of positions, in the files' order
-        rows = collection.db.all("select c.due, c.did from cards c order by c.due")
-        order = [collection.decks.name(did) for _, did in rows]
-        blocks = [deck for i, deck in enumerate(order) if i == 0 or order[i - 1] != deck]
-        assert blocks == list(dict.fromkeys(card.deck for card in deck()))
-    finally:
-        collection.close()
+def test_anki_introduces_new_cards_in_course_order(
+    imported_course: tuple[Collection, ImportLogWithChanges],
+) -> None:
+    collection, _ = imported_course
+    parent = collection.decks.id("Celery", create=False)
+    assert parent is not None
+    preset = collection.decks.config_dict_for_deck_id(parent)
+    preset["newGatherPriority"] = ASCENDING_POSITION
+    collection.decks.update_config(preset)
+    collection.decks.select(parent)
+    queued = collection.sched.get_queued_cards(fetch_limit=3).cards
+    decks = [collection.decks.name(collection.get_card(q.card.id).did) for q in queued]
+    assert decks == ["Celery::Why background tasks"] * 3
+    # every deck's cards sit in one block of positions, in the files' order
+    rows = collection.db.all("select c.due, c.did from cards c order by c.due")
+    order = [collection.decks.name(did) for _, did in rows]
+    blocks = [deck for i, deck in enumerate(order) if i == 0 or order[i - 1] != deck]
+    assert blocks == list(dict.fromkeys(card.deck for card in deck()))
