@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from rich.text import Text
-from test_tui_support import TERMINAL, open_fixture_study
+from test_tui_support import TERMINAL, open_deck, open_fixture_study
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input, Label, Log, Static
 
@@ -93,15 +93,6 @@ def footer_keys(app: StudyApp) -> dict[str, str]:
         for key, active in app.screen.active_bindings.items()
         if active.binding.show
     }
-
-
-async def open_deck(pilot: Pilot[int], app: StudyApp, deck: str) -> ReviewScreen:
-    await pilot.pause()
-    table = app.screen.query_one("#decks", DataTable)
-    table.move_cursor(row=table.get_row_index(deck))
-    await pilot.press("enter")
-    assert isinstance(app.screen, ReviewScreen)
-    return app.screen
 
 
 async def test_the_summary_says_how_the_session_went(

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_tui_support import TERMINAL, TUI_START, open_fixture_study
+from test_tui_support import TERMINAL, TUI_START, open_deck, open_fixture_study
 from textual.notifications import SeverityLevel
 from textual.widgets import Button, DataTable, Markdown
 
@@ -84,13 +84,6 @@ def review_screen(app: StudyApp) -> ReviewScreen:
 
 def front_text(app: StudyApp) -> str:
     return app.screen.query_one("#card-front", Markdown).source
-
-
-async def open_deck(pilot: object, app: StudyApp, deck: str) -> ReviewScreen:
-    table = app.screen.query_one("#decks", DataTable)
-    table.move_cursor(row=table.get_row_index(deck))
-    await pilot.press("enter")  # type: ignore[attr-defined]
-    return review_screen(app)
 
 
 async def test_full_review_reveal_grade_undo_suspend_finish(

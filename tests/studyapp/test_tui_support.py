@@ -5,9 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
 from studyapp.clock import ManualClock
 from studyapp.settings import Settings, save_settings
 from studyapp.study import Study
+from studyapp.tui.app import StudyApp
+from studyapp.tui.screens.review import ReviewScreen
 
 # A Monday noon, well inside a study day; fixed so snapshots never change.
 TUI_START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -104,3 +109,13 @@ def open_fixture_study(tmp_path: Path, broken: bool = False) -> tuple[Study, Man
     save_settings(data_dir, Settings(fuzz=False))
     clock = ManualClock(TUI_START)
     return Study.open([cards], data_dir, clock), clock
+
+
+async def open_deck(pilot: Pilot[int], app: StudyApp, deck: str) -> ReviewScreen:
+    """Pick `deck` in the deck list and start reviewing it."""
+    await pilot.pause()
+    table = app.screen.query_one("#decks", DataTable)
+    table.move_cursor(row=table.get_row_index(deck))
+    await pilot.press("enter")
+    assert isinstance(app.screen, ReviewScreen)
+    return app.screen
