@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from runner_support import MakeCard, card_markdown, load, write_deck
 
 from deckgen.model import Card
+from demo_project.launch import RedisServer, Worker, demo_env
 from studyapp.runner.trust import TrustStore
 
 
@@ -20,6 +22,17 @@ def make_card(tmp_path: Path) -> MakeCard:
         return load(write_deck(tmp_path / f"{card_id}.md", text))[card_id]
 
     return make
+
+
+@pytest.fixture(scope="session")
+def running_stack() -> Iterator[dict[str, str]]:
+    """A Redis and one worker on every demo queue, as a learner's running stack: the
+    environment (``os.environ`` included) that points a `studyapp verify` at it."""
+    with RedisServer() as server:
+        env = demo_env(server.url(0), server.url(1))
+        with Worker(env, concurrency=1, name="learner") as worker:
+            worker.wait_ready(60)
+            yield env
 
 
 @pytest.fixture

@@ -8,14 +8,12 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from runner_procs import pid_alive, read_pid
 from runner_support import card_markdown, write_deck
 
-from demo_project.launch import RedisServer, Worker, demo_env, redis_reachable
+from demo_project.launch import redis_reachable
 
 STUDYAPP = [str(Path(sys.executable).parent / "studyapp")]
 
@@ -31,16 +29,6 @@ def studyapp(
         env=env,
         stdin=subprocess.DEVNULL,
     )
-
-
-@pytest.fixture(scope="module")
-def running_stack() -> Iterator[dict[str, str]]:
-    """A Redis and one worker on every demo queue, as a learner's running stack."""
-    with RedisServer() as server:
-        env = demo_env(server.url(0), server.url(1))
-        with Worker(env, concurrency=1, name="learner") as worker:
-            worker.wait_ready(60)
-            yield env
 
 
 PING = "celery -A config.celery_app inspect ping -t 1"

@@ -14,29 +14,17 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from deckgen.course import checkout_cards, is_course_file
-from demo_project.launch import RedisServer, Worker, demo_env
 from studyapp.runner.trust import TRUST_FILE_NAME, TrustStore
 
 STUDYAPP = str(Path(sys.executable).parent / "studyapp")
 COURSE = checkout_cards()
 assert COURSE is not None, "these tests run from a checkout"
 COURSE_FILE = COURSE / "Celery" / "02-setting-up.md"
-
-
-@pytest.fixture(scope="module")
-def stack_env() -> Iterator[dict[str, str]]:
-    """A Redis and a worker on every demo queue: verify uses them instead of its own."""
-    with RedisServer() as server:
-        env = demo_env(server.url(0), server.url(1))
-        with Worker(env, concurrency=1, name="trust") as worker:
-            worker.wait_ready(60)
-            yield {**os.environ, **env}
 
 
 @pytest.fixture
@@ -89,10 +77,10 @@ def test_without_a_terminal_a_foreign_deck_is_refused_before_anything_runs(
 
 
 def test_yes_runs_a_foreign_deck_without_asking(
-    foreign: tuple[Path, Path], tmp_path: Path, stack_env: dict[str, str]
+    foreign: tuple[Path, Path], tmp_path: Path, running_stack: dict[str, str]
 ) -> None:
     deck, marker = foreign
-    result = _verify(deck, tmp_path / "data", stack_env, "--yes")
+    result = _verify(deck, tmp_path / "data", running_stack, "--yes")
     assert result.returncode == 0, result.stdout + result.stderr
     assert marker.exists()
     assert not (tmp_path / "data" / TRUST_FILE_NAME).exists()  # --yes is not remembered
@@ -137,21 +125,21 @@ def _verify_in_terminal(
 
 
 def test_in_a_terminal_it_asks_first_and_remembers_the_answer_per_content(
-    foreign: tuple[Path, Path], tmp_path: Path, stack_env: dict[str, str]
+    foreign: tuple[Path, Path], tmp_path: Path, running_stack: dict[str, str]
 ) -> None:
     deck, marker = foreign
     data = tmp_path / "data"
-    status, output, ran_early = _verify_in_terminal(deck, data, stack_env, b"n\r")
+    status, output, ran_early = _verify_in_terminal(deck, data, running_stack, b"n\r")
     assert (status, ran_early, marker.exists()) == (1, False, False), output
     assert f"Card file: {deck}" in output and f"marker: touch {marker}" in output
 
-    status, output, ran_early = _verify_in_terminal(deck, data, stack_env, b"y\r")
+    status, output, ran_early = _verify_in_terminal(deck, data, running_stack, b"y\r")
     assert (status, ran_early) == (0, False), output
     assert marker.exists() and re.search(r"PASS  marker", output)
 
     marker.unlink()  # confirmed: the same content now runs without a terminal
-    assert _verify(deck, data, stack_env).returncode == 0 and marker.exists()
+    assert _verify(deck, data, running_stack).returncode == 0 and marker.exists()
     marker.unlink()  # and any edit asks again
     deck.write_text(deck.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    refused = _verify(deck, data, stack_env)
+    refused = _verify(deck, data, running_stack)
     assert refused.returncode == 1 and "--yes" in refused.stderr and not marker.exists()
