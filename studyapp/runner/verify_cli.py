@@ -140,9 +140,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     cards = parsed.cards
     if args.card:
-        known = {c.id for c in cards}
-        for missing in sorted(set(args.card) - known):
-            _err(f"studyapp verify: no card with id {missing!r}")
+        missing = sorted(set(args.card) - {c.id for c in cards})
+        for card_id in missing:
+            _err(f"studyapp verify: no card with id {card_id!r}")
+        if missing:
             return EXIT_USAGE
         cards = [c for c in cards if c.id in args.card]
     runnable = [c for c in cards if c.run is not None]
