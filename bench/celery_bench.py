@@ -248,8 +248,6 @@ def settings(**values: Any) -> tuple[str, ...]:
 
 WARNING = ("--loglevel=warning",)
 NO_EVENTS = settings(worker_send_task_events=False, task_send_sent_event=False)
-# The old demo patch, kept as a bench-only experiment: one redis-py client per channel.
-CLIENT_REUSE = settings(broker_transport="client_reuse_transport:Transport")
 SHIPPED = Variant("demo settings, worker --loglevel=info (as shipped)")
 HEADLINE = [
     SHIPPED,
@@ -269,17 +267,11 @@ BREAKDOWN = [
     Variant(
         "prefetch multiplier 1 (strict priorities), info", settings(worker_prefetch_multiplier=1)
     ),
-    Variant("bench-only transport, one client per channel, info", CLIENT_REUSE),
     Variant("worker -O fair, info", worker_args=("-O", "fair")),
     Variant("worker_disable_rate_limits, info", settings(worker_disable_rate_limits=True)),
     Variant(
         "plain: no events, no STARTED, warning",
         (*NO_EVENTS, *settings(task_track_started=False)),
-        WARNING,
-    ),
-    Variant(
-        "plain + bench-only transport (client per channel)",
-        (*NO_EVENTS, *settings(task_track_started=False), *CLIENT_REUSE),
         WARNING,
     ),
 ]

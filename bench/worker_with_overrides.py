@@ -4,8 +4,7 @@
 
 Run with cwd demo_project/. Each override is ``name=<JSON value>``; a dotted name changes one
 key of a dict setting (``broker_transport_options.priority_steps=[0,3,6,9]``). ``0``/``1``
-serve as booleans too; ``null`` sets None. bench/ is on ``sys.path`` (this script's folder), so
-``broker_transport="client_reuse_transport:Transport"`` selects the bench-only transport.
+serve as booleans too; ``null`` sets None.
 """
 
 import json
