@@ -20,11 +20,6 @@ import yaml
 COMPOSE_FILE = Path(__file__).resolve().parent.parent / "compose.yaml"
 
 
-def services() -> dict[str, dict[str, Any]]:
-    loaded = yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
-    return dict(loaded["services"])
-
-
 def started_by_up(name: str, defined: dict[str, dict[str, Any]]) -> list[str]:
     order: list[str] = []
 
@@ -39,7 +34,8 @@ def started_by_up(name: str, defined: dict[str, dict[str, Any]]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    defined = services()
+    compose: dict[str, Any] = yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
+    defined: dict[str, dict[str, Any]] = compose["services"]
     if argv[:1] == ["up"] and len(argv) == 2:
         started = started_by_up(argv[1], defined)
         print(f"docker compose up -d {argv[1]} starts: {', '.join(started)}")
@@ -61,7 +57,7 @@ def main(argv: list[str]) -> int:
                     print(f"  {name}: command: {shown}")
         return 0
     if argv == ["volumes"]:
-        named = set(yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8")).get("volumes") or {})
+        named = set(compose.get("volumes") or {})
         for name, spec in defined.items():
             for volume in spec.get("volumes", []):
                 source, target = str(volume).split(":", 1)
