@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from demo_project.contract import DEFAULT_BROKER_URL
+from demo_project.contract import DEFAULT_BROKER_URL, DEMO_DIR
 from studyapp.runner import probes
 
 REDIS_INSTALL_HINT = (
@@ -31,8 +31,6 @@ REDIS_INSTALL_HINT = (
 def start_script_hint(script: str) -> str:
     """`bash demo_project/<script>` from a checkout's root, else the script's full path (an
     installed package's demo lives in site-packages)."""
-    from studyapp.runner.command import DEMO_DIR
-
     here = Path.cwd() / "demo_project"
     if here.is_dir() and here.resolve() == DEMO_DIR.resolve():
         return f"bash demo_project/{script}"
