@@ -66,18 +66,6 @@ def _signal_group(pgid: int, sig: signal.Signals) -> bool:
     return True
 
 
-def kill_group_now(pgid: int, grace: float = 1.0) -> None:
-    """Synchronous stop for signal/atexit paths: SIGTERM, short wait, SIGKILL."""
-    if not _signal_group(pgid, signal.SIGTERM):
-        _live_groups.discard(pgid)
-        return
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and group_alive(pgid):
-        time.sleep(0.05)
-    _signal_group(pgid, signal.SIGKILL)
-    _live_groups.discard(pgid)
-
-
 def kill_all_groups_now(grace: float = 1.0) -> None:
     """Stop every process group this program started and has not stopped yet."""
     for pgid in list(_live_groups):

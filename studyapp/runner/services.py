@@ -190,10 +190,6 @@ class ServiceManager:
         await self.stop_services()
         kill_all_groups_now(grace=1.0)
 
-    def stop_all_now(self) -> None:
-        """Synchronous last resort (signal handlers, atexit): kill every group at once."""
-        kill_all_groups_now(grace=1.0)
-
     def running_kinds(self) -> set[ServiceKind]:
         return {s.kind for s in self._services.values() if s.running}
 
