@@ -269,7 +269,8 @@ class Store:
             )
 
     def load_revlog(self) -> list[RevlogEntry]:
-        """Every review, oldest first (Anki sync and export read the whole log at once)."""
+        """Every review, oldest first, as entries (the Anki sync itself moves raw rows, see
+        `review_index` and `review_rows`)."""
         with self._reading() as db:
             rows = db.execute(f"SELECT {_REVLOG_COLUMNS} FROM revlog ORDER BY id").fetchall()
         return [_row_to_entry(row) for row in rows]
