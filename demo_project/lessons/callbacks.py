@@ -5,8 +5,6 @@ Everything runs on the demo worker; callbacks leave their notes in Redis (``task
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 import uuid
 
@@ -57,10 +55,7 @@ def main() -> None:
     header = [add.s(1, 1), fails.s("header task failed"), add.s(2, 2)]
     body = xsum.s().on_error(note_failure.s(key))
     outcome = chord(header)(body)
-    deadline = time.monotonic() + 20
-    while not outcome.ready() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    error = outcome.result
+    error = outcome.get(timeout=20, propagate=False)
     print(f"chord with a failing header task -> callback state {outcome.state}")
     if isinstance(error, ChordError):
         print(f"  ChordError: ... raised {str(error).split(' raised ')[-1]}")
@@ -71,7 +66,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-    # The chord's header results stay referenced until the interpreter's shutdown, where
-    # their finalizers try to unsubscribe from Redis and print tracebacks: leave at once.
-    sys.stdout.flush()
-    os._exit(0)
