@@ -23,5 +23,5 @@ def screen_sheet(name: str) -> Path:
 
 def start_sheets() -> list[Path]:
     """app.tcss first, then every sheet that no screen loads itself."""
-    others = sorted(p for p in STYLES_DIR.glob("*.tcss") if p.name not in SCREEN_SHEETS)
-    return sorted(others, key=lambda path: path.name != "app.tcss")
+    sheets = (path for path in STYLES_DIR.glob("*.tcss") if path.name not in SCREEN_SHEETS)
+    return sorted(sheets, key=lambda path: (path.name != "app.tcss", path.name))

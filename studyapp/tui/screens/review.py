@@ -171,7 +171,7 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
             if self.card is None or self.card.run is None:
                 return False
             # No spoilers: a card's output gives its answer away.
-            return self.revealed or self.study.settings.run_before_answer or None
+            return self._runnable() or None
         if action == "card_info":
             return self.card is not None
         return True

@@ -44,9 +44,10 @@ def states_table(by_state: dict[str, int]) -> Table:
 
 
 class StatsScreen(Screen[None]):
-    CSS_PATH = screen_sheet("stats.tcss")
     """Computed in a thread with its own database connection (100,000 reviews take a few
     tenths of a second); "Computing…" shows meanwhile and the keys keep working."""
+
+    CSS_PATH = screen_sheet("stats.tcss")
 
     def __init__(self, study: Study) -> None:
         super().__init__()
