@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from studyapp.cli_common import (
+from studyapp.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_USAGE,
     add_paths_argument,
