@@ -9,7 +9,7 @@ month. As in Anki, those are counts of days and weeks that have a backup, not da
 break from studying does not empty the folder. `restore`
 moves the current database aside (never deletes it) and puts a backup's copy in its place.
 
-Plain Python with an injected clock; the CLI lives in `backups_cli.py`.
+Plain Python with an injected clock; the commands are `cli/backups.py` and `cli/restore.py`.
 """
 
 from __future__ import annotations

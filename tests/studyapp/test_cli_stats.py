@@ -9,6 +9,7 @@ from pathlib import Path
 
 from core_support import CardSpec, titled, write_deck
 
+from studyapp.session import ReviewSession
 from studyapp.study import Study
 
 STUDYAPP = Path(sys.executable).parent / "studyapp"
@@ -27,7 +28,7 @@ def _studyapp(*args: str | Path, cwd: Path | None = None) -> subprocess.Complete
 def test_stats_json_reports_what_was_studied(cards_dir: Path, data_dir: Path) -> None:
     write_deck(cards_dir / "deck.md", "Celery", titled(3))
     study = Study.open([cards_dir], data_dir)
-    session = study.start_review(None)
+    session = ReviewSession(study, None)
     session.grade(4)  # Easy: a review card due in a few days
     session.grade(1)  # Again: learning
     study.close()

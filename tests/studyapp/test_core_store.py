@@ -11,6 +11,7 @@ import pytest
 from core_support import OpenStudy, titled, write_deck
 
 from studyapp.records import CardState, ReviewKind, RevlogEntry
+from studyapp.session import ReviewSession
 from studyapp.store import DB_FILE, SCHEMA_VERSION, Store, StoreError
 from studyapp.study import Study
 
@@ -78,7 +79,7 @@ def test_two_instances_interleave_grades_and_both_commit(
     write_deck(cards_dir / "beat.md", "Beat", titled(2, "Beat"))
     first = open_study()
     second = open_study()
-    sessions = [first.start_review("Workers"), second.start_review("Beat")] * 2
+    sessions = [ReviewSession(first, "Workers"), ReviewSession(second, "Beat")] * 2
     graded = []
     for session in sessions:
         card = session.current()
@@ -98,7 +99,7 @@ def test_a_grade_waits_for_another_writer_instead_of_failing(
 ) -> None:
     write_deck(cards_dir / "deck.md", "Celery", titled(1))
     study = open_study()
-    session = study.start_review(None)
+    session = ReviewSession(study, None)
     card = session.current()
     assert card is not None
     locked = threading.Event()

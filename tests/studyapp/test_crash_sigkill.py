@@ -23,10 +23,11 @@ KILL_AFTER = 25
 DRIVER = """
 import sys
 from pathlib import Path
+from studyapp.session import ReviewSession
 from studyapp.study import Study
 
 study = Study.open([Path(sys.argv[1])], Path(sys.argv[2]))
-session = study.start_review(None)
+session = ReviewSession(study, None)
 count = 0
 while (card := session.current()) is not None:
     session.grade(1 if count % 5 == 0 else 3)

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from deckgen.expect import ExpectMatcher
 from deckgen.model import Card
 from demo_project.contract import run_environment
-from studyapp.cli_common import EXIT_USAGE, add_paths_argument, load_cards, resolve_data_dir
+from studyapp.cli.common import EXIT_USAGE, add_paths_argument, load_cards, resolve_data_dir
 from studyapp.runner import probes
 from studyapp.runner.command import prepare
 from studyapp.runner.preflight import preflight, redis_down_message

@@ -1,4 +1,4 @@
-"""What the three Anki subcommands share: the merge rule's wording and one way to run.
+"""What import-anki, sync-anki and export-anki share: the merge rule's wording, one way to run.
 
 Each failure is one line on stderr and exit status 1, with nothing written.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from studyapp.ankisync.errors import AnkiSyncError
 from studyapp.backups import BackupError, backup_if_changed, progress_fingerprint
-from studyapp.cli_common import EXIT_BAD_INPUT, card_paths, fail, resolve_data_dir
+from studyapp.cli.common import EXIT_BAD_INPUT, card_paths, fail, resolve_data_dir
 from studyapp.clock import SystemClock
 
 ANKI_KEEPS_ITS_SCHEDULE = (

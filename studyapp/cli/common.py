@@ -1,8 +1,4 @@
-"""What every `studyapp` subcommand shares: the one-line parser, global options, exit codes.
-
-A subcommand module exposes `add_arguments(parser)` and `run(args) -> int`; `studyapp.cli`
-lists the modules and wires them up.
-"""
+"""What every `studyapp` command shares: the one-line parser, global options, exit codes."""
 
 from __future__ import annotations
 
