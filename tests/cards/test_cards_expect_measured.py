@@ -110,6 +110,12 @@ task modules imported by the sender: none
 the sender's app has the code of tasks.basic.add: False
 result: 15
 """
+DECOUPLED = """\
+the sender's app: a broker URL and a result backend; tasks of its own: none
+serializer both sides accept: json
+sent the name 'tasks.basic.add' with the arguments [7, 8]
+a worker the sender never addressed ran it: 15
+"""
 RESTART = """\
 redis: restart unless-stopped
 worker: restart unless-stopped
@@ -196,8 +202,8 @@ CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     ),
     "task-send-task-by-name": (SEND_TASK, [("add: False", "add: True")]),
     "why-event-driven": (
-        SEND_TASK,
-        [("add: False", "add: True"), ("sender: none", "sender: tasks, tasks.basic")],
+        DECOUPLED,
+        [("of its own: none", "of its own: ['tasks.basic.add']"), ("ran it: 15", "ran it: 16")],
     ),
     "compose-restart-policy": (RESTART, [("worker: restart unless-stopped", "worker: restart no")]),
     "canvas-chain-pipe": (CHAIN, [("add.s(1)): True", "add.s(1)): False")]),
