@@ -85,6 +85,12 @@ class DataFolder:
         return self.root / "anki" / "built-deck.json"
 
     @property
+    def anki_course_notes(self) -> Path:
+        """Per collection synced with: each course note's fields as last brought in, so a
+        learner's own edits in Anki are told apart from the course's."""
+        return self.root / "anki" / "course-notes.json"
+
+    @property
     def anki_synced(self) -> Path:
         """Each collection synced with, and the digest of the deck last brought into it."""
         return self.root / "anki" / "synced-decks.json"

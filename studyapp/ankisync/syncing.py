@@ -30,7 +30,6 @@ from studyapp.ankisync.course_notes import (
 )
 from studyapp.ankisync.days import AnkiDays
 from studyapp.ankisync.deck import (
-    PACKAGE_FOLDER,
     build_deck_package,
     deck_digest,
     deck_keys,
@@ -44,6 +43,7 @@ from studyapp.ankisync.merge import MergePlan, ids_by_card, plan_merge
 from studyapp.ankisync.presets import adopted, deck_preset, describe
 from studyapp.ankisync.sources import import_package
 from studyapp.ankisync.transfer import Moved, pull_to_terminal, push_to_anki
+from studyapp.locations import DataFolder
 from studyapp.settings import SettingsError
 from studyapp.study import Study
 
@@ -146,8 +146,8 @@ def sync_anki(
         # The deck as last brought in, and every note still there: importing it again
         # would find nothing to add or update, so the (slow) build is skipped.
         deck_current = not report.new_notes and last_synced_digest(study, collection) == digest_now
-        record_folder = study.data_dir / PACKAGE_FOLDER
-        record = load_record(record_folder, collection)
+        record_file = DataFolder(study.data_dir).anki_course_notes
+        record = load_record(record_file, collection)
         # Built before anything is written: deckgen may still refuse the deck (media).
         package = None if deck_current else build_deck_package(study, digest_now)
         if package is not None:
@@ -186,7 +186,7 @@ def sync_anki(
                 plan = _plan(study, present)
             added = stored_notes(col, new_guids)
             record = {**report.notes.record, **{g: digest(n.fields) for g, n in added.items()}}
-            save_record(record_folder, collection, record)
+            save_record(record_file, collection, record)
         if renumber_clashes(col, study.store, clashing_terminal_ids(col, plan)):
             plan = _plan(study, present)
         days = AnkiDays.of(col, study.clock.now(), study.clock.local_tz())
