@@ -36,7 +36,6 @@ from studyapp.ankisync.sources import import_package, scratch_collection
 if TYPE_CHECKING:
     from anki.collection import Collection
 
-RECORD_FILE = "course-notes.json"  # collection path -> {note GUID: digest of course fields}
 KEPT_TAG = "studyapp-kept-your-edit"
 KEPT_FIELD = 1  # Back (Basic, Reversed) or Extra (Cloze): the answer side
 FIELD_SEPARATOR = "\x1f"  # Anki's, between a note's fields
@@ -74,10 +73,11 @@ def digest(fields: Sequence[str]) -> str:
     return hashlib.sha1(FIELD_SEPARATOR.join(fields).encode()).hexdigest()[:16]
 
 
-def load_record(folder: Path, collection: Path) -> dict[str, str]:
-    """The course's notes as last brought into `collection` (empty when never synced)."""
+def load_record(path: Path, collection: Path) -> dict[str, str]:
+    """The course's notes as last brought into `collection` (empty when never synced);
+    `path` is the data folder's `anki_course_notes`."""
     try:
-        known = json.loads((folder / RECORD_FILE).read_text("utf-8"))
+        known = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return {}
     entry = known.get(str(collection.resolve())) if isinstance(known, dict) else None
@@ -86,8 +86,7 @@ def load_record(folder: Path, collection: Path) -> dict[str, str]:
     return {str(guid): str(value) for guid, value in entry.items()}
 
 
-def save_record(folder: Path, collection: Path, record: dict[str, str]) -> None:
-    path = folder / RECORD_FILE
+def save_record(path: Path, collection: Path, record: dict[str, str]) -> None:
     try:
         known = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
@@ -95,7 +94,7 @@ def save_record(folder: Path, collection: Path, record: dict[str, str]) -> None:
     if not isinstance(known, dict):
         known = {}
     known[str(collection.resolve())] = dict(sorted(record.items()))
-    folder.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, json.dumps(known, sort_keys=True) + "\n")
 
 

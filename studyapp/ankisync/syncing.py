@@ -34,7 +34,6 @@ from studyapp.ankisync.course_notes import (
 )
 from studyapp.ankisync.days import AnkiDays
 from studyapp.ankisync.deck import (
-    PACKAGE_FOLDER,
     build_deck_package,
     deck_digest,
     deck_keys,
@@ -48,6 +47,7 @@ from studyapp.ankisync.merge import MergePlan, ids_by_card, plan_merge
 from studyapp.ankisync.presets import adopted, deck_preset, describe
 from studyapp.ankisync.sources import import_package
 from studyapp.ankisync.transfer import Moved, pull_to_terminal, push_to_anki
+from studyapp.locations import DataFolder
 from studyapp.settings import SettingsError
 from studyapp.study import Study
 
@@ -154,8 +154,8 @@ def sync_anki(
         keys = deck_keys(study)
         version = schema_version(col)
         present = read_deck(col, keys)
-        record_folder = study.data_dir / PACKAGE_FOLDER
-        record = load_record(record_folder, collection)
+        record_file = DataFolder(study.data_dir).anki_course_notes
+        record = load_record(record_file, collection)
         # Notes this collection had from an earlier sync and has no more: deleted in Anki.
         deleted = set() if restore_deleted else (keys.guids & record.keys()) - present.guids_present
         report.deleted_in_anki = sorted(keys.note_card_id(guid) for guid in deleted)
@@ -209,7 +209,7 @@ def sync_anki(
                 plan = _plan(study, present)
             added = stored_notes(col, new_guids)
             record = {**report.notes.record, **{g: digest(n.fields) for g, n in added.items()}}
-            save_record(record_folder, collection, record)
+            save_record(record_file, collection, record)
         if renumber_clashes(col, study.store, clashing_terminal_ids(col, plan)):
             plan = _plan(study, present)
         days = AnkiDays.of(col, study.clock.now(), study.clock.local_tz())
