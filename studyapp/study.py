@@ -51,6 +51,24 @@ def no_cards_message(paths: Sequence[Path]) -> str:
     return f"no cards found; looked in: {where}"
 
 
+def _course_position(deck: str, first_seen: Mapping[str, int]) -> tuple[int, ...]:
+    """Where a deck sits in course order: the first card of each of its ancestors and itself
+    (a deck with no card of its own sits where its first descendant's card does)."""
+    parts = deck.split(DECK_SEPARATOR)
+    position = []
+    for depth in range(1, len(parts) + 1):
+        prefix = DECK_SEPARATOR.join(parts[:depth])
+        below = prefix + DECK_SEPARATOR
+        position.append(
+            min(
+                index
+                for name, index in first_seen.items()
+                if name == prefix or name.startswith(below)
+            )
+        )
+    return tuple(position)
+
+
 class QueueFollower(Protocol):
     """What follows a Study's cards (a review session): told when they change."""
 
@@ -261,9 +279,13 @@ class Study:
             self.limits(day),
             DECK_SEPARATOR,
         )
-        # Sorting by name parts puts every parent right before its children.
+        # Course order: decks as their first cards come in the files (01-..., 02-...), every
+        # parent right before its children (a parent's first card is its first child's).
+        first_seen: dict[str, int] = {}
+        for index, card in enumerate(self.cards):
+            first_seen.setdefault(card.deck, index)
         rows = []
-        for name in sorted(counts, key=lambda deck: deck.split(DECK_SEPARATOR)):
+        for name in sorted(counts, key=lambda deck: _course_position(deck, first_seen)):
             parts = name.split(DECK_SEPARATOR)
             entry = counts[name]
             rows.append(

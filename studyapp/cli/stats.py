@@ -14,8 +14,8 @@ from studyapp.cli.common import (
     add_paths_argument,
     card_paths,
     fail,
-    resolve_data_dir,
 )
+from studyapp.locations import DataFolder
 from studyapp.settings import SettingsError
 from studyapp.stats import Stats, stats_to_json
 from studyapp.store import StoreError
@@ -31,8 +31,9 @@ def run(args: argparse.Namespace) -> int:
     paths = card_paths(args.paths)
     if paths is None:
         return EXIT_USAGE
+    folder = DataFolder.chosen(args.data_dir)
     try:
-        study = Study.open(paths, resolve_data_dir(args.data_dir))
+        study = Study.open(paths, folder.root)
     except (SettingsError, StoreError) as exc:
         return fail(str(exc))
     try:
@@ -46,8 +47,10 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         payload = stats_to_json(stats)
         payload["errors"] = [str(error) for error in study.errors]
+        payload["data_dir"] = str(folder.root)
         print(json.dumps(payload, indent=2))
     else:
+        print(f"Progress read from {folder.describe()}")
         print(format_stats(stats))
     return EXIT_BAD_INPUT if study.errors else 0
 

@@ -212,6 +212,24 @@ def test_daily_review_limit_caps_the_queue(
     assert study.deck_tree()[0].due == 0
 
 
+def test_decks_are_listed_in_course_order_not_alphabetically(
+    open_study: OpenStudy, cards_dir: Path
+) -> None:
+    # Files in course order (01-, 02-, ...); alphabetically "Why" would come last.
+    write_deck(cards_dir / "Celery" / "01-why.md", "Why background tasks", titled(1, "Why"))
+    write_deck(cards_dir / "Celery" / "02-setup.md", "Setting up", titled(1, "Setup"))
+    write_deck(cards_dir / "Celery" / "03-tasks.md", "Calling tasks", titled(1, "Call"))
+    write_deck(cards_dir / "Anki.md", "Anki", titled(1, "Anki"))
+    study = open_study()
+    assert [row.name for row in study.deck_tree()] == [
+        "Anki",
+        "Celery",
+        "Celery::Why background tasks",
+        "Celery::Setting up",
+        "Celery::Calling tasks",
+    ]
+
+
 def test_review_of_a_deck_includes_its_children_only(
     open_study: OpenStudy, cards_dir: Path
 ) -> None:

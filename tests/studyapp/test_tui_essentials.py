@@ -15,7 +15,8 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input, Label, Log, Static
 
 from studyapp.clock import ManualClock
-from studyapp.runner.trust import TRUST_FILE_NAME, TrustStore
+from studyapp.locations import DataFolder
+from studyapp.runner.trust import TrustStore
 from studyapp.session import ReviewSession
 from studyapp.settings import load_settings
 from studyapp.study import Study
@@ -64,7 +65,7 @@ def run_study(tmp_path: Path) -> Iterator[Study]:
     cards.mkdir()
     (cards / "runs.md").write_text(RUN_DECK, encoding="utf-8")
     study = Study.open([cards], tmp_path / "run-data")
-    TrustStore(study.data_dir / TRUST_FILE_NAME).trust(cards / "runs.md")
+    TrustStore(DataFolder(study.data_dir).trusted_files).trust(cards / "runs.md")
     yield study
     study.close()
 

@@ -150,10 +150,11 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
         """
         if self._run_panel is not None or not create:
             return self._run_panel
-        from studyapp.runner.trust import TRUST_FILE_NAME, TrustStore
+        from studyapp.locations import DataFolder
+        from studyapp.runner.trust import TrustStore
         from studyapp.tui.widgets.run_panel import RunPanel
 
-        panel = RunPanel(TrustStore(self.study.data_dir / TRUST_FILE_NAME), id="run-panel")
+        panel = RunPanel(TrustStore(DataFolder(self.study.data_dir).trusted_files), id="run-panel")
         panel.set_runnable(self._runnable())
         self.query_one("#panels", Vertical).mount(panel)
         self._run_panel = panel

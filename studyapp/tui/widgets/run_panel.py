@@ -4,8 +4,8 @@
 `ConfirmationNeeded`, the screen asks and calls `answer()`, a TrustStore remembers), checks
 that Redis / a worker are up when the command needs them (one line instead of a hang), then
 runs: a one-shot command in an async worker with its timeout, a `**Service:** yes` command as
-a managed service that keeps running after the card changes. `stop()` (x, or Ctrl-C with the
-panel focused) ends the whole process group.
+a managed service that keeps running after the card changes. `stop()` (x) ends the whole
+process group; Ctrl-C quits the app, which stops it too.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ def _sentence(text: str) -> str:
 class RunPanel(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "stop", "Stop command"),
-        Binding("ctrl+c", "stop", "Stop command", show=False, priority=True),
     ]
 
     @dataclass
