@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from deckgen.model import Card
+from deckgen.cardformat.model import Card
 from studyapp.intervals import format_interval
 from studyapp.queue import Category, ReviewQueue, category_today
 from studyapp.records import CardState

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from deckgen.gc_pause import collector_paused
 from studyapp.ankisync.anki_side import AnkiDeckView, read_deck
 from studyapp.ankisync.clashes import clashing_terminal_ids, renumber_clashes
 from studyapp.ankisync.collection import backup, open_collection, schema_version
@@ -79,9 +78,6 @@ class SyncReport:
         return lines
 
 
-# A first sync makes a few hundred thousand short-lived rows (each review moves as a tuple,
-# twice); with the cyclic collector on, its passes over them cost as much as the database.
-@collector_paused()
 def sync_anki(
     collection: Path, paths: Sequence[Path], data_dir: Path, dry_run: bool = False
 ) -> SyncReport:
@@ -109,7 +105,7 @@ def sync_anki(
             report.to_terminal = Moved(len(plan.to_terminal), len(plan.schedule_from_anki))
             return report
         # Built before anything is written: deckgen may still refuse the deck (media).
-        package = None if deck_current else build_deck_package(study, digest)
+        package = None if deck_current else build_deck_package(study)
         if settings != study.settings:  # the terminal's own file, before Anki is touched
             try:
                 study.update_settings(settings)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deckgen.atomic import write_atomic
+from deckgen.cardformat.model import Card
 from deckgen.course import is_course_file
-from deckgen.model import Card
 from studyapp.paths import default_data_dir
 
 TRUST_FILE_NAME = "trusted_files.json"
@@ -71,7 +71,7 @@ class FileSnapshot:
 
 
 def read_file_snapshot(path: Path, deck_prefix: tuple[str, ...]) -> FileSnapshot:
-    from deckgen.parser import parse_text
+    from deckgen.cardformat.parse import parse_text
 
     try:
         data = path.read_bytes()

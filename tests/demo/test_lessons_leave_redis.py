@@ -8,7 +8,7 @@ from pathlib import Path
 
 import redis
 
-from deckgen.parser import parse_paths
+from deckgen.cardformat.load import load
 from demo_project.contract import DEMO_DIR
 from demo_project.launch import RedisServer, Worker
 
@@ -22,7 +22,7 @@ QUEUE_MAKERS = re.compile(
 def test_lessons_leave_the_broker_keys_as_they_found_them(
     redis_server: RedisServer, demo_env: dict[str, str], module_worker: Worker
 ) -> None:
-    cards = parse_paths([DEMO_DIR.parent / "cards"]).cards
+    cards = load([DEMO_DIR.parent / "cards"]).cards
     chosen = [card.id for card in cards if card.run and QUEUE_MAKERS.search(card.run.command)]
     assert len(chosen) >= 8, chosen
     broker = redis.Redis.from_url(redis_server.url(0), decode_responses=True)
