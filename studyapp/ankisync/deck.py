@@ -13,13 +13,10 @@ from deckgen.atomic import write_atomic
 from deckgen.cardformat.digests import deckgen_fingerprint
 from studyapp.ankisync.errors import AnkiSyncError
 from studyapp.ankisync.matching import DeckKeys
+from studyapp.locations import DataFolder
 from studyapp.settings import SettingsError
 from studyapp.store import StoreError
 from studyapp.study import Study, no_cards_message
-
-PACKAGE_FOLDER = "anki"  # in the data folder; deckgen's note record beside the package
-PACKAGE_NAME = "deck.apkg"  # keeps each note's `mod` steady between syncs
-SYNCED_FILE = "synced-decks.json"  # collection path -> digest of the deck last brought in
 
 
 @contextmanager
@@ -48,7 +45,7 @@ def build_deck_package(study: Study) -> Path:
     card cache the study app filled; an unchanged package is left as it is)."""
     from deckgen.build import build
 
-    output = study.data_dir / PACKAGE_FOLDER / PACKAGE_NAME
+    output = DataFolder(study.data_dir).anki_package
     report = build(study.searched_paths, output)
     if report.errors:
         raise AnkiSyncError(f"{report.errors[0]} (nothing written)")
@@ -75,7 +72,7 @@ def deck_digest(study: Study) -> str:
 
 def last_synced_digest(study: Study, collection: Path) -> str | None:
     try:
-        known = json.loads((study.data_dir / PACKAGE_FOLDER / SYNCED_FILE).read_text("utf-8"))
+        known = json.loads(DataFolder(study.data_dir).anki_synced.read_text("utf-8"))
     except (OSError, ValueError):
         return None
     value = known.get(str(collection.resolve())) if isinstance(known, dict) else None
@@ -83,7 +80,7 @@ def last_synced_digest(study: Study, collection: Path) -> str | None:
 
 
 def remember_synced_digest(study: Study, collection: Path, digest: str) -> None:
-    path = study.data_dir / PACKAGE_FOLDER / SYNCED_FILE
+    path = DataFolder(study.data_dir).anki_synced
     try:
         known = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
