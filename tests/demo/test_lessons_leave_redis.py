@@ -1,5 +1,6 @@
-"""The lessons and client examples that make queues of their own leave the broker's Redis as
-they found it: the keys of db 0 before and after `studyapp verify` runs their cards."""
+"""The lessons and client examples leave the machine as they found it: the broker's Redis keys
+(db 0) for the cards that make queues of their own, and the temporary folder for the cards
+that make temporary files, before and after `studyapp verify` runs their cards."""
 
 import re
 import subprocess
@@ -19,6 +20,46 @@ QUEUE_MAKERS = re.compile(
 )
 
 
+# A card's command, or the lesson module or script it runs, that makes temporary files.
+TEMP_MAKERS = re.compile(r"mktemp|tempfile\.|mkdtemp|mkstemp")
+LESSON_OF = re.compile(r"lessons[./](\w+)")
+
+
+def _makes_temporary_files(command: str) -> bool:
+    if TEMP_MAKERS.search(command):
+        return True
+    for name in LESSON_OF.findall(command):
+        for source in (DEMO_DIR / "lessons").glob(f"{name}.*"):
+            if TEMP_MAKERS.search(source.read_text()):
+                return True
+    return False
+
+
+def _verify(card_ids: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    studyapp = Path(sys.executable).parent / "studyapp"
+    command = [str(studyapp), "verify", "--jobs", "2"]
+    for card_id in card_ids:
+        command += ["--card", card_id]
+    return subprocess.run(
+        [*command, str(DEMO_DIR.parent / "cards")],
+        env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+
+
+def test_lessons_leave_no_temporary_folder_behind(
+    tmp_path: Path, demo_env: dict[str, str], module_worker: Worker
+) -> None:
+    cards = parse_paths([DEMO_DIR.parent / "cards"]).cards
+    chosen = [card.id for card in cards if card.run and _makes_temporary_files(card.run.command)]
+    # beat start, worker --beat (both stopped as services once their Expect shows), ...
+    assert {"beat-start-command", "beat-embedded-in-worker"} <= set(chosen), chosen
+    scratch = tmp_path / "tmp"  # mktemp and Python's tempfile both honour TMPDIR
+    scratch.mkdir()
+    done = _verify(chosen, dict(demo_env, TMPDIR=str(scratch)))
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert sorted(path.name for path in scratch.iterdir()) == []
+
+
 def test_lessons_leave_the_broker_keys_as_they_found_them(
     redis_server: RedisServer, demo_env: dict[str, str], module_worker: Worker
 ) -> None:
@@ -27,14 +68,7 @@ def test_lessons_leave_the_broker_keys_as_they_found_them(
     assert len(chosen) >= 8, chosen
     broker = redis.Redis.from_url(redis_server.url(0), decode_responses=True)
     before = {str(key) for key in broker.scan_iter()}
-    studyapp = Path(sys.executable).parent / "studyapp"
-    command = [str(studyapp), "verify", "--jobs", "2"]
-    for card_id in chosen:
-        command += ["--card", card_id]
-    done = subprocess.run(
-        [*command, str(DEMO_DIR.parent / "cards")],
-        env=demo_env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    done = _verify(chosen, demo_env)
     assert done.returncode == 0, done.stdout[-3000:]
     assert "using the workers already answering" in done.stdout  # this module's Redis
     after = {str(key) for key in broker.scan_iter()}

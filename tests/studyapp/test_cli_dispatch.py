@@ -56,7 +56,7 @@ def test_the_value_of_a_global_option_is_not_a_subcommand() -> None:
 def test_a_missing_subcommand_module_fails_only_that_command(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    broken = cli.Command("broken", "cannot load", "studyapp.no_such_module")
+    broken = cli.Command("broken", "cannot load", "studyapp.cli.no_such_module")
     assert cli.dispatch(["broken", "--json"], [*cli.COMMANDS, broken]) == 1
     err = capsys.readouterr().err
     assert err.startswith("studyapp broken: not available in this installation")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from studyapp.backups import BackupError, describe, find_backup, restore
-from studyapp.cli_common import fail, resolve_data_dir
+from studyapp.cli.common import fail, resolve_data_dir
 from studyapp.clock import SystemClock
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from studyapp.ankisync.cli_shared import run_action
-from studyapp.cli_common import add_paths_argument
+from studyapp.cli.anki import run_action
+from studyapp.cli.common import add_paths_argument
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,13 +1,15 @@
-"""`studyapp` command line: the terminal app by default, plus one subcommand per module.
+"""`studyapp` command line: every subcommand in one parser, the terminal app by default.
 
-`studyapp [--data-dir DIR] [PATH...]` opens the app; `studyapp COMMAND ...` runs a
-subcommand listed in `COMMANDS`. To add one, write a module with `add_arguments(parser)` and
-`run(args) -> int` and add a line to `COMMANDS`. Only the module of the command being run is
-imported, so the app starts without loading the others.
+`studyapp [--data-dir DIR] [PATH...]` opens the app; `studyapp COMMAND ...` runs one of
+`COMMANDS`. Each command is a module of this package exposing `add_arguments(parser)` and
+`run(args) -> int`; to add one, write the module and add its line to `COMMANDS`. Only the
+module of the command being run is imported, so the app starts without loading the others.
 
-Options and positionals may come in any order (`studyapp run ID --yes cards/`). Every failure
-is one line on stderr and a non-zero exit (1 for bad input or data, 2 for bad usage), never a
-traceback.
+One argparse parser holds every command as a subparser. The command's word is found before
+parsing (the bare app takes PATHs, which argparse would read as an unknown command) and its
+subparser then parses the rest with `parse_intermixed_args`, so options and positionals may
+come in any order (`studyapp run ID --yes cards/`). Every failure is one line on stderr and a
+non-zero exit (1 for bad input or data, 2 for bad usage), never a traceback.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from deckgen.version import add_version_argument
-from studyapp.cli_common import (
+from studyapp.cli.common import (
     GLOBAL_OPTIONS_WITH_VALUE,
     OneLineParser,
     add_global_arguments,
@@ -36,32 +38,24 @@ class Command:
 
 
 # The bare `studyapp`: the terminal app.
-REVIEW = Command("", "review the cards in the terminal app", "studyapp.review_cli")
+REVIEW = Command("", "review the cards in the terminal app", "studyapp.cli.review")
 
 COMMANDS: tuple[Command, ...] = (
-    Command("stats", "print review statistics (--json for scripts)", "studyapp.stats_cli"),
-    Command("run", "run one card's command in the demo project", "studyapp.runner.run_cli"),
+    Command("stats", "print review statistics (--json for scripts)", "studyapp.cli.stats"),
+    Command("run", "run one card's command in the demo project", "studyapp.cli.run"),
+    Command("verify", "run every card's command and check its Expect", "studyapp.cli.verify"),
+    Command("backups", "list the progress backups (time, reviews, size)", "studyapp.cli.backups"),
     Command(
-        "verify", "run every card's command and check its Expect", "studyapp.runner.verify_cli"
-    ),
-    Command("backups", "list the progress backups (time, reviews, size)", "studyapp.backups_cli"),
-    Command(
-        "restore", "put a progress backup back (the newest by default)", "studyapp.restore_cli"
+        "restore", "put a progress backup back (the newest by default)", "studyapp.cli.restore"
     ),
     Command(
-        "import-anki",
-        "bring reviews from an Anki export or collection",
-        "studyapp.ankisync.import_cli",
+        "import-anki", "bring reviews from an Anki export or collection", "studyapp.cli.import_anki"
     ),
-    Command(
-        "sync-anki",
-        "sync progress both ways with a closed Anki",
-        "studyapp.ankisync.sync_cli",
-    ),
+    Command("sync-anki", "sync progress both ways with a closed Anki", "studyapp.cli.sync_anki"),
     Command(
         "export-anki",
         "write an .apkg with progress (Anki new to the deck)",
-        "studyapp.ankisync.export_cli",
+        "studyapp.cli.export_anki",
     ),
 )
 
@@ -75,19 +69,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def dispatch(args: list[str], commands: Sequence[Command]) -> int:
-    """Parse `args` with the parser of the command they name (the app when none) and run it."""
+    """Parse `args` with the subparser of the command they name (the app's when none) and
+    run the command."""
     found = find_command(args, commands)
     if found is None:
         if _asks_for_help(args):
             build_parser(commands).print_help()
             return 0
         command, rest = REVIEW, args
-        parser: argparse.ArgumentParser = OneLineParser(prog="studyapp", description=REVIEW.summary)
-        add_version_argument(parser)
+        parser: argparse.ArgumentParser = app_parser()
     else:
         index, command = found
         rest = args[:index] + args[index + 1 :]
-        parser = OneLineParser(prog=f"studyapp {command.name}", description=command.summary)
+        parser = build_parser(commands).subparsers[command.name]
     try:
         module = importlib.import_module(command.module)
         add_arguments: Callable[[argparse.ArgumentParser], None] = module.add_arguments
@@ -95,7 +89,6 @@ def dispatch(args: list[str], commands: Sequence[Command]) -> int:
     except (ImportError, AttributeError) as exc:
         name = f"studyapp {command.name}".strip()
         return fail(f"{name}: not available in this installation ({exc})")
-    add_global_arguments(parser)
     add_arguments(parser)
     return run(parser.parse_intermixed_args(rest))
 
@@ -123,10 +116,16 @@ def _asks_for_help(args: Sequence[str]) -> bool:
     return "-h" in before_separator or "--help" in before_separator
 
 
-def build_parser(commands: Sequence[Command] = COMMANDS) -> OneLineParser:
-    """The whole command line for `studyapp --help`: global options, the app's paths, and
-    every subcommand with its summary (their own options load with `studyapp COMMAND -h`)."""
-    parser = OneLineParser(
+class StudyappParser(OneLineParser):
+    """The whole command line; `subparsers` maps each command's name to its parser, which
+    has the global options and gets the command's own when the command runs."""
+
+    subparsers: dict[str, OneLineParser]
+
+
+def build_parser(commands: Sequence[Command] = COMMANDS) -> StudyappParser:
+    """`studyapp --help`: global options, the app's paths, every command with its summary."""
+    parser = StudyappParser(
         prog="studyapp",
         usage="%(prog)s [-h] [--version] [--data-dir DIR] [PATH ...]\n"
         "       %(prog)s COMMAND [options] ...",
@@ -138,9 +137,23 @@ def build_parser(commands: Sequence[Command] = COMMANDS) -> OneLineParser:
     add_version_argument(parser)
     add_global_arguments(parser)
     add_paths_argument(parser)
-    subparsers = parser.add_subparsers(
-        title="commands", metavar="COMMAND", parser_class=OneLineParser
-    )
+    choices = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=OneLineParser)
+    parser.subparsers = {}
     for command in commands:
-        subparsers.add_parser(command.name, help=command.summary)
+        sub = choices.add_parser(
+            command.name,
+            help=command.summary,
+            prog=f"studyapp {command.name}",
+            description=command.summary,
+        )
+        add_global_arguments(sub)
+        parser.subparsers[command.name] = sub
+    return parser
+
+
+def app_parser() -> OneLineParser:
+    """The bare `studyapp`'s own parser: the app's options without the commands."""
+    parser = OneLineParser(prog="studyapp", description=REVIEW.summary)
+    add_version_argument(parser)
+    add_global_arguments(parser)
     return parser

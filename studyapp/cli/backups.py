@@ -6,7 +6,7 @@ import argparse
 import json
 
 from studyapp.backups import backup_dir, describe, list_backups
-from studyapp.cli_common import resolve_data_dir
+from studyapp.cli.common import resolve_data_dir
 from studyapp.clock import SystemClock
 
 

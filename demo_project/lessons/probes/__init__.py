@@ -1,0 +1,1 @@
+"""Modules lessons import to show *when* something is imported; no card runs them directly."""
