@@ -325,9 +325,9 @@ def main() -> int:
 
         # One start without the parse cache (first run, or after a deckgen upgrade), then warm
         # starts: the cold one shows what the cache saves.
-        from studyapp.source_cache import CACHE_FILE
+        from studyapp.locations import DataFolder
 
-        (data_dir / CACHE_FILE).unlink(missing_ok=True)
+        DataFolder(data_dir).parse_cache.unlink(missing_ok=True)
         cold = measure_first_card(cards, data_dir)
         print(
             f"    cold start (no parse cache): first card {cold['first_card']:.3f} s, "

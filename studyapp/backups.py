@@ -24,9 +24,8 @@ from pathlib import Path
 
 from deckgen.atomic import atomic_path
 from studyapp.clock import Clock
-from studyapp.paths import DB_FILE, default_data_dir
+from studyapp.locations import DataFolder
 
-BACKUP_DIR = "backups"
 MIN_INTERVAL = timedelta(hours=1)
 KEEP_ALL_WITHIN = timedelta(days=1)
 DAILY_KEEP = 7  # days with a backup, after the last day
@@ -66,7 +65,7 @@ class Restored:
 
 
 def backup_dir(data_dir: Path) -> Path:
-    return data_dir / BACKUP_DIR
+    return DataFolder(data_dir).backups
 
 
 def backup_path(data_dir: Path, made: datetime) -> Path:
@@ -110,7 +109,7 @@ def backup_if_due(data_dir: Path, clock: Clock, interval: timedelta = MIN_INTERV
     Returns the new backup's path, or None when none was due or there is no database yet.
     Raises BackupError (one line) when the copy fails; the database is never changed.
     """
-    if not (data_dir / DB_FILE).exists():
+    if not DataFolder(data_dir).progress.exists():
         return None
     now = clock.now()
     newest = newest_backup(data_dir)
@@ -125,7 +124,7 @@ def progress_fingerprint(data_dir: Path) -> tuple[float, ...] | None:
     """A cheap summary of the progress (review log and card states), to tell whether a
     command changed anything; None when there is no readable database."""
     try:
-        db = _open_read_only(data_dir / DB_FILE, immutable=False)
+        db = _open_read_only(DataFolder(data_dir).progress, immutable=False)
     except sqlite3.Error:
         return None
     try:
@@ -153,7 +152,7 @@ def backup_if_changed(
 
 def make_backup(data_dir: Path, now: datetime) -> Path:
     """Copy the database into `backups/` now (checked whole before it gets its name)."""
-    source_path = data_dir / DB_FILE
+    source_path = DataFolder(data_dir).progress
     target = backup_path(data_dir, now)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -220,8 +219,9 @@ def restore(data_dir: Path, backup: Backup, now: datetime) -> Restored:
 
     Close the study app first: an instance with the old file open would keep writing to it.
     """
-    database = data_dir / DB_FILE
-    incoming = data_dir / f".{DB_FILE}.restoring"
+    folder = DataFolder(data_dir)
+    database = folder.progress
+    incoming = database.with_name(f".{database.name}.restoring")
     try:
         incoming.unlink(missing_ok=True)
         _copy_database(_open_read_only(backup.path), incoming, journal_mode="WAL")
@@ -229,7 +229,7 @@ def restore(data_dir: Path, backup: Backup, now: datetime) -> Restored:
         incoming.unlink(missing_ok=True)
         raise BackupError(f"{backup.path}: cannot restore from it: {exc}") from None
     stamp = now.astimezone(UTC).strftime(_STAMP)
-    aside = data_dir / f"progress-replaced-{stamp}.sqlite3"
+    aside = folder.replaced_progress(stamp)
     moved = []
     try:
         # The WAL files go along under the matching name: SQLite finds them by the db's name.
@@ -254,7 +254,7 @@ def damage_hint(data_dir: Path, error: sqlite3.Error) -> str:
     if newest is None:
         return f" (no backup in {backup_dir(data_dir)})"
     command = "studyapp restore"
-    if data_dir.resolve() != default_data_dir().resolve():
+    if not DataFolder(data_dir).is_default:
         command += f" --data-dir {data_dir}"
     return f"; newest backup: {newest.path}; restore it with `{command}`"
 

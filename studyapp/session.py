@@ -1,4 +1,4 @@
-"""One review of a deck (and its children), card by card, with undo.
+"""One review of a deck (and its children), card by card, with undo: `ReviewSession(study, deck)`.
 
 Every grade, suspend and bury is committed to the store before the next card shows. The
 session reads and writes card states through its `Study`'s public methods only.
@@ -10,7 +10,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from deckgen.model import Card
 from studyapp.intervals import format_interval
@@ -18,9 +17,7 @@ from studyapp.queue import Category, ReviewQueue, category_today
 from studyapp.records import CardState
 from studyapp.scheduler import MAX_ANSWER_MS
 from studyapp.store import StoreError, same_progress
-
-if TYPE_CHECKING:
-    from studyapp.study import Study
+from studyapp.study import Study
 
 
 @dataclass(frozen=True)
@@ -44,6 +41,7 @@ class ReviewSession:
         self._current: str | None = None
         self._shown_at = self._started
         self.rebuild()
+        study.follow(self)
 
     def rebuild(self) -> None:
         """Queue the deck's cards again from their current states (settings or day changed)."""

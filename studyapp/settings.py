@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from deckgen.atomic import write_atomic
+from studyapp.locations import DataFolder
 
-SETTINGS_FILE = "settings.toml"
 FSRS_PARAMETER_COUNT = 21  # FSRS-6, as the fsrs package and Anki's `fsrsParams6`
 RETENTION_RANGE = (0.7, 0.99)  # what FSRS is tuned for; the settings screen shows the same
 DEFAULT_THEME = "textual-dark"
@@ -63,7 +63,7 @@ _COMMENTS = {
 
 
 def settings_path(data_dir: Path) -> Path:
-    return data_dir / SETTINGS_FILE
+    return DataFolder(data_dir).settings
 
 
 def load_settings(data_dir: Path) -> Settings:

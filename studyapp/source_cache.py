@@ -20,11 +20,11 @@ from deckgen.fingerprint import deckgen_fingerprint
 from deckgen.ids import duplicate_id_errors
 from deckgen.model import Card, CardError, ParseResult
 from deckgen.sources import collect_sources
+from studyapp.locations import DataFolder
 
 if TYPE_CHECKING:
     from deckgen.walker import DocumentResult
 
-CACHE_FILE = "parsed-cards.pickle"
 _FORMAT = 1
 
 Stamp = tuple[int, int, int]
@@ -35,7 +35,8 @@ Key = tuple[str, tuple[str, ...]]
 def parse_with_cache(paths: Sequence[Path], cache_dir: Path) -> ParseResult:
     """Same result as `deckgen.parser.parse_paths(paths)`, reusing unchanged files' cards."""
     sources, errors = collect_sources(paths)
-    cached = _load(cache_dir / CACHE_FILE)
+    cache_file = DataFolder(cache_dir).parse_cache
+    cached = _load(cache_file)
     fresh: dict[Key, Entry] = {}
     result = ParseResult(errors=list(errors))
     for source in sources:
@@ -51,7 +52,7 @@ def parse_with_cache(paths: Sequence[Path], cache_dir: Path) -> ParseResult:
         result.errors.extend(entry[2])
     result.errors.extend(duplicate_id_errors(result.cards))
     if fresh.keys() != cached.keys() or any(fresh[key] is not cached.get(key) for key in fresh):
-        _save(cache_dir / CACHE_FILE, fresh)
+        _save(cache_file, fresh)
     return result
 
 

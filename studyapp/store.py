@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from studyapp.paths import DB_FILE
+from studyapp.locations import DataFolder
 from studyapp.records import (
     CardState,
     Phase,
@@ -97,7 +97,7 @@ class Store:
     @classmethod
     def open(cls, data_dir: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
         _ensure_writable_dir(data_dir)
-        path = data_dir / DB_FILE
+        path = DataFolder(data_dir).progress
         try:
             db = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None)
         except sqlite3.Error as exc:

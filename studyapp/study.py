@@ -1,7 +1,8 @@
 """The study facade: everything the TUI and the CLI need, in plain Python.
 
 `Study.open()` parses the card files (deckgen's parser), opens the progress store and keeps all
-card states in memory; a `ReviewSession` (session.py) serves one deck's cards. Stats and the
+card states in memory; a `ReviewSession` (session.py, built on a Study) serves one deck's
+cards and follows the Study's changes as a `QueueFollower`. Stats and the
 browser's queries live in stats.py and browse.py; this module ties them to the cards and the
 store. Progress is keyed by the card's stable id, so edited, renumbered or reordered cards keep
 their history, and a card that leaves the sources keeps it for when it comes back.
@@ -15,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from deckgen.card_types import study_cards
 from deckgen.gc_pause import collector_paused
@@ -24,7 +25,6 @@ from studyapp.clock import Clock, SystemClock
 from studyapp.queue import Category, Limits, StudyDay, category_today, deck_counts, study_day
 from studyapp.records import CardState, Phase, ReviewKind, RevlogEntry
 from studyapp.scheduler import Scheduler
-from studyapp.session import ReviewSession
 from studyapp.settings import Settings, load_settings, save_settings
 from studyapp.siblings import SiblingIndex
 from studyapp.source_cache import parse_with_cache
@@ -51,6 +51,34 @@ def no_cards_message(paths: Sequence[Path]) -> str:
     return f"no cards found; looked in: {where}"
 
 
+def _course_position(deck: str, first_seen: Mapping[str, int]) -> tuple[int, ...]:
+    """Where a deck sits in course order: the first card of each of its ancestors and itself
+    (a deck with no card of its own sits where its first descendant's card does)."""
+    parts = deck.split(DECK_SEPARATOR)
+    position = []
+    for depth in range(1, len(parts) + 1):
+        prefix = DECK_SEPARATOR.join(parts[:depth])
+        below = prefix + DECK_SEPARATOR
+        position.append(
+            min(
+                index
+                for name, index in first_seen.items()
+                if name == prefix or name.startswith(below)
+            )
+        )
+    return tuple(position)
+
+
+class QueueFollower(Protocol):
+    """What follows a Study's cards (a review session): told when they change."""
+
+    def rebuild(self) -> None:
+        """Card states, settings or the study day changed: queue the cards again."""
+
+    def sources_changed(self) -> None:
+        """The card files were parsed again."""
+
+
 class Study:
     def __init__(
         self,
@@ -65,14 +93,14 @@ class Study:
         self.clock = clock
         self.settings = settings
         self.store = store
-        self.scheduler = Scheduler(settings)
+        self.scheduler = Scheduler(settings, clock.local_tz())
         self.cards: list[Card] = []
         self.errors: list[CardError] = []
         self._cards_by_id: dict[str, Card] = {}
         self._siblings: SiblingIndex | None = None  # built at the first grade, not at start
         self._states: dict[str, CardState] = store.load_states()
         self.states: Mapping[str, CardState] = MappingProxyType(self._states)
-        self._sessions: weakref.WeakSet[ReviewSession] = weakref.WeakSet()
+        self._followers: weakref.WeakSet[QueueFollower] = weakref.WeakSet()
 
     @classmethod
     def open(cls, paths: Sequence[Path], data_dir: Path, clock: Clock | None = None) -> Study:
@@ -105,8 +133,8 @@ class Study:
         try:
             self._load_sources()
         finally:  # the new cards are in even when recording their sighting failed
-            for session in list(self._sessions):
-                session.sources_changed()
+            for follower in list(self._followers):
+                follower.sources_changed()
 
     def _load_sources(self) -> None:
         result = parse_with_cache(self.searched_paths, self.data_dir)
@@ -201,15 +229,15 @@ class Study:
         return self._siblings.siblings(card_id)
 
     def _queues_changed(self) -> None:
-        for session in list(self._sessions):
-            session.rebuild()
+        for follower in list(self._followers):
+            follower.rebuild()
 
     # settings ------------------------------------------------------------------------------
 
     def update_settings(self, settings: Settings) -> None:
         save_settings(self.data_dir, settings)
         self.settings = settings
-        self.scheduler = Scheduler(settings)
+        self.scheduler = Scheduler(settings, self.clock.local_tz())
         self._queues_changed()
 
     # days and limits -------------------------------------------------------------------------
@@ -251,9 +279,13 @@ class Study:
             self.limits(day),
             DECK_SEPARATOR,
         )
-        # Sorting by name parts puts every parent right before its children.
+        # Course order: decks as their first cards come in the files (01-..., 02-...), every
+        # parent right before its children (a parent's first card is its first child's).
+        first_seen: dict[str, int] = {}
+        for index, card in enumerate(self.cards):
+            first_seen.setdefault(card.deck, index)
         rows = []
-        for name in sorted(counts, key=lambda deck: deck.split(DECK_SEPARATOR)):
+        for name in sorted(counts, key=lambda deck: _course_position(deck, first_seen)):
             parts = name.split(DECK_SEPARATOR)
             entry = counts[name]
             rows.append(
@@ -270,10 +302,9 @@ class Study:
     def card_ids_in_deck(self, deck: str | None) -> list[str]:
         return [card.id for card in self.cards_in_deck(deck)]
 
-    def start_review(self, deck: str | None) -> ReviewSession:
-        session = ReviewSession(self, deck)
-        self._sessions.add(session)
-        return session
+    def follow(self, follower: QueueFollower) -> None:
+        """Tell `follower` (held weakly) when cards or what is due change."""
+        self._followers.add(follower)
 
     def next_due(self, deck: str | None) -> datetime | None:
         """When the deck next has a card to show (its earliest due, new cards the next study

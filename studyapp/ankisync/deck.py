@@ -14,14 +14,10 @@ from deckgen.atomic import write_atomic
 from deckgen.fingerprint import deckgen_fingerprint
 from studyapp.ankisync.errors import AnkiSyncError
 from studyapp.ankisync.matching import DeckKeys
+from studyapp.locations import DataFolder
 from studyapp.settings import SettingsError
 from studyapp.store import StoreError
 from studyapp.study import Study, no_cards_message
-
-PACKAGE_FOLDER = "anki"  # in the data folder; deckgen's build cache beside the package
-PACKAGE_NAME = "deck.apkg"  # keeps each note's `mod` steady between syncs
-SYNCED_FILE = "synced-decks.json"  # collection path -> digest of the deck last brought in
-BUILT_FILE = "built-deck.json"  # the digest of the deck the package holds, and its stat
 
 
 @contextmanager
@@ -54,16 +50,17 @@ def build_deck_package(study: Study, digest: str | None = None) -> Path:
     """
     from deckgen.build import build
 
-    output = study.data_dir / PACKAGE_FOLDER / PACKAGE_NAME
+    folder = DataFolder(study.data_dir)
+    output = folder.anki_package
     digest = digest or deck_digest(study)
-    if _built_digest(output) == digest:
+    if _built_digest(output, folder.anki_built) == digest:
         return output
     report = build(study.searched_paths, output)
     if report.errors:
         raise AnkiSyncError(f"{report.errors[0]} (nothing written)")
     record = {"digest": digest, "stat": _package_stat(output)}
     with contextlib.suppress(OSError):  # only spares a rebuild next time
-        write_atomic(output.parent / BUILT_FILE, json.dumps(record, sort_keys=True) + "\n")
+        write_atomic(folder.anki_built, json.dumps(record, sort_keys=True) + "\n")
     return output
 
 
@@ -75,11 +72,11 @@ def _package_stat(package: Path) -> list[int] | None:
     return [info.st_size, info.st_mtime_ns, info.st_ino]
 
 
-def _built_digest(package: Path) -> str | None:
+def _built_digest(package: Path, record_file: Path) -> str | None:
     """The digest the package was built from, while it is still the file then written."""
     stat = _package_stat(package)
     try:
-        record = json.loads((package.parent / BUILT_FILE).read_text("utf-8"))
+        record = json.loads(record_file.read_text("utf-8"))
     except (OSError, ValueError):
         return None
     if stat is None or not isinstance(record, dict) or record.get("stat") != stat:
@@ -108,7 +105,7 @@ def deck_digest(study: Study) -> str:
 
 def last_synced_digest(study: Study, collection: Path) -> str | None:
     try:
-        known = json.loads((study.data_dir / PACKAGE_FOLDER / SYNCED_FILE).read_text("utf-8"))
+        known = json.loads(DataFolder(study.data_dir).anki_synced.read_text("utf-8"))
     except (OSError, ValueError):
         return None
     value = known.get(str(collection.resolve())) if isinstance(known, dict) else None
@@ -116,7 +113,7 @@ def last_synced_digest(study: Study, collection: Path) -> str | None:
 
 
 def remember_synced_digest(study: Study, collection: Path, digest: str) -> None:
-    path = study.data_dir / PACKAGE_FOLDER / SYNCED_FILE
+    path = DataFolder(study.data_dir).anki_synced
     try:
         known = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):

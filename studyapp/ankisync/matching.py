@@ -39,3 +39,8 @@ class DeckKeys:
 
     def card_id(self, guid: str, ordinal: int) -> str | None:
         return self.by_key.get((guid, ordinal))
+
+    def note_card_id(self, guid: str) -> str:
+        """The card id that names a note (its first card's; the GUID if none is known)."""
+        found = [card_id for (key, ordinal), card_id in self.by_key.items() if key == guid]
+        return min(found, key=len) if found else guid

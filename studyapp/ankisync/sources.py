@@ -71,14 +71,21 @@ def scratch_collection(folder: Path) -> Iterator[Collection]:
         col.close()
 
 
-def import_package(col: Collection, package: Path, with_scheduling: bool) -> None:
+def import_package(
+    col: Collection, package: Path, with_scheduling: bool, add_only: bool = False
+) -> None:
+    """`add_only`: notes and note types Anki has already are never updated (the learner's
+    fields, tags, CSS and templates stay; see course_notes.py)."""
     from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
     from anki.errors import AnkiException
+    from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
 
-    request = ImportAnkiPackageRequest(
-        package_path=str(package.resolve()),
-        options=ImportAnkiPackageOptions(with_scheduling=with_scheduling),
-    )
+    never = ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_NEVER
+    options = ImportAnkiPackageOptions(with_scheduling=with_scheduling)
+    if add_only:
+        options.update_notes = never
+        options.update_notetypes = never
+    request = ImportAnkiPackageRequest(package_path=str(package.resolve()), options=options)
     try:
         col.import_anki_package(request)
     except AnkiException as exc:

@@ -1,8 +1,9 @@
 """`studyapp sync-anki [COLLECTION]`: both ways with a closed Anki collection.
 
 Order: refuse a collection that is open elsewhere, back it up, bring the deck itself in
-(Anki's importer with deckgen's package: new notes added, edited ones updated), then unite
-the review logs and move each card's schedule from whichever side reviewed it last.
+(Anki's importer with deckgen's package adds the notes Anki lacks; the notes it has take
+the course's changes without losing the learner's, see course_notes.py), then unite the
+review logs and move each card's schedule from whichever side reviewed it last.
 """
 
 from __future__ import annotations
@@ -14,8 +15,23 @@ from typing import TYPE_CHECKING
 
 from deckgen.gc_pause import collector_paused
 from studyapp.ankisync.anki_side import AnkiDeckView, read_deck
-from studyapp.ankisync.clashes import clashing_terminal_ids, renumber_clashes
+from studyapp.ankisync.clashes import (
+    adopt_orphan_reviews,
+    clashing_terminal_ids,
+    renumber_clashes,
+)
 from studyapp.ankisync.collection import backup, open_collection, schema_version
+from studyapp.ankisync.course_notes import (
+    KEPT_TAG,
+    NotesPlan,
+    apply_changes,
+    course_notes,
+    digest,
+    load_record,
+    plan_notes,
+    save_record,
+    stored_notes,
+)
 from studyapp.ankisync.days import AnkiDays
 from studyapp.ankisync.deck import (
     build_deck_package,
@@ -31,6 +47,7 @@ from studyapp.ankisync.merge import MergePlan, ids_by_card, plan_merge
 from studyapp.ankisync.presets import adopted, deck_preset, describe
 from studyapp.ankisync.sources import import_package
 from studyapp.ankisync.transfer import Moved, pull_to_terminal, push_to_anki
+from studyapp.locations import DataFolder
 from studyapp.settings import SettingsError
 from studyapp.study import Study
 
@@ -48,14 +65,40 @@ class SyncReport:
     to_anki: Moved = field(default_factory=lambda: Moved(0, 0))
     to_terminal: Moved = field(default_factory=lambda: Moved(0, 0))
     left_alone: list[str] = field(default_factory=list)  # card ids gone from the deck files
+    deleted_in_anki: list[str] = field(default_factory=list)  # course notes, by card id
     fsrs: str = ""  # the Anki preset's FSRS settings the terminal took on, if it changed
     backup: Path | None = None
+    notes: NotesPlan = field(default_factory=NotesPlan)
 
     def lines(self) -> list[str]:
         verb = "would" if self.dry_run else ""
         lines = [
             f"{self.collection}: {'dry run, nothing written' if self.dry_run else 'synced'}",
             f"  deck: {self.new_notes} new notes {verb + ' be ' if verb else ''}added to Anki",
+        ]
+        if self.notes.from_course:
+            lines.append(
+                f"  course changes{' would' if verb else ''} reach "
+                f"{_named(self.notes.from_course, 'notes')}"
+            )
+        if self.notes.kept_edits:
+            lines.append(
+                f"  changed in Anki and in the course: {_named(self.notes.kept_edits, 'notes')}; "
+                f"the course's text {'would go' if verb else 'went'} in, your text "
+                f"{'would be' if verb else 'is'} kept under the answer, tagged {KEPT_TAG}"
+            )
+        if self.notes.edited_unknown:
+            lines.append(
+                f"  kept as edited in Anki: {_named(self.notes.edited_unknown, 'notes')} that "
+                "differ from the card files (never synced before: which side changed them is "
+                "not known)"
+            )
+        if self.notes.other_type:
+            lines.append(
+                f"  left as they are: {_named(self.notes.other_type, 'notes')} whose note type "
+                "was changed in Anki"
+            )
+        lines += [
             f"  to Anki: {self.to_anki.reviews} reviews, {self.to_anki.cards} card schedules",
             f"  to the terminal: {self.to_terminal.reviews} reviews, "
             f"{self.to_terminal.cards} card schedules",
@@ -63,12 +106,15 @@ class SyncReport:
         clashes = self.to_anki.clashes + self.to_terminal.clashes
         if clashes:
             lines.append(f"  left out: {clashes} reviews whose time the other side already uses")
+        if self.deleted_in_anki:
+            lines.append(
+                f"  left out: deleted in Anki: {_named(self.deleted_in_anki, 'notes')}; "
+                "`--restore-deleted` brings them back"
+            )
         if self.left_alone:
-            named = ", ".join(self.left_alone[:REPORTED_IDS])
-            more = len(self.left_alone) - REPORTED_IDS
             lines.append(
                 f"  left alone in Anki: {len(self.left_alone)} cards no longer in the deck "
-                f"files ({named}{f', and {more} more' if more > 0 else ''})"
+                f"files {_listed(self.left_alone)}"
             )
         if self.fsrs:
             lines.append(
@@ -79,24 +125,58 @@ class SyncReport:
         return lines
 
 
+def _named(card_ids: Sequence[str], noun: str) -> str:
+    """`3 notes (a, b, c)`."""
+    return f"{len(card_ids)} {noun} {_listed(card_ids)}"
+
+
+def _listed(card_ids: Sequence[str]) -> str:
+    """`(a, b, c, and 2 more)`: the first REPORTED_IDS named, the rest counted."""
+    named = ", ".join(card_ids[:REPORTED_IDS])
+    more = len(card_ids) - REPORTED_IDS
+    return f"({named}{f', and {more} more' if more > 0 else ''})"
+
+
 # A first sync makes a few hundred thousand short-lived rows (each review moves as a tuple,
 # twice); with the cyclic collector on, its passes over them cost as much as the database.
 @collector_paused()
 def sync_anki(
-    collection: Path, paths: Sequence[Path], data_dir: Path, dry_run: bool = False
+    collection: Path,
+    paths: Sequence[Path],
+    data_dir: Path,
+    dry_run: bool = False,
+    restore_deleted: bool = False,
 ) -> SyncReport:
+    """`restore_deleted`: bring back the course's notes the learner deleted in Anki."""
     report = SyncReport(collection, dry_run)
     # The collection first: one Anki has open is refused before anything is written.
     with open_collection(collection) as col, opened_study(paths, data_dir) as study:
         keys = deck_keys(study)
         version = schema_version(col)
         present = read_deck(col, keys)
-        report.new_notes = len(keys.guids - present.guids_present)
+        record_file = DataFolder(study.data_dir).anki_course_notes
+        record = load_record(record_file, collection)
+        # Notes this collection had from an earlier sync and has no more: deleted in Anki.
+        deleted = set() if restore_deleted else (keys.guids & record.keys()) - present.guids_present
+        report.deleted_in_anki = sorted(keys.note_card_id(guid) for guid in deleted)
+        new_guids = keys.guids - present.guids_present - deleted
+        report.new_notes = len(new_guids)
         report.left_alone = _gone_from_deck(col, study, keys)
-        digest = deck_digest(study)
+        digest_now = deck_digest(study)
         # The deck as last brought in, and every note still there: importing it again
         # would find nothing to add or update, so the (slow) build is skipped.
-        deck_current = not report.new_notes and last_synced_digest(study, collection) == digest
+        deck_current = not report.new_notes and last_synced_digest(study, collection) == digest_now
+        # Built before anything is written: deckgen may still refuse the deck (media).
+        package = None if deck_current else build_deck_package(study, digest_now)
+        if package is not None:
+            known = keys.guids & present.guids_present
+            report.notes = plan_notes(
+                keys,
+                stored_notes(col, known),
+                course_notes(package, known),
+                record,
+                study.clock.now().astimezone(study.clock.local_tz()).date(),
+            )
         plan = _plan(study, present)
         preset = deck_preset(col, present)
         settings = adopted(study.settings, preset) if preset else study.settings
@@ -104,12 +184,10 @@ def sync_anki(
             report.fsrs = describe(preset, settings)
         if dry_run:
             if report.new_notes:  # what the deck's import would bring in meets the merge too
-                plan = _plan(study, present, also=_incoming(keys, present))
+                plan = _plan(study, present, also=_incoming(keys, new_guids))
             report.to_anki = Moved(len(plan.to_anki), len(plan.schedule_from_terminal))
             report.to_terminal = Moved(len(plan.to_terminal), len(plan.schedule_from_anki))
             return report
-        # Built before anything is written: deckgen may still refuse the deck (media).
-        package = None if deck_current else build_deck_package(study, digest)
         if settings != study.settings:  # the terminal's own file, before Anki is touched
             try:
                 study.update_settings(settings)
@@ -119,10 +197,19 @@ def sync_anki(
             return report  # nothing to write in Anki, so no backup either
         report.backup = backup(col, study.clock.now())
         if package is not None:
-            import_package(col, package, with_scheduling=False)
+            import_package(col, package, with_scheduling=False, add_only=True)
+            if deleted:  # the importer adds every note Anki lacks: those go again
+                again = read_deck(col, DeckKeys.of(_card_ids(keys, deleted)))
+                col.remove_notes(_note_ids(again))  # type: ignore[arg-type]
+            apply_changes(col, report.notes.changes)
             if report.new_notes:  # their cards are new to the merge
                 present = read_deck(col, keys)
+                if adopt_orphan_reviews(col, study.store, present):
+                    present = read_deck(col, keys)
                 plan = _plan(study, present)
+            added = stored_notes(col, new_guids)
+            record = {**report.notes.record, **{g: digest(n.fields) for g, n in added.items()}}
+            save_record(record_file, collection, record)
         if renumber_clashes(col, study.store, clashing_terminal_ids(col, plan)):
             plan = _plan(study, present)
         days = AnkiDays.of(col, study.clock.now(), study.clock.local_tz())
@@ -132,7 +219,7 @@ def sync_anki(
             raise AnkiSyncError(
                 f"{collection}: the schema version changed; restore {report.backup}"
             )
-        remember_synced_digest(study, collection, digest)
+        remember_synced_digest(study, collection, digest_now)
     return report
 
 
@@ -143,11 +230,17 @@ def _plan(study: Study, present: AnkiDeckView, also: Sequence[str] = ()) -> Merg
     return plan_merge(cards, ids_by_card(index), present.review_ids, dict(index))
 
 
-def _incoming(keys: DeckKeys, present: AnkiDeckView) -> list[str]:
-    """The deck's cards whose notes Anki does not have yet (the deck's import adds them)."""
-    return [
-        card_id for (guid, _), card_id in keys.by_key.items() if guid not in present.guids_present
-    ]
+def _incoming(keys: DeckKeys, guids: set[str]) -> list[str]:
+    """The cards of these notes, which the deck's import adds to Anki."""
+    return _card_ids(keys, guids)
+
+
+def _card_ids(keys: DeckKeys, guids: set[str]) -> list[str]:
+    return [card_id for (guid, _), card_id in keys.by_key.items() if guid in guids]
+
+
+def _note_ids(view: AnkiDeckView) -> list[int]:
+    return sorted({ref.nid for ref in view.cards.values()})
 
 
 def _gone_from_deck(col: Collection, study: Study, keys: DeckKeys) -> list[str]:

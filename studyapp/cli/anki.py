@@ -12,8 +12,9 @@ from pathlib import Path
 
 from studyapp.ankisync.errors import AnkiSyncError
 from studyapp.backups import BackupError, backup_if_changed, progress_fingerprint
-from studyapp.cli.common import EXIT_BAD_INPUT, card_paths, fail, resolve_data_dir
+from studyapp.cli.common import EXIT_BAD_INPUT, card_paths, fail
 from studyapp.clock import SystemClock
+from studyapp.locations import DataFolder
 
 ANKI_KEEPS_ITS_SCHEDULE = (
     "Anki ignores the scheduling in a package for notes it already has: for a deck that "
@@ -37,7 +38,8 @@ def run_action(command: str, args: argparse.Namespace, action: Action) -> int:
     paths = card_paths(args.paths)
     if paths is None:
         return EXIT_BAD_INPUT
-    data_dir = resolve_data_dir(args.data_dir)
+    folder = DataFolder.chosen(args.data_dir)
+    data_dir = folder.root
     before = progress_fingerprint(data_dir)
     try:
         lines = action(paths, data_dir)
@@ -45,7 +47,7 @@ def run_action(command: str, args: argparse.Namespace, action: Action) -> int:
         return fail(str(exc))
     except OSError as exc:
         return fail(f"{exc.filename or 'studyapp ' + command}: {exc.strerror or exc}")
-    print("\n".join(lines), file=sys.stdout)
+    print("\n".join([*lines, f"progress: {folder.describe()}"]), file=sys.stdout)
     try:  # progress changed: a backup of it (at most one an hour, see studyapp.backups)
         backup_if_changed(data_dir, SystemClock(), before)
     except BackupError as exc:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from studyapp.paths import DATA_DIR_ENV, default_card_paths, default_data_dir
+from studyapp.locations import DATA_DIR_ENV, DataFolder, default_card_paths
 
 if TYPE_CHECKING:
     from deckgen.model import ParseResult
@@ -62,7 +62,8 @@ def card_paths(given: list[Path]) -> list[Path] | None:
 
 
 def resolve_data_dir(data_dir: Path | None) -> Path:
-    return data_dir if data_dir is not None else default_data_dir()
+    """The folder `--data-dir` named, else the default one: the only place that picks it."""
+    return DataFolder.chosen(data_dir).root
 
 
 def fail(message: str) -> int:

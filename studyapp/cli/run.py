@@ -17,12 +17,13 @@ from collections.abc import Mapping
 from deckgen.expect import ExpectMatcher
 from deckgen.model import Card
 from demo_project.contract import run_environment
-from studyapp.cli.common import EXIT_USAGE, add_paths_argument, load_cards, resolve_data_dir
+from studyapp.cli.common import EXIT_USAGE, add_paths_argument, load_cards
+from studyapp.locations import DataFolder
 from studyapp.runner import probes
 from studyapp.runner.command import prepare
 from studyapp.runner.preflight import preflight, redis_down_message
 from studyapp.runner.process import RunningProcess, run_to_completion
-from studyapp.runner.trust import TRUST_FILE_NAME, TrustStore, read_snapshot
+from studyapp.runner.trust import TrustStore, read_snapshot
 
 EXIT_TIMEOUT = 124
 EXIT_INTERRUPTED = 130
@@ -40,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # The same trust file the study app uses for the same data folder.
-    trust_file = resolve_data_dir(args.data_dir) / TRUST_FILE_NAME
+    trust_file = DataFolder.chosen(args.data_dir).trusted_files
     parsed = load_cards(args.paths)
     if parsed is None:
         return 1

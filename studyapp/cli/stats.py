@@ -1,10 +1,12 @@
-"""`studyapp stats [--json] [PATH...]`: the stats screen's figures, for scripts."""
+"""`studyapp stats [--json] [PATH...]`: the stats screen's figures, as text or JSON for scripts."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Sequence
+from datetime import date
 
 from studyapp.cli.common import (
     EXIT_BAD_INPUT,
@@ -12,8 +14,12 @@ from studyapp.cli.common import (
     add_paths_argument,
     card_paths,
     fail,
-    resolve_data_dir,
 )
+from studyapp.locations import DataFolder
+from studyapp.settings import SettingsError
+from studyapp.stats import Stats, stats_to_json
+from studyapp.store import StoreError
+from studyapp.study import Study, no_cards_message
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,17 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from studyapp.settings import SettingsError
-    from studyapp.stats import stats_to_json
-    from studyapp.stats_report import format_stats
-    from studyapp.store import StoreError
-    from studyapp.study import Study, no_cards_message
-
     paths = card_paths(args.paths)
     if paths is None:
         return EXIT_USAGE
+    folder = DataFolder.chosen(args.data_dir)
     try:
-        study = Study.open(paths, resolve_data_dir(args.data_dir))
+        study = Study.open(paths, folder.root)
     except (SettingsError, StoreError) as exc:
         return fail(str(exc))
     try:
@@ -46,7 +47,41 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         payload = stats_to_json(stats)
         payload["errors"] = [str(error) for error in study.errors]
+        payload["data_dir"] = str(folder.root)
         print(json.dumps(payload, indent=2))
     else:
+        print(f"Progress read from {folder.describe()}")
         print(format_stats(stats))
     return EXIT_BAD_INPUT if study.errors else 0
+
+
+def format_stats(stats: Stats) -> str:
+    days = list(stats.reviews_per_day.items())
+    today_count = days[-1][1] if days else 0
+    week = sum(count for _, count in days[-7:])
+    total = sum(count for _, count in days)
+    weeks = len(days) // 7
+    states = ", ".join(f"{count} {name}" for name, count in stats.by_state.items())
+    retention = (
+        "no reviews in the last 30 days"
+        if stats.true_retention is None
+        else f"{stats.true_retention:.1%}"
+    )
+    lines = [
+        f"Cards: {sum(stats.by_state.values())} ({states})",
+        f"Reviews: {today_count} today, {week} in the last 7 days, "
+        f"{total} in the last {weeks} weeks",
+        f"True retention (reviews, last 30 days): {retention}",
+        f"Due in the next {len(stats.forecast)} days: {sum(stats.forecast)} "
+        f"(today {stats.forecast[0] if stats.forecast else 0})",
+        "Forecast: " + " ".join(str(count) for count in stats.forecast),
+    ]
+    if days:
+        first = days[0][0]
+        lines.append(f"Busiest day since {first.isoformat()}: {_busiest(days)}")
+    return "\n".join(lines)
+
+
+def _busiest(days: Sequence[tuple[date, int]]) -> str:
+    day, count = max(days, key=lambda item: item[1])
+    return f"{day} ({count} reviews)" if count else "none yet"

@@ -24,9 +24,10 @@ from types import FrameType
 from deckgen.course import is_course_file
 from deckgen.model import Card
 from deckgen.recordings import RecordingsError, load_recordings, recordings_path
-from studyapp.cli.common import EXIT_USAGE, add_paths_argument, load_cards, resolve_data_dir
+from studyapp.cli.common import EXIT_USAGE, add_paths_argument, load_cards
+from studyapp.locations import DataFolder
 from studyapp.runner.process import kill_all_groups_now
-from studyapp.runner.trust import TRUST_FILE_NAME, FileSnapshot, TrustStore, read_file_snapshot
+from studyapp.runner.trust import FileSnapshot, TrustStore, read_file_snapshot
 from studyapp.runner.verify import (
     OUTPUT_TAIL_LINES,
     CardResult,
@@ -151,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
     if args.record and not _recordings_readable(parsed.cards):
         return 1
     if not args.yes:
-        trust = TrustStore(resolve_data_dir(args.data_dir) / TRUST_FILE_NAME)
+        trust = TrustStore(DataFolder.chosen(args.data_dir).trusted_files)
         confirmed = _confirmed_cards(runnable, trust)
         if confirmed is None:
             return 1

@@ -19,9 +19,6 @@ from pathlib import Path
 from deckgen.atomic import write_atomic
 from deckgen.course import is_course_file
 from deckgen.model import Card
-from studyapp.paths import default_data_dir
-
-TRUST_FILE_NAME = "trusted_files.json"
 
 
 def bytes_digest(data: bytes) -> str:
@@ -84,8 +81,8 @@ def read_file_snapshot(path: Path, deck_prefix: tuple[str, ...]) -> FileSnapshot
 
 
 class TrustStore:
-    def __init__(self, store_path: Path | None = None) -> None:
-        self.path = store_path if store_path is not None else default_data_dir() / TRUST_FILE_NAME
+    def __init__(self, store_path: Path) -> None:
+        self.path = store_path  # a data folder's `trusted_files` (locations.DataFolder)
 
     def _load(self) -> dict[str, str]:
         try:

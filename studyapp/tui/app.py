@@ -42,6 +42,9 @@ class StudyApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        # A learner expects Ctrl-C to end a terminal program (Textual's default only says
+        # "press Ctrl+Q"); the exit stops every service the app started, as on SIGINT.
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
         Binding("escape", "back", "Back"),
         Binding("question_mark", "toggle_keys", "Keys", key_display="?"),
         Binding("S", "show_services", "Services", show=False),

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from anki.collection import Collection
 from anki_support import (
     OTHER_DECK,
     StudiedAnki,
     answer,
+    copy_collection,
     deck_reviews,
     export,
     import_deck,
@@ -15,6 +20,8 @@ from anki_support import (
     study_in_anki,
     write_deck,
 )
+from sync_support import Learner
+from terminal_support import study_in_terminal
 
 
 @pytest.fixture(scope="module")
@@ -36,3 +43,21 @@ def studied_anki(tmp_path_factory: pytest.TempPathFactory) -> StudiedAnki:
     finally:
         col.close()
     return StudiedAnki(cards.parent, collection, exports, reviews)
+
+
+@pytest.fixture
+def learner(studied_anki: StudiedAnki, tmp_path: Path) -> Learner:
+    """Anki has studied the deck; so has the terminal, later, on partly the same cards."""
+    collection = copy_collection(studied_anki.collection, tmp_path / "Anki2" / "User 1")
+    cards = tmp_path / "cards"  # its own copy: a test edits the deck
+    shutil.copytree(studied_anki.cards, cards)
+    data = tmp_path / "data"
+    study_in_terminal(cards, data, (3, 4, 1, 2, 4))
+    return Learner(cards, collection, data)
+
+
+@pytest.fixture
+def opened(learner: Learner) -> Iterator[Collection]:
+    col = Collection(str(learner.collection))
+    yield col
+    col.close()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from studyapp.clock import ManualClock
+from studyapp.session import ReviewSession
 from studyapp.study import Study
 
 
@@ -20,7 +21,7 @@ def study_in_terminal(
     study = Study.open([cards], data, clock)
     graded = []
     try:
-        session = study.start_review(None)
+        session = ReviewSession(study, None)
         for rating in grades:
             card = session.current()
             assert card is not None, "the terminal has no card to show"

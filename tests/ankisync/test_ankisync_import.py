@@ -41,6 +41,7 @@ def test_import_brings_exactly_ankis_reviews_once(
     assert (status, err) == (0, "")
     assert out.startswith(f"imported {len(expected)} reviews")
     assert "skipped 1 note not from these deck files" in out
+    assert out.endswith(f"\nprogress: {data}\n")  # which data folder took the reviews
     study = Study.open([studied_anki.cards], data)
     try:
         assert terminal_reviews(study) == expected

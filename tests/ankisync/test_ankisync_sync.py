@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,16 +10,15 @@ import fsrs
 import pytest
 from anki.collection import Collection
 from anki_support import (
-    StudiedAnki,
     answer,
     card_by_key,
-    copy_collection,
     deck_id_of,
     deck_reviews,
     key_of,
     snapshot,
     studyapp,
 )
+from sync_support import NOTHING_MOVED, Learner, sync
 from terminal_support import study_in_terminal
 
 from studyapp.ankisync.days import AnkiDays
@@ -31,43 +27,6 @@ from studyapp.records import CardState, Phase
 from studyapp.scheduler import Scheduler
 from studyapp.settings import load_settings
 from studyapp.study import Study
-
-NOTHING_MOVED = (
-    "  to Anki: 0 reviews, 0 card schedules\n  to the terminal: 0 reviews, 0 card schedules"
-)
-
-
-@dataclass(frozen=True)
-class Learner:
-    cards: Path
-    collection: Path
-    data: Path
-
-
-@pytest.fixture
-def learner(studied_anki: StudiedAnki, tmp_path: Path) -> Learner:
-    """Anki has studied the deck; so has the terminal, later, on partly the same cards."""
-    collection = copy_collection(studied_anki.collection, tmp_path / "Anki2" / "User 1")
-    cards = tmp_path / "cards"  # its own copy: a test edits the deck
-    shutil.copytree(studied_anki.cards, cards)
-    data = tmp_path / "data"
-    study_in_terminal(cards, data, (3, 4, 1, 2, 4))
-    return Learner(cards, collection, data)
-
-
-@pytest.fixture
-def opened(learner: Learner) -> Iterator[Collection]:
-    col = Collection(str(learner.collection))
-    yield col
-    col.close()
-
-
-def sync(capsys: pytest.CaptureFixture[str], learner: Learner, *extra: str) -> str:
-    status, out, err = studyapp(
-        capsys, "sync-anki", learner.collection, "--data-dir", learner.data, learner.cards, *extra
-    )
-    assert (status, err) == (0, "")
-    return out
 
 
 def terminal_log(learner: Learner) -> set[tuple[int, str, int, int]]:

@@ -27,7 +27,7 @@ from studyapp.backups import (
     prune,
 )
 from studyapp.clock import ManualClock
-from studyapp.paths import DB_FILE
+from studyapp.locations import DataFolder
 from studyapp.records import ReviewKind, RevlogEntry
 from studyapp.store import Store, StoreError
 
@@ -49,7 +49,7 @@ def _add_reviews(store: Store, count: int, first_ms: int = 1_700_000_000_000) ->
 
 
 def _review_ids(data_dir: Path) -> list[int]:
-    with sqlite3.connect(data_dir / DB_FILE) as db:
+    with sqlite3.connect(DataFolder(data_dir).progress) as db:
         return [row[0] for row in db.execute("SELECT id FROM revlog ORDER BY id")]
 
 
@@ -165,7 +165,7 @@ def test_damaged_database_is_refused_naming_the_backup_and_restore_brings_it_bac
     before = _review_ids(data_dir)
     backup = backup_if_due(data_dir, ManualClock(START))
     assert backup is not None
-    truncated = _truncate(data_dir / DB_FILE)
+    truncated = _truncate(DataFolder(data_dir).progress)
 
     refused = _studyapp("stats", "--data-dir", data_dir, data_dir)  # any path: db opens first
     assert refused.returncode == 1
@@ -217,7 +217,7 @@ def test_restore_a_named_backup_and_list_them(data_dir: Path) -> None:
 def test_store_error_without_backups_says_so(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     folder.mkdir()
-    (folder / DB_FILE).write_bytes(b"\0" * 4096)
+    DataFolder(folder).progress.write_bytes(b"\0" * 4096)
     with pytest.raises(StoreError, match=r"not a database \(no backup in .*backups\)"):
         Store.open(folder)
 

@@ -13,6 +13,7 @@ from deckgen.model import Card
 from deckgen.parser import parse_paths
 from studyapp.runner.services import ServiceManager
 from studyapp.runner.trust import TrustStore
+from studyapp.tui.screens.confirm_run import ask_to_run
 from studyapp.tui.widgets.run_panel import RunPanel
 
 STYLES = Path(__file__).resolve().parents[2] / "studyapp" / "tui" / "styles" / "runner.tcss"
@@ -72,7 +73,7 @@ class RunnerApp(App[None]):
         self.blocked: list[RunPanel.Blocked] = []
 
     def compose(self) -> ComposeResult:
-        panel = RunPanel(self.services, self.trust, id="panel")
+        panel = RunPanel(self.trust, self.services, id="panel")
         panel.card = self.card
         yield panel
 
@@ -91,6 +92,9 @@ class RunnerApp(App[None]):
 
     def on_run_panel_blocked(self, message: RunPanel.Blocked) -> None:
         self.blocked.append(message)
+
+    def on_run_panel_confirmation_needed(self, request: RunPanel.ConfirmationNeeded) -> None:
+        ask_to_run(self, request)  # as the review screen does
 
     async def on_unmount(self) -> None:
         await self.services.stop_all()

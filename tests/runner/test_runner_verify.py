@@ -147,10 +147,11 @@ def test_run_refuses_unconfirmed_files_without_a_terminal(tmp_path: Path) -> Non
 
 
 def test_run_uses_the_trust_file_of_the_given_data_folder(tmp_path: Path) -> None:
-    from studyapp.runner.trust import TRUST_FILE_NAME, TrustStore
+    from studyapp.locations import DataFolder
+    from studyapp.runner.trust import TrustStore
 
     deck = write_deck(tmp_path / "trusted.md", card_markdown("hi", "echo hi"))
-    TrustStore(tmp_path / "data" / TRUST_FILE_NAME).trust(deck)  # as `studyapp --data-dir`
+    TrustStore(DataFolder(tmp_path / "data").trusted_files).trust(deck)  # as `studyapp --data-dir`
     env = dict(os.environ, STUDYAPP_DATA_DIR=str(tmp_path / "elsewhere"))
     result = studyapp("run", "hi", str(deck), env=env)
     assert result.returncode == 1 and "not confirmed" in result.stderr

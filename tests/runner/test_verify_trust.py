@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from deckgen.course import checkout_cards, is_course_file
-from studyapp.runner.trust import TRUST_FILE_NAME, TrustStore
+from studyapp.locations import DataFolder
+from studyapp.runner.trust import TrustStore
 
 STUDYAPP = str(Path(sys.executable).parent / "studyapp")
 COURSE = checkout_cards()
@@ -58,7 +59,7 @@ def test_the_course_is_trusted_and_a_copy_of_it_is_not(
     foreign: tuple[Path, Path], tmp_path: Path
 ) -> None:
     deck, _ = foreign
-    trust = TrustStore(tmp_path / "data" / TRUST_FILE_NAME)
+    trust = TrustStore(DataFolder(tmp_path / "data").trusted_files)
     assert is_course_file(COURSE_FILE) and trust.is_trusted(COURSE_FILE)
     assert not is_course_file(deck) and not trust.is_trusted(deck)
     assert not trust.path.exists()  # nothing had to be remembered for the course
@@ -83,7 +84,7 @@ def test_yes_runs_a_foreign_deck_without_asking(
     result = _verify(deck, tmp_path / "data", running_stack, "--yes")
     assert result.returncode == 0, result.stdout + result.stderr
     assert marker.exists()
-    assert not (tmp_path / "data" / TRUST_FILE_NAME).exists()  # --yes is not remembered
+    assert not DataFolder(tmp_path / "data").trusted_files.exists()  # --yes is not remembered
 
 
 def _read_until(fd: int, wanted: bytes, seen: bytes, timeout: float = 60) -> bytes:

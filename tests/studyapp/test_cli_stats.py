@@ -7,8 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from core_support import CardSpec, titled, write_deck
 
+from studyapp import cli
+from studyapp.session import ReviewSession
 from studyapp.study import Study
 
 STUDYAPP = Path(sys.executable).parent / "studyapp"
@@ -27,7 +30,7 @@ def _studyapp(*args: str | Path, cwd: Path | None = None) -> subprocess.Complete
 def test_stats_json_reports_what_was_studied(cards_dir: Path, data_dir: Path) -> None:
     write_deck(cards_dir / "deck.md", "Celery", titled(3))
     study = Study.open([cards_dir], data_dir)
-    session = study.start_review(None)
+    session = ReviewSession(study, None)
     session.grade(4)  # Easy: a review card due in a few days
     session.grade(1)  # Again: learning
     study.close()
@@ -107,3 +110,26 @@ def test_settings_file_that_is_not_utf8_is_one_line(cards_dir: Path, data_dir: P
     result = _studyapp("stats", "--data-dir", data_dir, cards_dir)
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == f"{settings}:2: not UTF-8 text (byte 0xff); save it as UTF-8\n"
+
+
+def test_stats_names_the_data_folder_it_read(
+    cards_dir: Path,
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    write_deck(cards_dir / "deck.md", "Celery", titled(1))
+    assert cli.main(["stats", "--data-dir", str(data_dir), str(cards_dir)]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == f"Progress read from {data_dir}"
+
+    assert cli.main(["stats", "--json", "--data-dir", str(data_dir), str(cards_dir)]) == 0
+    assert json.loads(capsys.readouterr().out)["data_dir"] == str(data_dir)
+
+    # Studied with --data-dir, asked without it: the default folder is read, and said so.
+    default = tmp_path / "default-data"
+    monkeypatch.setenv("STUDYAPP_DATA_DIR", str(default))
+    assert cli.main(["stats", str(cards_dir)]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == f"Progress read from {default} (the default; --data-dir DIR reads another)"

@@ -9,7 +9,8 @@ from core_support import CardSpec, titled, write_deck
 
 import studyapp.source_cache as source_cache
 from deckgen.parser import parse_paths
-from studyapp.source_cache import CACHE_FILE, parse_with_cache
+from studyapp.locations import DataFolder
+from studyapp.source_cache import parse_with_cache
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def test_cache_matches_the_parser_and_reparses_only_changed_files(
     cold = parse_with_cache([cards_dir], data_dir)
     assert cold == parse_paths([cards_dir])
     assert any("duplicate id" in error.message for error in cold.errors)
-    assert (data_dir / CACHE_FILE).is_file()
+    assert DataFolder(data_dir).parse_cache.is_file()
     assert len(parsed_files) == 3
 
     parsed_files.clear()
@@ -54,5 +55,5 @@ def test_cache_matches_the_parser_and_reparses_only_changed_files(
 def test_a_damaged_cache_is_ignored(cards_dir: Path, data_dir: Path) -> None:
     write_deck(cards_dir / "a.md", "A", titled(2))
     parse_with_cache([cards_dir], data_dir)
-    (data_dir / CACHE_FILE).write_bytes(b"\x80\x05garbage")
+    DataFolder(data_dir).parse_cache.write_bytes(b"\x80\x05garbage")
     assert parse_with_cache([cards_dir], data_dir) == parse_paths([cards_dir])

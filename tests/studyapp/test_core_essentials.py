@@ -9,6 +9,7 @@ from core_support import OpenStudy, titled, write_deck
 
 from studyapp.clock import ManualClock
 from studyapp.records import Phase
+from studyapp.session import ReviewSession
 
 AGAIN, GOOD, EASY = 1, 3, 4
 
@@ -18,7 +19,7 @@ def test_a_buried_new_card_leaves_room_for_the_next_one(
 ) -> None:
     write_deck(cards_dir / "deck.md", "Celery", titled(5))
     study = open_study(new_per_day=3)
-    session = study.start_review(None)
+    session = ReviewSession(study, None)
     session.grade(EASY)
     session.grade(EASY)
     assert session.remaining() == (1, 0, 0)
@@ -56,7 +57,7 @@ def test_siblings_are_buried_until_tomorrow_and_undo_brings_them_back(
     assert study.siblings("add") == ["add-again"]
     assert study.siblings("lesson-a") == ["lesson-b"]
     assert study.siblings("alone") == []
-    session = study.start_review(None)
+    session = ReviewSession(study, None)
     shown = []
     while (card := session.current()) is not None:
         shown.append(card.id)
@@ -73,7 +74,7 @@ def test_siblings_are_buried_until_tomorrow_and_undo_brings_them_back(
 def test_sibling_burying_can_be_turned_off(open_study: OpenStudy, cards_dir: Path) -> None:
     _deck_with_commands(cards_dir / "deck.md")
     study = open_study(bury_siblings=False)
-    session = study.start_review(None)
+    session = ReviewSession(study, None)
     session.grade(EASY)
     current = session.current()
     assert current is not None and current.id == "add-again"
@@ -84,7 +85,7 @@ def test_browse_is_filters_and_actions(
 ) -> None:
     write_deck(cards_dir / "deck.md", "Celery", titled(5))
     study = open_study(bury_siblings=False)
-    session = study.start_review(None)
+    session = ReviewSession(study, None)
     session.grade(EASY)  # topic-0: review, due in days
     session.grade(AGAIN)  # topic-1: learning, due today
     session.bury()  # topic-2
@@ -120,7 +121,7 @@ def test_card_info_and_next_due(open_study: OpenStudy, cards_dir: Path, clock: M
     write_deck(cards_dir / "deck.md", "Celery", titled(2))
     study = open_study(new_per_day=1)
     added = clock.now()
-    session = study.start_review(None)
+    session = ReviewSession(study, None)
     clock.advance(timedelta(minutes=1))
     session.grade(GOOD)
     clock.advance(timedelta(minutes=10))

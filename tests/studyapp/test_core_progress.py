@@ -8,13 +8,14 @@ from pathlib import Path
 from core_support import CardSpec, OpenStudy, write_deck
 
 from studyapp.clock import ManualClock
+from studyapp.session import ReviewSession
 
 GOOD, EASY = 3, 4
 
 
 def _grade_all(open_study: OpenStudy) -> dict[str, tuple[int, object]]:
     study = open_study()
-    session = study.start_review(None)
+    session = ReviewSession(study, None)
     while session.current() is not None:
         session.grade(EASY)
     states = {
@@ -74,7 +75,7 @@ def test_removed_card_keeps_history_hidden_and_gets_it_back(
         "relearning": 0,
         "suspended": 0,
     }
-    session = study.start_review(None)
+    session = ReviewSession(study, None)
     assert session.remaining() == (0, 0, 1)
     assert study.history("acks-late") != [], "history is kept while the card is gone"
     study.close()
@@ -84,14 +85,14 @@ def test_removed_card_keeps_history_hidden_and_gets_it_back(
     assert study.state("acks-late").reps == before["acks-late"][0]
     assert study.state("acks-late").due == before["acks-late"][1]
     assert len(study.history("acks-late")) == 1
-    assert study.start_review(None).remaining() == (0, 0, 2)
+    assert ReviewSession(study, None).remaining() == (0, 0, 2)
 
 
 def test_reload_follows_an_edit_during_a_session(open_study: OpenStudy, cards_dir: Path) -> None:
     deck = cards_dir / "deck.md"
     write_deck(deck, "Celery", [CardSpec("Retry", card_id="retry"), CardSpec("Chord")])
     study = open_study()
-    session = study.start_review(None)
+    session = ReviewSession(study, None)
     current = session.current()
     assert current is not None and current.id == "retry"
 

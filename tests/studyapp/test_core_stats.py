@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from core_support import CardSpec, OpenStudy, titled, write_deck
 
 from studyapp.clock import ManualClock
+from studyapp.session import ReviewSession
 from studyapp.stats import stats_to_json
 
 AGAIN, GOOD, EASY = 1, 3, 4
@@ -19,7 +20,7 @@ def test_reviews_are_counted_on_the_local_study_day(open_study: OpenStudy, cards
     clock = ManualClock(datetime(2026, 3, 3, 3, 30, tzinfo=NEW_YORK), tz=NEW_YORK)
     write_deck(cards_dir / "deck.md", "Celery", titled(3))
     study = open_study(clock_override=clock)
-    session = study.start_review(None)
+    session = ReviewSession(study, None)
     session.grade(EASY)  # 03:30 local: still the study day of March 2
     clock.set(datetime(2026, 3, 3, 4, 30, tzinfo=NEW_YORK))
     session.grade(EASY)
@@ -38,7 +39,7 @@ def test_reviews_are_counted_on_the_local_study_day(open_study: OpenStudy, cards
 
     # Two review-kind answers, one pass and one lapse, once both cards are due.
     clock.set(max(study.state(card.id).due for card in study.cards[:2]))
-    review = study.start_review(None)
+    review = ReviewSession(study, None)
     review.grade(GOOD)
     review.grade(AGAIN)
     stats = study.stats()
@@ -71,7 +72,7 @@ def test_browse_by_text_tag_and_deck(open_study: OpenStudy, cards_dir: Path) -> 
     assert [row.card.id for row in study.browse("tag:worker timeout")] == []
     row = study.browse("schedule")[0]
     assert (row.state, row.due, row.reps, row.lapses) == ("new", None, 0, 0)
-    session = study.start_review("Celery::Beat")
+    session = ReviewSession(study, "Celery::Beat")
     session.grade(GOOD)
     row = study.browse("schedule")[0]
     assert (row.state, row.reps) == ("learning", 1)

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from core_support import OpenStudy, titled, write_deck
 
+from studyapp.locations import DataFolder
 from studyapp.records import CardState, ReviewKind, RevlogEntry
-from studyapp.store import DB_FILE, SCHEMA_VERSION, Store, StoreError
+from studyapp.session import ReviewSession
+from studyapp.store import SCHEMA_VERSION, Store, StoreError
 from studyapp.study import Study
 
 GOOD = 3
@@ -24,7 +26,7 @@ def _folder_bytes(folder: Path) -> dict[str, bytes]:
 def test_fresh_store_is_migrated_and_in_wal_mode(data_dir: Path) -> None:
     store = Store.open(data_dir)
     store.close()
-    db = sqlite3.connect(data_dir / DB_FILE)
+    db = sqlite3.connect(DataFolder(data_dir).progress)
     try:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -39,7 +41,7 @@ def test_newer_schema_is_refused_and_the_folder_left_unchanged(
 ) -> None:
     write_deck(cards_dir / "deck.md", "Celery", titled(1))
     Study.open([cards_dir], data_dir).close()
-    db = sqlite3.connect(data_dir / DB_FILE)
+    db = sqlite3.connect(DataFolder(data_dir).progress)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.close()
     before = _folder_bytes(data_dir)
@@ -56,7 +58,7 @@ def test_newer_schema_is_refused_and_the_folder_left_unchanged(
 
 def test_a_file_that_is_not_a_database_is_reported_and_kept(data_dir: Path) -> None:
     data_dir.mkdir()
-    (data_dir / DB_FILE).write_bytes(b"not a database at all, just some text" * 50)
+    DataFolder(data_dir).progress.write_bytes(b"not a database at all, just some text" * 50)
     before = _folder_bytes(data_dir)
     with pytest.raises(StoreError, match="file is not a database"):
         Store.open(data_dir)
@@ -78,7 +80,7 @@ def test_two_instances_interleave_grades_and_both_commit(
     write_deck(cards_dir / "beat.md", "Beat", titled(2, "Beat"))
     first = open_study()
     second = open_study()
-    sessions = [first.start_review("Workers"), second.start_review("Beat")] * 2
+    sessions = [ReviewSession(first, "Workers"), ReviewSession(second, "Beat")] * 2
     graded = []
     for session in sessions:
         card = session.current()
@@ -98,7 +100,7 @@ def test_a_grade_waits_for_another_writer_instead_of_failing(
 ) -> None:
     write_deck(cards_dir / "deck.md", "Celery", titled(1))
     study = open_study()
-    session = study.start_review(None)
+    session = ReviewSession(study, None)
     card = session.current()
     assert card is not None
     locked = threading.Event()

@@ -27,7 +27,7 @@ def two_cards(cards_dir: Path) -> None:
 
 
 def showing(study: Study) -> tuple[ReviewSession, str]:
-    session = study.start_review(None)
+    session = ReviewSession(study, None)
     card = session.current()
     assert card is not None
     return session, card.id
@@ -109,7 +109,7 @@ def test_suspend_and_bury_keep_the_other_instance_grade(open_study: OpenStudy, a
 @pytest.mark.usefixtures("two_cards")
 def test_a_card_studied_elsewhere_meanwhile_is_not_shown_again(open_study: OpenStudy) -> None:
     first, second = open_study(), open_study()
-    session_b = second.start_review(None)  # its queue: both cards, nothing shown yet
+    session_b = ReviewSession(second, None)  # its queue: both cards, nothing shown yet
     session_a, card = showing(first)
     assert card == "broker"
     session_a.grade(EASY)

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from core_support import titled, write_deck
 
+from studyapp.locations import DataFolder
 from studyapp.settings import Settings, save_settings
-from studyapp.store import DB_FILE
 from studyapp.study import Study
 
 KILL_AFTER = 25
@@ -23,10 +23,11 @@ KILL_AFTER = 25
 DRIVER = """
 import sys
 from pathlib import Path
+from studyapp.session import ReviewSession
 from studyapp.study import Study
 
 study = Study.open([Path(sys.argv[1])], Path(sys.argv[2]))
-session = study.start_review(None)
+session = ReviewSession(study, None)
 count = 0
 while (card := session.current()) is not None:
     session.grade(1 if count % 5 == 0 else 3)
@@ -61,7 +62,7 @@ def test_sigkill_after_n_grades_loses_none(cards_dir: Path, data_dir: Path) -> N
         process.wait(timeout=10)
     assert process.returncode == -signal.SIGKILL
 
-    db = sqlite3.connect(data_dir / DB_FILE)
+    db = sqlite3.connect(DataFolder(data_dir).progress)
     try:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         logged = Counter(card_id for (card_id,) in db.execute("SELECT card_id FROM revlog"))

@@ -15,7 +15,9 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input, Label, Log, Static
 
 from studyapp.clock import ManualClock
-from studyapp.runner.trust import TRUST_FILE_NAME, TrustStore
+from studyapp.locations import DataFolder
+from studyapp.runner.trust import TrustStore
+from studyapp.session import ReviewSession
 from studyapp.settings import load_settings
 from studyapp.study import Study
 from studyapp.tui.app import StudyApp
@@ -63,7 +65,7 @@ def run_study(tmp_path: Path) -> Iterator[Study]:
     cards.mkdir()
     (cards / "runs.md").write_text(RUN_DECK, encoding="utf-8")
     study = Study.open([cards], tmp_path / "run-data")
-    TrustStore(study.data_dir / TRUST_FILE_NAME).trust(cards / "runs.md")
+    TrustStore(DataFolder(study.data_dir).trusted_files).trust(cards / "runs.md")
     yield study
     study.close()
 
@@ -274,7 +276,7 @@ async def test_card_info_from_review_and_browse(fixture_study: tuple[Study, Manu
 
 async def test_browse_filters_and_actions(fixture_study: tuple[Study, ManualClock]) -> None:
     study, _ = fixture_study
-    session = study.start_review("Celery::Workers")
+    session = ReviewSession(study, "Celery::Workers")
     session.grade(4)  # worker-start: review
     app = StudyApp(study)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -297,7 +299,7 @@ async def test_browse_filters_and_actions(fixture_study: tuple[Study, ManualCloc
         query.value = "is:new deck:workers"
         await pilot.press("slash", "enter")
         assert set(screen.rows) == {"worker-start", "shared-task", "worker-ping"}
-        study.start_review(None).bury()  # the first new card of all decks
+        ReviewSession(study, None).bury()  # the first new card of all decks
         buried = next(row.card.id for row in study.browse("is:buried"))
         query.value = "is:buried"
         await pilot.press("slash", "enter", "b")
@@ -319,7 +321,7 @@ async def test_stats_show_a_loading_state_then_the_figures(
     fixture_study: tuple[Study, ManualClock],
 ) -> None:
     study, _ = fixture_study
-    study.start_review(None).grade(4)
+    ReviewSession(study, None).grade(4)
     app = StudyApp(study)
     async with app.run_test(size=TERMINAL) as pilot:
         screen = StatsScreen(study)

@@ -13,6 +13,7 @@ from textual.command import CommandList
 from textual.widgets import DataTable, Input
 
 from studyapp.clock import ManualClock
+from studyapp.session import ReviewSession
 from studyapp.settings import load_settings, settings_path
 from studyapp.study import Study
 from studyapp.tui.app import StudyApp, run_app
@@ -31,7 +32,7 @@ def study(tmp_path: Path) -> Iterator[Study]:
 
 
 def grade_all_decks(study: Study, clock: ManualClock, rating: int) -> None:
-    session = study.start_review(None)
+    session = ReviewSession(study, None)
     while session.current() is not None:
         session.grade(rating, 4000)
         clock.advance(timedelta(seconds=30))
@@ -70,7 +71,7 @@ async def test_ctrl_q_quits_while_typing_and_q_is_text_in_a_search(study: Study)
 
 
 async def test_browse_filters_by_tag_and_deck_and_shows_history(study: Study) -> None:
-    session = study.start_review("Celery::Beat")
+    session = ReviewSession(study, "Celery::Beat")
     session.grade(3, 5000)  # beat-schedule gets one review
     app = StudyApp(study)
     async with app.run_test(size=TERMINAL) as pilot:
@@ -104,7 +105,7 @@ async def test_stats_screen_shows_retention_states_and_forecast(
     try:
         grade_all_decks(study, clock, 4)  # all 7 graduate to review with Easy
         clock.advance(timedelta(days=40))
-        session = study.start_review(None)
+        session = ReviewSession(study, None)
         for rating in (1, 3, 3, 3):  # 3 of 4 review answers pass
             session.grade(rating, 3000)
         app = StudyApp(study)

@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from studyapp.clock import ManualClock
+from studyapp.session import ReviewSession
 from studyapp.study import Study
 from studyapp.tui.app import StudyApp
 
@@ -29,7 +30,7 @@ def fixture_study(tmp_path: Path) -> Iterator[tuple[Study, ManualClock]]:
 def study_some_days(study: Study, clock: ManualClock, days: int) -> None:
     """A few weeks of reviews: every due card each day, a lapse now and then."""
     for day in range(days):
-        session = study.start_review(None)
+        session = ReviewSession(study, None)
         answered = 0
         while (card := session.current()) is not None and answered < 30:
             rating = 1 if (day + len(card.id)) % 5 == 0 and day > 3 else 3
@@ -52,11 +53,11 @@ def open_deck(deck: str, *keys: str) -> Callable[[Pilot[Any]], Any]:
 
 def test_deck_list(snap_compare: SnapCompare, fixture_study: tuple[Study, ManualClock]) -> None:
     study, clock = fixture_study
-    beat = study.start_review("Celery::Beat")
+    beat = ReviewSession(study, "Celery::Beat")
     while beat.current() is not None:
         beat.grade(4, 5000)  # Easy: both due again in a few days
     clock.advance(timedelta(days=10))
-    study.start_review("Celery::Workers").grade(1, 5000)  # Again: one card learning
+    ReviewSession(study, "Celery::Workers").grade(1, 5000)  # Again: one card learning
     assert snap_compare(StudyApp(study), terminal_size=TERMINAL)
 
 

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+
+if TYPE_CHECKING:
+    from studyapp.tui.widgets.run_panel import RunPanel
+
+
+def ask_to_run(app: App[object], request: RunPanel.ConfirmationNeeded) -> None:
+    """Show the question a RunPanel asked for; its answer goes back to the panel."""
+
+    def answered(confirmed: bool | None) -> None:
+        request.panel.answer(request, bool(confirmed))
+
+    app.push_screen(ConfirmRunScreen(request.card.location.path, request.run.command), answered)
 
 
 class ConfirmRunScreen(ModalScreen[bool]):

@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from studyapp.session import ReviewSession
 from studyapp.study import Study
 from studyapp.tui.screens.review import ReviewScreen
 from studyapp.tui.widgets.problems import ProblemsPanel
@@ -100,7 +101,7 @@ class DeckListScreen(Screen[None]):
         if not self.study.cards:
             self.notify("No cards to review.", severity="warning")
             return
-        session = self.study.start_review(self.selected_deck())
+        session = ReviewSession(self.study, self.selected_deck())
         self.app.push_screen(ReviewScreen(self.study, session))
 
     @on(DataTable.RowSelected, "#decks")

@@ -150,10 +150,11 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
         """
         if self._run_panel is not None or not create:
             return self._run_panel
-        from studyapp.runner.trust import TRUST_FILE_NAME, TrustStore
+        from studyapp.locations import DataFolder
+        from studyapp.runner.trust import TrustStore
         from studyapp.tui.widgets.run_panel import RunPanel
 
-        panel = RunPanel(trust=TrustStore(self.study.data_dir / TRUST_FILE_NAME), id="run-panel")
+        panel = RunPanel(TrustStore(DataFolder(self.study.data_dir).trusted_files), id="run-panel")
         panel.set_runnable(self._runnable())
         self.query_one("#panels", Vertical).mount(panel)
         self._run_panel = panel
@@ -180,6 +181,12 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
         panel = self.run_panel(create=message.card.run is not None)
         if panel is not None:
             panel.show_card(message.card)
+
+    def on_run_panel_confirmation_needed(self, request: RunPanel.ConfirmationNeeded) -> None:
+        """A card file's command has not been confirmed yet: ask, and tell the panel."""
+        from studyapp.tui.screens.confirm_run import ask_to_run
+
+        ask_to_run(self.app, request)
 
     def action_run_command(self) -> None:
         panel = self.run_panel()

@@ -1,10 +1,11 @@
 """RunPanel: runs the shown card's `**Run:**` command and streams its output.
 
-`request_run()` asks for confirmation once per card file content (ConfirmRunScreen +
-TrustStore), checks that Redis / a worker are up when the command needs them (one line
-instead of a hang), then runs: a one-shot command in an async worker with its timeout, a
-`**Service:** yes` command as a managed service that keeps running after the card changes.
-`stop()` (x, or Ctrl-C with the panel focused) ends the whole process group.
+`request_run()` asks for confirmation once per card file content (it posts
+`ConfirmationNeeded`, the screen asks and calls `answer()`, a TrustStore remembers), checks
+that Redis / a worker are up when the command needs them (one line instead of a hang), then
+runs: a one-shot command in an async worker with its timeout, a `**Service:** yes` command as
+a managed service that keeps running after the card changes. `stop()` (x) ends the whole
+process group; Ctrl-C quits the app, which stops it too.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from studyapp.runner.preflight import preflight
 from studyapp.runner.process import RunningProcess, RunOutcome, run_to_completion
 from studyapp.runner.services import ManagedService, ServiceManager
 from studyapp.runner.trust import TrustStore, read_snapshot
-from studyapp.tui.screens.confirm_run import ConfirmRunScreen
 from studyapp.tui.widgets.services_bar import ServicesBar
 
 WORKER_KEY_HINT = "press W (or run: bash demo_project/worker/start.sh)"
@@ -39,7 +39,6 @@ def _sentence(text: str) -> str:
 class RunPanel(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "stop", "Stop command"),
-        Binding("ctrl+c", "stop", "Stop command", show=False, priority=True),
     ]
 
     @dataclass
@@ -57,17 +56,27 @@ class RunPanel(Vertical):
         card_id: str
         reason: str
 
+    @dataclass
+    class ConfirmationNeeded(Message):
+        """The card's file has not been confirmed: the screen asks the learner and passes the
+        answer to `panel.answer(self, confirmed)`."""
+
+        panel: RunPanel
+        card: Card
+        run: RunSpec  # as the file holds it now: what the question shows and what runs
+        digest: str  # of the bytes `run` came from: what a yes trusts
+
     def __init__(
         self,
+        trust: TrustStore,
         manager: ServiceManager | None = None,
-        trust: TrustStore | None = None,
         *,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         # The bar's manager is the panel's: what the panel starts is what the bar counts.
         self.services_bar = ServicesBar(manager)
-        self.trust = trust if trust is not None else TrustStore()
+        self.trust = trust
         self.card: Card | None = None
         self._process: RunningProcess | None = None
         self._service: ManagedService | None = None
@@ -177,20 +186,20 @@ class RunPanel(Vertical):
             self._set_status(f"Not run, the card file changed: {reason}", "run-blocked")
             self.post_message(self.Blocked(card.id, reason))
             return
-        run = fresh.run
         if self.trust.is_trusted(card.location.path, snapshot.digest):
-            self._preflight_then_run(card, run)
-            return
+            self._preflight_then_run(card, fresh.run)
+        else:
+            self.post_message(self.ConfirmationNeeded(self, card, fresh.run, snapshot.digest))
 
-        def answered(confirmed: bool | None) -> None:
-            if confirmed:
-                self.trust.trust(card.location.path, snapshot.digest)
-                self._preflight_then_run(card, run)
-            else:
-                self._set_status("Not run: the command was not confirmed.")
-                self.post_message(self.Blocked(card.id, "not confirmed"))
-
-        self.app.push_screen(ConfirmRunScreen(card.location.path, run.command), answered)
+    def answer(self, request: ConfirmationNeeded, confirmed: bool) -> None:
+        """The learner's answer to `request`: a yes trusts the file's content and runs."""
+        card = request.card
+        if confirmed:
+            self.trust.trust(card.location.path, request.digest)
+            self._preflight_then_run(card, request.run)
+        else:
+            self._set_status("Not run: the command was not confirmed.")
+            self.post_message(self.Blocked(card.id, "not confirmed"))
 
     @work(thread=True, exclusive=True, group="preflight")
     def _preflight_then_run(self, card: Card, run: RunSpec) -> None:
