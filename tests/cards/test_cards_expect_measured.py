@@ -81,9 +81,12 @@ a second worker started 6 s after sending
 one message sent; the task ran 2 time(s)
 """
 RATE = """\
-rate_limited has rate_limit='2/s'; sending 5 at once to 4 processes
-started at 0.0 s, 0.5 s, 1.0 s, 1.5 s, 2.0 s
-smallest gap between two starts: 0.48 s
+rate_limited_here has rate_limit='2/s'; sending 6 at once
+to 2 workers on one queue
+worker 1 started its tasks at 0.0 s, 0.5 s, 1.0 s
+worker 2 started its tasks at 0.0 s, 0.5 s, 1.0 s
+smallest gap between two starts on one worker: 0.48 s
+all 6 started within 1.0 s; one worker alone needs 2.5 s for 6
 """
 SCALE = """\
 started 2 worker(s) with one process each on queue lesson-loop-346a0005
@@ -169,7 +172,8 @@ CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "task-rate-limit": (
         RATE,
         [
-            ("gap between two starts: 0.48 s", "gap between two starts: 0.01 s"),
+            ("one worker: 0.48 s", "one worker: 0.01 s"),
+            ("within 1.0 s", "within 2.5 s"),
         ],
     ),
     "why-scale-out": (
