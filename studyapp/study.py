@@ -92,7 +92,7 @@ class Study:
         self.clock = clock
         self.settings = settings
         self.store = store
-        self.scheduler = Scheduler(settings)
+        self.scheduler = Scheduler(settings, clock.local_tz())
         self.cards: list[Card] = []
         self.errors: list[CardError] = []
         self._cards_by_id: dict[str, Card] = {}
@@ -233,7 +233,7 @@ class Study:
     def update_settings(self, settings: Settings) -> None:
         save_settings(self.data_dir, settings)
         self.settings = settings
-        self.scheduler = Scheduler(settings)
+        self.scheduler = Scheduler(settings, self.clock.local_tz())
         self._queues_changed()
 
     # days and limits -------------------------------------------------------------------------
