@@ -10,17 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from deckgen.gc_pause import collector_paused
 from studyapp.ankisync.anki_side import AnkiDeckView, read_deck
 from studyapp.ankisync.clashes import (
     adopt_orphan_reviews,
     clashing_terminal_ids,
     renumber_clashes,
 )
-from studyapp.ankisync.collection import backup, open_collection, schema_version
+from studyapp.ankisync.collection import (
+    CURRENT_SCHEMA,
+    backup,
+    keep_before_upgrade,
+    open_collection,
+    schema_on_disk,
+    schema_version,
+)
 from studyapp.ankisync.course_notes import (
     KEPT_TAG,
     NotesPlan,
@@ -69,6 +76,8 @@ class SyncReport:
     fsrs: str = ""  # the Anki preset's FSRS settings the terminal took on, if it changed
     backup: Path | None = None
     notes: NotesPlan = field(default_factory=NotesPlan)
+    old_schema: int | None = None  # an older collection's schema version, upgraded by the sync
+    kept_old: Path | None = None  # the older collection as it was, before its upgrade
 
     def lines(self) -> list[str]:
         verb = "would" if self.dry_run else ""
@@ -120,6 +129,13 @@ class SyncReport:
             lines.append(
                 f"  terminal scheduling{' would' if self.dry_run else ''} follow {self.fsrs}"
             )
+        if self.old_schema is not None:
+            lines.append(
+                f"  collection{' would be' if verb else ''} upgraded from schema "
+                f"{self.old_schema} to {CURRENT_SCHEMA}, as current Anki does on opening it (an "
+                "Anki that writes the old schema cannot open it any more)"
+                + (f"; as it was: {self.kept_old}" if self.kept_old else " after a backup")
+            )
         if self.backup is not None:
             lines.append(f"  backup: {self.backup}")
         return lines
@@ -137,9 +153,6 @@ def _listed(card_ids: Sequence[str]) -> str:
     return f"({named}{f', and {more} more' if more > 0 else ''})"
 
 
-# A first sync makes a few hundred thousand short-lived rows (each review moves as a tuple,
-# twice); with the cyclic collector on, its passes over them cost as much as the database.
-@collector_paused()
 def sync_anki(
     collection: Path,
     paths: Sequence[Path],
@@ -149,8 +162,14 @@ def sync_anki(
 ) -> SyncReport:
     """`restore_deleted`: bring back the course's notes the learner deleted in Anki."""
     report = SyncReport(collection, dry_run)
+    report.old_schema = _old_schema(collection)
+    if report.old_schema and not dry_run:  # the library upgrades it as it opens it
+        report.kept_old = keep_before_upgrade(collection, report.old_schema, datetime.now(UTC))
     # The collection first: one Anki has open is refused before anything is written.
-    with open_collection(collection) as col, opened_study(paths, data_dir) as study:
+    with (
+        open_collection(collection, read_only=dry_run) as col,
+        opened_study(paths, data_dir) as study,
+    ):
         keys = deck_keys(study)
         version = schema_version(col)
         present = read_deck(col, keys)
@@ -167,7 +186,7 @@ def sync_anki(
         # would find nothing to add or update, so the (slow) build is skipped.
         deck_current = not report.new_notes and last_synced_digest(study, collection) == digest_now
         # Built before anything is written: deckgen may still refuse the deck (media).
-        package = None if deck_current else build_deck_package(study, digest_now)
+        package = None if deck_current else build_deck_package(study)
         if package is not None:
             known = keys.guids & present.guids_present
             report.notes = plan_notes(
@@ -221,6 +240,11 @@ def sync_anki(
             )
         remember_synced_digest(study, collection, digest_now)
     return report
+
+
+def _old_schema(collection: Path) -> int | None:
+    version = schema_on_disk(collection)
+    return version if version < CURRENT_SCHEMA else None
 
 
 def _plan(study: Study, present: AnkiDeckView, also: Sequence[str] = ()) -> MergePlan:
