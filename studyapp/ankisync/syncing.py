@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from deckgen.gc_pause import collector_paused
 from studyapp.ankisync.anki_side import AnkiDeckView, read_deck
 from studyapp.ankisync.clashes import (
     adopt_orphan_reviews,
@@ -160,9 +159,6 @@ def _listed(card_ids: Sequence[str]) -> str:
     return f"({named}{f', and {more} more' if more > 0 else ''})"
 
 
-# A first sync makes a few hundred thousand short-lived rows (each review moves as a tuple,
-# twice); with the cyclic collector on, its passes over them cost as much as the database.
-@collector_paused()
 def sync_anki(
     collection: Path,
     paths: Sequence[Path],
@@ -196,7 +192,7 @@ def sync_anki(
         # would find nothing to add or update, so the (slow) build is skipped.
         deck_current = not report.new_notes and last_synced_digest(study, collection) == digest_now
         # Built before anything is written: deckgen may still refuse the deck (media).
-        package = None if deck_current else build_deck_package(study, digest_now)
+        package = None if deck_current else build_deck_package(study)
         if package is not None:
             known = keys.guids & present.guids_present
             report.notes = plan_notes(
