@@ -20,6 +20,8 @@ ensure_debian_packages() {
     command -v tmux >/dev/null 2>&1 || missing+=(tmux)
     # tests/demo/test_compose.py: `docker-compose config` checks compose.yaml with no engine
     command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+    # tests/studyapp/test_scheduler_anki_parity.py: Anki's scheduler answers at chosen moments
+    command -v faketime >/dev/null 2>&1 || missing+=(faketime)
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
     if [ "${#missing[@]}" -gt 0 ]; then
         echo "==> installing Debian packages: ${missing[*]}"

@@ -1,14 +1,19 @@
-"""User settings: a small TOML file (`settings.toml`) in the data folder.
+"""User settings: one described model (`Settings`) and its TOML file in the data folder.
 
-Written with the defaults on first run so the user can find and edit it.
+Each field of `Settings` carries its description (`Described`: label, help, range), and that
+one description drives the file's comments, the validation of what the file or the settings
+screen gives, and the settings screen's rows. Adding a setting is adding one field here.
+
+The file is written with the defaults on first run so the learner can find and edit it.
+Later saves edit it in place through tomlkit, a round-trip TOML library: the learner's own
+comments, blank lines and key order survive, and only values that changed are rewritten.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, Field, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +21,7 @@ from deckgen.atomic import write_atomic
 from studyapp.locations import DataFolder
 
 FSRS_PARAMETER_COUNT = 21  # FSRS-6, as the fsrs package and Anki's `fsrsParams6`
-RETENTION_RANGE = (0.7, 0.99)  # what FSRS is tuned for; the settings screen shows the same
+RETENTION_RANGE = (0.7, 0.99)  # what FSRS is tuned for
 DEFAULT_THEME = "textual-dark"
 
 
@@ -25,41 +30,114 @@ class SettingsError(Exception):
 
 
 @dataclass(frozen=True)
+class Described:
+    """What a learner reads about one setting, and the values it may take."""
+
+    label: str  # the settings screen's name for it
+    help: str  # the comment above it in the file; the screen's hint while it has focus
+    low: float | None = None  # the smallest value allowed (of each item, for a list)
+    high: float | None = None  # the largest
+    counts: tuple[int, ...] = ()  # for a list: the numbers of items allowed (empty: any)
+    item: type = int  # for a list: its items' type (the default may be empty)
+    on_screen: bool = True  # False: set elsewhere (the theme: Ctrl-P; FSRS parameters: sync)
+
+    def range_text(self) -> str:
+        """ "(0.7 - 0.99)" when both ends are set, else ""."""
+        if self.low is None or self.high is None:
+            return ""
+        return f"({_number(self.low)} - {_number(self.high)})"
+
+
+def setting(default: Any, label: str, help: str, **limits: Any) -> Any:
+    """A `Settings` field: its default and its description (see `Described`)."""
+    return field(default=default, metadata={"described": Described(label, help, **limits)})
+
+
+@dataclass(frozen=True)
 class Settings:
-    desired_retention: float = 0.9
-    new_per_day: int = 20
-    max_reviews_per_day: int = 200
-    day_start_hour: int = 4  # local time, as Anki
-    learning_steps_minutes: tuple[int, ...] = (1, 10)
-    relearning_steps_minutes: tuple[int, ...] = (10,)
-    leech_lapses: int = 8
-    fuzz: bool = True
-    maximum_interval_days: int = 36500
-    bury_siblings: bool = True
-    run_before_answer: bool = False
-    theme: str = DEFAULT_THEME
-    # FSRS's model weights; empty: fsrs' defaults. `studyapp sync-anki` copies the Anki
-    # deck preset's own (optimized) parameters here, so both sides schedule alike.
-    fsrs_parameters: tuple[float, ...] = ()
+    desired_retention: float = setting(
+        0.9,
+        "Desired retention",
+        "probability of recall FSRS aims for",
+        low=RETENTION_RANGE[0],
+        high=RETENTION_RANGE[1],
+    )
+    new_per_day: int = setting(20, "New cards per day", "new cards introduced per study day", low=0)
+    max_reviews_per_day: int = setting(
+        200, "Maximum reviews per day", "review cards shown per study day at most", low=0
+    )
+    day_start_hour: int = setting(  # local time, as Anki
+        4,
+        "Study day starts at hour",
+        "local hour at which a new study day starts",
+        low=0,
+        high=23,
+    )
+    learning_steps_minutes: tuple[int, ...] = setting(
+        (1, 10), "Learning steps (minutes)", "steps for new cards, in minutes", low=1
+    )
+    relearning_steps_minutes: tuple[int, ...] = setting(
+        (10,), "Relearning steps (minutes)", "steps after a lapse, in minutes", low=1
+    )
+    leech_lapses: int = setting(
+        8,
+        "Leech after lapses",
+        "lapses after which a card is tagged `leech` and suspended",
+        low=1,
+    )
+    fuzz: bool = setting(
+        True, "Fuzz intervals", "spread review intervals a little so cards do not clump"
+    )
+    maximum_interval_days: int = setting(
+        36500, "Maximum interval (days)", "longest interval FSRS may give", low=1
+    )
+    bury_siblings: bool = setting(
+        True,
+        "Bury cards with the same command",
+        "once a card is answered, hide cards running the same command until tomorrow",
+    )
+    run_before_answer: bool = setting(
+        False,
+        "Allow r before the answer shows",
+        "allow running a card's command before its answer shows (gives it away)",
+    )
+    theme: str = setting(
+        DEFAULT_THEME,
+        "Theme",
+        "the app's colour theme (Ctrl-P > Change theme)",
+        on_screen=False,
+    )
+    # Empty: fsrs' defaults. `studyapp sync-anki` copies the Anki deck preset's own
+    # (optimized) parameters here, so both sides schedule alike.
+    fsrs_parameters: tuple[float, ...] = setting(
+        (),
+        "FSRS parameters",
+        f"FSRS parameters ({FSRS_PARAMETER_COUNT} numbers; [] for the defaults), "
+        "set from Anki's deck preset by `studyapp sync-anki`",
+        counts=(0, FSRS_PARAMETER_COUNT),
+        item=float,
+        on_screen=False,
+    )
 
 
-_COMMENTS = {
-    "desired_retention": "probability of recall FSRS aims for "
-    f"({RETENTION_RANGE[0]} - {RETENTION_RANGE[1]})",
-    "new_per_day": "new cards introduced per study day",
-    "max_reviews_per_day": "review cards shown per study day at most",
-    "day_start_hour": "local hour (0-23) at which a new study day starts",
-    "learning_steps_minutes": "steps for new cards, in minutes",
-    "relearning_steps_minutes": "steps after a lapse, in minutes",
-    "leech_lapses": "lapses after which a card is tagged `leech` and suspended",
-    "fuzz": "spread review intervals a little so cards do not clump",
-    "maximum_interval_days": "longest interval FSRS may give",
-    "bury_siblings": "once a card is answered, hide cards running the same command until tomorrow",
-    "run_before_answer": "allow running a card's command before its answer shows (gives it away)",
-    "theme": "the app's colour theme (Ctrl-P > Change theme)",
-    "fsrs_parameters": f"FSRS parameters ({FSRS_PARAMETER_COUNT} numbers; [] for the defaults), "
-    "set from Anki's deck preset by `studyapp sync-anki`",
-}
+def described(name: str) -> Described:
+    """The description of the setting `name`."""
+    return _DESCRIBED[name]
+
+
+def described_fields() -> list[tuple[str, Described]]:
+    """Every setting with its description, in the file's order."""
+    return list(_DESCRIBED.items())
+
+
+def _description_of(item: Field[Any]) -> Described:
+    found = item.metadata.get("described")
+    if not isinstance(found, Described) or item.default is MISSING:
+        raise TypeError(f"Settings.{item.name}: declare it with setting(default, label, help)")
+    return found
+
+
+_DESCRIBED: dict[str, Described] = {item.name: _description_of(item) for item in fields(Settings)}
 
 
 def settings_path(data_dir: Path) -> Path:
@@ -98,43 +176,98 @@ def _read_text(path: Path) -> str:
 
 
 def save_settings(data_dir: Path, settings: Settings) -> None:
+    """Write `settings`: into the learner's file as it stands (their comments, blank lines
+    and order kept, changed values replaced, missing ones added with their comment), or a
+    new commented file. ValueError (nothing written) when a value is out of range."""
+    # tomlkit only here: reading uses the standard library, so a start that finds the file
+    # in place does not load it.
+    import tomlkit
+
     validate(settings)
-    lines = ["# celery-srs study app settings", ""]
-    for name, value in asdict(settings).items():
-        lines.append(f"# {_COMMENTS[name]}")
-        lines.append(f"{name} = {_toml_value(value)}")
     path = settings_path(data_dir)
     try:
+        document = tomlkit.parse(_read_text(path)) if path.exists() else _new_document()
+    except (SettingsError, tomlkit.exceptions.ParseError):
+        document = _new_document()  # unreadable: load_settings has already said so
+    for name, value in asdict(settings).items():
+        if name in document:
+            if document[name] != _toml_value(value):
+                document[name] = _toml_value(value)
+        elif value != getattr(Settings(), name) or not path.exists():
+            document.add(tomlkit.comment(_comment(name)))
+            document.add(name, _toml_value(value))
+    try:
         data_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, "\n".join(lines) + "\n")
+        write_atomic(path, tomlkit.dumps(document))
     except OSError as exc:
         raise SettingsError(f"{path}:1: cannot save: {exc.strerror or exc}") from None
 
 
+def _new_document() -> Any:
+    import tomlkit
+
+    document = tomlkit.document()
+    document.add(tomlkit.comment("celery-srs study app settings"))
+    document.add(tomlkit.nl())
+    return document
+
+
+def _comment(name: str) -> str:
+    about = described(name)
+    return " ".join(part for part in (about.help, about.range_text()) if part)
+
+
+def _toml_value(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def problems(settings: Settings) -> list[tuple[str, str]]:
+    """(setting, message) for each value its description does not allow."""
+    found = []
+    for name, about in described_fields():
+        value = getattr(settings, name)
+        if about.counts and isinstance(value, tuple) and len(value) not in about.counts:
+            allowed = " or ".join(str(count) for count in about.counts if count)
+            none = " (or none)" if 0 in about.counts else ""
+            found.append((name, f"{name} must be {allowed} numbers{none}"))
+            continue
+        items = value if isinstance(value, tuple) else (value,)
+        numbers = [item for item in items if isinstance(item, int | float)]
+        if not any(_outside(number, about) for number in numbers):
+            continue
+        found.append((name, f"{name} {_rule(about, each=isinstance(value, tuple))}"))
+    return found
+
+
 def validate(settings: Settings) -> None:
     """Raise ValueError naming the first setting out of range."""
-    problems = []
-    low, high = RETENTION_RANGE
-    if not low <= settings.desired_retention <= high:
-        problems.append(f"desired_retention must be between {low} and {high}")
-    if settings.new_per_day < 0:
-        problems.append("new_per_day must not be negative")
-    if settings.max_reviews_per_day < 0:
-        problems.append("max_reviews_per_day must not be negative")
-    if not 0 <= settings.day_start_hour <= 23:
-        problems.append("day_start_hour must be between 0 and 23")
-    if any(step <= 0 for step in settings.learning_steps_minutes):
-        problems.append("learning_steps_minutes must be positive")
-    if any(step <= 0 for step in settings.relearning_steps_minutes):
-        problems.append("relearning_steps_minutes must be positive")
-    if settings.leech_lapses < 1:
-        problems.append("leech_lapses must be at least 1")
-    if settings.maximum_interval_days < 1:
-        problems.append("maximum_interval_days must be at least 1")
-    if len(settings.fsrs_parameters) not in (0, FSRS_PARAMETER_COUNT):
-        problems.append(f"fsrs_parameters must be {FSRS_PARAMETER_COUNT} numbers (or none)")
-    if problems:
-        raise ValueError(problems[0])
+    found = problems(settings)
+    if found:
+        raise ValueError(found[0][1])
+
+
+def _rule(about: Described, each: bool) -> str:
+    """What a value out of range must be, as the end of a sentence."""
+    suffix = " each" if each else ""
+    if about.low is not None and about.high is not None:
+        return f"must be between {_number(about.low)} and {_number(about.high)}{suffix}"
+    if about.low == 0 and not each:
+        return "must not be negative"
+    if about.low is not None:
+        return f"must be at least {_number(about.low)}{suffix}"
+    return f"must be at most {_number(about.high or 0)}{suffix}"
+
+
+def _outside(number: float, about: Described) -> bool:
+    if isinstance(number, bool):
+        return False
+    low_ok = about.low is None or number >= about.low
+    high_ok = about.high is None or number <= about.high
+    return not (low_ok and high_ok)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _settings_from_dict(raw: dict[str, Any], path: Path, text: str) -> Settings:
@@ -146,28 +279,22 @@ def _settings_from_dict(raw: dict[str, Any], path: Path, text: str) -> Settings:
             raise SettingsError(f"{path}:{line}: unknown setting {key!r}")
         values[key] = _coerce(key, value, defaults[key], f"{path}:{line}")
     settings = Settings(**{**defaults, **values})
-    try:
-        validate(settings)
-    except ValueError as exc:
-        name = str(exc).split(" ", 1)[0]
-        raise SettingsError(f"{path}:{_line_of_key(text, name)}: {exc}") from None
+    found = problems(settings)
+    if found:
+        name, message = found[0]
+        raise SettingsError(f"{path}:{_line_of_key(text, name)}: {message}")
     return settings
 
 
 def _coerce(key: str, value: Any, default: Any, where: str) -> Any:
+    """The file's value as the setting's type; SettingsError saying which type it wants."""
     expected = type(default)
-    if key == "fsrs_parameters":
-        if not isinstance(value, list) or not all(
-            isinstance(item, int | float) and not isinstance(item, bool) for item in value
-        ):
-            raise SettingsError(f"{where}: {key} must be a list of numbers")
-        return tuple(float(item) for item in value)
     if expected is tuple:
-        if not isinstance(value, list) or not all(
-            isinstance(item, int) and not isinstance(item, bool) for item in value
-        ):
-            raise SettingsError(f"{where}: {key} must be a list of whole minutes")
-        return tuple(value)
+        item = described(key).item
+        kind = "numbers" if item is float else "whole minutes"
+        if not isinstance(value, list) or not all(_is_a(entry, item) for entry in value):
+            raise SettingsError(f"{where}: {key} must be a list of {kind}")
+        return tuple(item(entry) for entry in value)
     if expected is bool:
         if not isinstance(value, bool):
             raise SettingsError(f"{where}: {key} must be true or false")
@@ -176,23 +303,18 @@ def _coerce(key: str, value: Any, default: Any, where: str) -> Any:
         if not isinstance(value, str):
             raise SettingsError(f"{where}: {key} must be a quoted text")
         return value
-    if expected is float and isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if expected is int and isinstance(value, int) and not isinstance(value, bool):
-        return value
+    if _is_a(value, expected):
+        return expected(value)
     raise SettingsError(
         f"{where}: {key} must be {'a number' if expected is float else 'a whole number'}"
     )
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, str):
-        return json.dumps(value)  # a TOML basic string
+def _is_a(value: Any, kind: type) -> bool:
+    """A TOML number fit for `kind` (a whole number for int; any number for float)."""
     if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, tuple | list):
-        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
-    return repr(value)
+        return False
+    return isinstance(value, int) if kind is int else isinstance(value, int | float)
 
 
 def _line_from_toml_error(message: str) -> int:
@@ -206,6 +328,3 @@ def _line_of_key(text: str, key: str) -> int:
         if pattern.match(line):
             return number
     return 1
-
-
-assert {f.name for f in fields(Settings)} == set(_COMMENTS)

@@ -67,6 +67,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Joins key parts such as `celery:3` (a priority list): ":" reads better in redis-cli than
     # kombu's two control characters. Every client of this broker must use the same.
     "sep": contract.KEY_SEPARATOR,
+    # How often a worker sweeps for messages past the visibility timeout: every
+    # interval x throttle seconds (kombu's defaults, 10 x 10). The ETA lesson sweeps every
+    # second, to show within seconds what happens after an hour in production.
+    "unacked_restore_interval": _env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": _env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
 }
 # No result_backend_transport_options: the Redis result backend has no unacked messages,
 # so a visibility timeout would mean nothing there.

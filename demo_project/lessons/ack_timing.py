@@ -1,17 +1,19 @@
-"""What happens to a running task when the process running it dies, by acknowledgement mode.
+"""A running task whose pool process dies: ``python -m lessons.ack_timing early|late|reject``.
 
-For each of three tasks a private worker starts the task, then the lesson
-kills that pool process with SIGKILL, as the kernel's OOM killer or a crash would:
-- default (early ack): the message was acked when the task started, so it is gone;
-- ``acks_late=True``: acked after the task ends, and a lost process counts as the end;
-- ``acks_late=True, reject_on_worker_lost=True``: the message goes back to the queue and
-  the task runs again.
+A private worker starts the task, then the lesson kills that pool process with SIGKILL, as
+the kernel's OOM killer or a crash would:
+- ``early`` (the default): the message was acked as the task started, so it is gone;
+- ``late`` (``acks_late=True``): acked after the task ends, and a lost process counts as an
+  end (``task_acks_on_failure_or_timeout``), so it is acked too;
+- ``reject`` (``acks_late=True, reject_on_worker_lost=True``): the message goes back to the
+  queue and the task runs again.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 import uuid
 
@@ -21,11 +23,11 @@ from lessons.idle_queue import idle_queue
 from lessons.private_worker import private_worker
 from tasks import store
 
-VARIANTS = (
-    ("early_ack_job", "default early ack"),
-    ("late_ack_only_job", "acks_late=True"),
-    ("late_ack_job", "acks_late=True, reject_on_worker_lost=True"),
-)
+VARIANTS = {
+    "early": ("early_ack_job", "default early ack"),
+    "late": ("late_ack_only_job", "acks_late=True"),
+    "reject": ("late_ack_job", "acks_late=True, reject_on_worker_lost=True"),
+}
 
 
 def wait_for_pid(key: str, timeout: float = 20.0) -> int:
@@ -55,29 +57,29 @@ def wait_until_accepted(nodename: str, task_id: str, pid: int, timeout: float = 
     raise TimeoutError("the worker did not report the task as running")
 
 
-def main() -> None:
+def main(argv: list[str]) -> int:
+    if len(argv) != 1 or argv[0] not in VARIANTS:
+        print(f"usage: python -m lessons.ack_timing {'|'.join(VARIANTS)}", file=sys.stderr)
+        return 2
+    task, label = VARIANTS[argv[0]]
     with (
         idle_queue(str(app.conf.broker_url), prefix="lesson-acks") as queue,
-        private_worker(queue, f"{queue}@lesson", concurrency=len(VARIANTS)) as worker,
+        private_worker(queue, f"{queue}@lesson") as worker,
     ):
-        # one pool process per variant, so no step waits for a killed one to be replaced
-        print(f"worker {worker.nodename}: {len(VARIANTS)} pool processes")
-        for task, label in VARIANTS:
-            key = uuid.uuid4().hex
-            result: AsyncResult = app.send_task(
-                f"tasks.execution.{task}", args=(key, 30), queue=queue
-            )
-            pid = wait_for_pid(key)
-            wait_until_accepted(worker.nodename, result.id, pid)
-            os.kill(pid, signal.SIGKILL)
-            result.get(timeout=30, propagate=False)
-            runs = int(store.client().get(f"demo:attempts:{key}") or 0)
-            outcome = f"{result.state}" + (
-                f" ({type(result.result).__name__})" if result.failed() else ""
-            )
-            print(f"{label}: killed pool process {pid} mid-task -> {outcome}, ran {runs} time(s)")
-            result.forget()
+        key = uuid.uuid4().hex
+        result: AsyncResult = app.send_task(f"tasks.execution.{task}", args=(key, 30), queue=queue)
+        pid = wait_for_pid(key)
+        wait_until_accepted(worker.nodename, result.id, pid)
+        os.kill(pid, signal.SIGKILL)
+        result.get(timeout=30, propagate=False)
+        runs = int(store.client().get(f"demo:attempts:{key}") or 0)
+        outcome = f"{result.state}" + (
+            f" ({type(result.result).__name__})" if result.failed() else ""
+        )
+        print(f"{label}: killed pool process {pid} mid-task -> {outcome}, ran {runs} time(s)")
+        result.forget()
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))

@@ -50,6 +50,18 @@ def rate_limited(label: str) -> float:
     return time.time()
 
 
+@shared_task(bind=True, rate_limit="2/s")
+def rate_limited_here(self: Task) -> dict[str, Any]:
+    """Like ``rate_limited``, and says which worker started it, for the per-worker lesson."""
+    return {"started": time.time(), "worker": self.request.hostname}
+
+
+@shared_task(bind=True)
+def waits_inside(self: Task, seconds: float = 0.1) -> str:
+    """Calls ``get()`` on another task from inside a task, which Celery refuses by default."""
+    return str(self.app.send_task("tasks.basic.slow", args=(seconds,)).get(timeout=10))
+
+
 @shared_task
 def log_progress(order_id: int) -> str:
     logger.info("packing order %s", order_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from studyapp.ankisync.anki_side import taken_revlog_ids
+from studyapp.ankisync.anki_side import AnkiDeckView, chunks, db, marks, taken_revlog_ids
 from studyapp.ankisync.merge import MergePlan
 from studyapp.store import Store
 
@@ -49,3 +49,31 @@ def _free_id(col: Collection, start: int, used: set[int]) -> int:
             if candidate not in used and candidate not in taken:
                 return candidate
         start += SEARCH_AHEAD
+
+
+def adopt_orphan_reviews(col: Collection, store: Store, view: AnkiDeckView) -> int:
+    """Give back to their card the terminal's reviews that Anki still keeps under a card
+    deleted there (Anki keeps a deleted card's log): a course note deleted in Anki and
+    brought back gets new card ids, and its reviews must not be written a second time
+    under a new id. How many were given back."""
+    owner = dict(store.review_index())  # review id -> card id
+    wanted = sorted(
+        review_id
+        for review_id, card_id in owner.items()
+        if card_id in view.cards and review_id not in view.review_ids.get(card_id, ())
+    )
+    orphans: list[int] = []
+    for part in chunks(wanted):
+        orphans += db(col).list(
+            f"select id from revlog where id in ({marks(len(part))}) "
+            "and cid not in (select id from cards)",
+            *part,
+        )
+    if not orphans:
+        return 0
+    # The library has no call that moves a review-log row.
+    db(col).executemany(
+        "update revlog set cid = ? where id = ?",
+        [(view.cards[owner[review_id]].cid, review_id) for review_id in orphans],
+    )
+    return len(orphans)

@@ -2,11 +2,17 @@
 
 Everything goes through the official `anki` library; its `Collection` holds the same lock
 Anki desktop does, so a collection Anki has open is refused rather than written under it.
+The library upgrades an older collection (schema 11: older Anki, AnkiDroid) as it opens
+it, so its schema version is read beforehand, read-only, and a reader that must change
+nothing opens a copy of such a file.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -22,28 +28,87 @@ if TYPE_CHECKING:
 BACKUP_FOLDER = "celery-srs-backups"  # beside the collection, apart from Anki's own backups
 BACKUPS_KEPT = 5
 OPEN_ELSEWHERE = "Anki already open"
+CURRENT_SCHEMA = 18  # what this library writes; it upgrades older collections on opening
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 @contextmanager
-def open_collection(path: Path) -> Iterator[Collection]:
-    """The collection at `path`, closed afterwards; AnkiSyncError when it cannot be used."""
-    collection = _open(path)
+def open_collection(path: Path, read_only: bool = False) -> Iterator[Collection]:
+    """The collection at `path`, closed afterwards; AnkiSyncError when it cannot be used.
+
+    `read_only`: the file is left exactly as it is (an older collection is read from a
+    copy, which the library upgrades instead)."""
+    if read_only and schema_on_disk(path) < CURRENT_SCHEMA:
+        with tempfile.TemporaryDirectory(prefix="studyapp-anki-") as folder:
+            copy = Path(folder) / path.name
+            _copy_collection_file(path, copy)
+            with _opened(copy, shown_as=path) as collection:
+                yield collection
+        return
+    schema_on_disk(path)  # an empty or foreign file is refused before the library sees it
+    with _opened(path, shown_as=path) as collection:
+        yield collection
+
+
+@contextmanager
+def _opened(path: Path, shown_as: Path) -> Iterator[Collection]:
+    from anki.collection import Collection
+    from anki.errors import DBError
+
+    try:
+        collection = Collection(str(path))
+    except DBError as exc:
+        raise AnkiSyncError(_open_failure(shown_as, str(exc))) from None
     try:
         yield collection
     finally:
         collection.close()
 
 
-def _open(path: Path) -> Collection:
-    from anki.collection import Collection
-    from anki.errors import DBError
-
-    if not path.is_file():  # Collection() would create an empty one
+def schema_on_disk(path: Path) -> int:
+    """The collection file's schema version, read without the library (which would
+    upgrade an older file as it opens it) and without writing anything, not even SQLite's
+    side files (`immutable`). Refuses a missing, empty or foreign file."""
+    if not path.is_file():  # the library would create a collection there
         raise AnkiSyncError(f"{path}: no such Anki collection")
     try:
-        return Collection(str(path))
-    except DBError as exc:
-        raise AnkiSyncError(_open_failure(path, str(exc))) from None
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise AnkiSyncError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not head:
+        raise AnkiSyncError(
+            f"{path}: the file is empty, not an Anki collection (a failed copy or cloud "
+            "sync?); restore it from Anki's backups (nothing written)"
+        )
+    if head != SQLITE_HEADER:
+        raise AnkiSyncError(f"{path}: not an Anki collection (nothing written)")
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        try:
+            return int(connection.execute("select ver from col").fetchone()[0])
+        finally:
+            connection.close()
+    except (sqlite3.Error, TypeError, ValueError):
+        raise AnkiSyncError(f"{path}: not an Anki collection (nothing written)") from None
+
+
+def _copy_collection_file(source: Path, target: Path) -> None:
+    """The file and, if Anki left one, its write-ahead log (part of the collection)."""
+    shutil.copy2(source, target)
+    log = source.with_name(source.name + "-wal")
+    if log.is_file():
+        shutil.copy2(log, target.with_name(target.name + "-wal"))
+
+
+def keep_before_upgrade(path: Path, version: int, now: datetime) -> Path:
+    """A byte-for-byte copy of an older collection, beside the other backups, before the
+    library upgrades it (Anki's own backup needs the collection opened, i.e. upgraded)."""
+    folder = path.parent / BACKUP_FOLDER
+    folder.mkdir(exist_ok=True)
+    target = folder / f"collection-{now.strftime('%Y%m%d-%H%M%S-%f')}-schema{version}.anki2"
+    _copy_collection_file(path, target)
+    return target
 
 
 def _open_failure(path: Path, detail: str) -> str:

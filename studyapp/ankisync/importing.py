@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from deckgen.gc_pause import collector_paused
 from studyapp.ankisync.anki_side import AnkiDeckView, read_deck
 from studyapp.ankisync.clashes import renumber_clashes
 from studyapp.ankisync.days import AnkiDays
@@ -16,7 +15,6 @@ from studyapp.ankisync.transfer import pull_to_terminal
 from studyapp.study import Study
 
 
-@collector_paused()  # many short-lived review rows; see syncing.py
 def import_anki(source: Path, paths: Sequence[Path], data_dir: Path) -> str:
     """Merge the file's reviews into the terminal's log; the summary line."""
     # The file first: a bad one is refused before the data folder is touched.

@@ -14,13 +14,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studyapp.ankisync.collection import open_collection
+from studyapp.ankisync.collection import SQLITE_HEADER, open_collection
 from studyapp.ankisync.errors import AnkiSyncError
 
 if TYPE_CHECKING:
     from anki.collection import Collection
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 PACKAGE_MEMBERS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 
 
@@ -28,7 +27,7 @@ PACKAGE_MEMBERS = ("collection.anki21b", "collection.anki21", "collection.anki2"
 def opened_source(path: Path) -> Iterator[Collection]:
     kind = source_kind(path)
     if kind == "collection":
-        with open_collection(path) as col:
+        with open_collection(path, read_only=True) as col:
             yield col
         return
     with (

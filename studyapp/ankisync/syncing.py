@@ -10,13 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from deckgen.gc_pause import collector_paused
 from studyapp.ankisync.anki_side import AnkiDeckView, read_deck
-from studyapp.ankisync.clashes import clashing_terminal_ids, renumber_clashes
-from studyapp.ankisync.collection import backup, open_collection, schema_version
+from studyapp.ankisync.clashes import (
+    adopt_orphan_reviews,
+    clashing_terminal_ids,
+    renumber_clashes,
+)
+from studyapp.ankisync.collection import (
+    CURRENT_SCHEMA,
+    backup,
+    keep_before_upgrade,
+    open_collection,
+    schema_on_disk,
+    schema_version,
+)
 from studyapp.ankisync.course_notes import (
     KEPT_TAG,
     NotesPlan,
@@ -61,9 +72,12 @@ class SyncReport:
     to_anki: Moved = field(default_factory=lambda: Moved(0, 0))
     to_terminal: Moved = field(default_factory=lambda: Moved(0, 0))
     left_alone: list[str] = field(default_factory=list)  # card ids gone from the deck files
+    deleted_in_anki: list[str] = field(default_factory=list)  # course notes, by card id
     fsrs: str = ""  # the Anki preset's FSRS settings the terminal took on, if it changed
     backup: Path | None = None
     notes: NotesPlan = field(default_factory=NotesPlan)
+    old_schema: int | None = None  # an older collection's schema version, upgraded by the sync
+    kept_old: Path | None = None  # the older collection as it was, before its upgrade
 
     def lines(self) -> list[str]:
         verb = "would" if self.dry_run else ""
@@ -101,6 +115,11 @@ class SyncReport:
         clashes = self.to_anki.clashes + self.to_terminal.clashes
         if clashes:
             lines.append(f"  left out: {clashes} reviews whose time the other side already uses")
+        if self.deleted_in_anki:
+            lines.append(
+                f"  left out: deleted in Anki: {_named(self.deleted_in_anki, 'notes')}; "
+                "`--restore-deleted` brings them back"
+            )
         if self.left_alone:
             lines.append(
                 f"  left alone in Anki: {len(self.left_alone)} cards no longer in the deck "
@@ -109,6 +128,13 @@ class SyncReport:
         if self.fsrs:
             lines.append(
                 f"  terminal scheduling{' would' if self.dry_run else ''} follow {self.fsrs}"
+            )
+        if self.old_schema is not None:
+            lines.append(
+                f"  collection{' would be' if verb else ''} upgraded from schema "
+                f"{self.old_schema} to {CURRENT_SCHEMA}, as current Anki does on opening it (an "
+                "Anki that writes the old schema cannot open it any more)"
+                + (f"; as it was: {self.kept_old}" if self.kept_old else " after a backup")
             )
         if self.backup is not None:
             lines.append(f"  backup: {self.backup}")
@@ -127,29 +153,40 @@ def _listed(card_ids: Sequence[str]) -> str:
     return f"({named}{f', and {more} more' if more > 0 else ''})"
 
 
-# A first sync makes a few hundred thousand short-lived rows (each review moves as a tuple,
-# twice); with the cyclic collector on, its passes over them cost as much as the database.
-@collector_paused()
 def sync_anki(
-    collection: Path, paths: Sequence[Path], data_dir: Path, dry_run: bool = False
+    collection: Path,
+    paths: Sequence[Path],
+    data_dir: Path,
+    dry_run: bool = False,
+    restore_deleted: bool = False,
 ) -> SyncReport:
+    """`restore_deleted`: bring back the course's notes the learner deleted in Anki."""
     report = SyncReport(collection, dry_run)
+    report.old_schema = _old_schema(collection)
+    if report.old_schema and not dry_run:  # the library upgrades it as it opens it
+        report.kept_old = keep_before_upgrade(collection, report.old_schema, datetime.now(UTC))
     # The collection first: one Anki has open is refused before anything is written.
-    with open_collection(collection) as col, opened_study(paths, data_dir) as study:
+    with (
+        open_collection(collection, read_only=dry_run) as col,
+        opened_study(paths, data_dir) as study,
+    ):
         keys = deck_keys(study)
         version = schema_version(col)
         present = read_deck(col, keys)
-        new_guids = keys.guids - present.guids_present
+        record_file = DataFolder(study.data_dir).anki_course_notes
+        record = load_record(record_file, collection)
+        # Notes this collection had from an earlier sync and has no more: deleted in Anki.
+        deleted = set() if restore_deleted else (keys.guids & record.keys()) - present.guids_present
+        report.deleted_in_anki = sorted(keys.note_card_id(guid) for guid in deleted)
+        new_guids = keys.guids - present.guids_present - deleted
         report.new_notes = len(new_guids)
         report.left_alone = _gone_from_deck(col, study, keys)
         digest_now = deck_digest(study)
         # The deck as last brought in, and every note still there: importing it again
         # would find nothing to add or update, so the (slow) build is skipped.
         deck_current = not report.new_notes and last_synced_digest(study, collection) == digest_now
-        record_file = DataFolder(study.data_dir).anki_course_notes
-        record = load_record(record_file, collection)
         # Built before anything is written: deckgen may still refuse the deck (media).
-        package = None if deck_current else build_deck_package(study, digest_now)
+        package = None if deck_current else build_deck_package(study)
         if package is not None:
             known = keys.guids & present.guids_present
             report.notes = plan_notes(
@@ -166,7 +203,7 @@ def sync_anki(
             report.fsrs = describe(preset, settings)
         if dry_run:
             if report.new_notes:  # what the deck's import would bring in meets the merge too
-                plan = _plan(study, present, also=_incoming(keys, present))
+                plan = _plan(study, present, also=_incoming(keys, new_guids))
             report.to_anki = Moved(len(plan.to_anki), len(plan.schedule_from_terminal))
             report.to_terminal = Moved(len(plan.to_terminal), len(plan.schedule_from_anki))
             return report
@@ -180,9 +217,14 @@ def sync_anki(
         report.backup = backup(col, study.clock.now())
         if package is not None:
             import_package(col, package, with_scheduling=False, add_only=True)
+            if deleted:  # the importer adds every note Anki lacks: those go again
+                again = read_deck(col, DeckKeys.of(_card_ids(keys, deleted)))
+                col.remove_notes(_note_ids(again))  # type: ignore[arg-type]
             apply_changes(col, report.notes.changes)
             if report.new_notes:  # their cards are new to the merge
                 present = read_deck(col, keys)
+                if adopt_orphan_reviews(col, study.store, present):
+                    present = read_deck(col, keys)
                 plan = _plan(study, present)
             added = stored_notes(col, new_guids)
             record = {**report.notes.record, **{g: digest(n.fields) for g, n in added.items()}}
@@ -200,6 +242,11 @@ def sync_anki(
     return report
 
 
+def _old_schema(collection: Path) -> int | None:
+    version = schema_on_disk(collection)
+    return version if version < CURRENT_SCHEMA else None
+
+
 def _plan(study: Study, present: AnkiDeckView, also: Sequence[str] = ()) -> MergePlan:
     """`also`: cards not in Anki yet that are to be merged as if present with no reviews."""
     index = study.store.review_index()
@@ -207,11 +254,17 @@ def _plan(study: Study, present: AnkiDeckView, also: Sequence[str] = ()) -> Merg
     return plan_merge(cards, ids_by_card(index), present.review_ids, dict(index))
 
 
-def _incoming(keys: DeckKeys, present: AnkiDeckView) -> list[str]:
-    """The deck's cards whose notes Anki does not have yet (the deck's import adds them)."""
-    return [
-        card_id for (guid, _), card_id in keys.by_key.items() if guid not in present.guids_present
-    ]
+def _incoming(keys: DeckKeys, guids: set[str]) -> list[str]:
+    """The cards of these notes, which the deck's import adds to Anki."""
+    return _card_ids(keys, guids)
+
+
+def _card_ids(keys: DeckKeys, guids: set[str]) -> list[str]:
+    return [card_id for (guid, _), card_id in keys.by_key.items() if guid in guids]
+
+
+def _note_ids(view: AnkiDeckView) -> list[int]:
+    return sorted({ref.nid for ref in view.cards.values()})
 
 
 def _gone_from_deck(col: Collection, study: Study, keys: DeckKeys) -> list[str]:

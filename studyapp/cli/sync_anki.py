@@ -24,6 +24,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(default: the only profile in Anki's data folder)",
     )
     parser.add_argument("--dry-run", action="store_true", help="print what would change")
+    parser.add_argument(
+        "--restore-deleted",
+        action="store_true",
+        help="bring back the course's notes you deleted in Anki (left out otherwise)",
+    )
     add_paths_argument(parser)
 
 
@@ -43,6 +48,6 @@ def run(args: argparse.Namespace) -> int:
 
     def sync(paths: list[Path], data_dir: Path) -> list[str]:
         collection = find_collection(args.collection, base, ask_on_terminal)
-        return sync_anki(collection, paths, data_dir, args.dry_run).lines()
+        return sync_anki(collection, paths, data_dir, args.dry_run, args.restore_deleted).lines()
 
     return run_action("sync-anki", args, sync)

@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 from anki_support import studyapp
 
+NOTHING_MOVED = (
+    "  to Anki: 0 reviews, 0 card schedules\n  to the terminal: 0 reviews, 0 card schedules"
+)
+
 
 @dataclass(frozen=True)
 class Learner:

@@ -18,7 +18,7 @@ from anki_support import (
     snapshot,
     studyapp,
 )
-from sync_support import Learner, sync
+from sync_support import NOTHING_MOVED, Learner, sync
 from terminal_support import study_in_terminal
 
 from studyapp.ankisync.days import AnkiDays
@@ -27,10 +27,6 @@ from studyapp.records import CardState, Phase
 from studyapp.scheduler import Scheduler
 from studyapp.settings import load_settings
 from studyapp.study import Study
-
-NOTHING_MOVED = (
-    "  to Anki: 0 reviews, 0 card schedules\n  to the terminal: 0 reviews, 0 card schedules"
-)
 
 
 def terminal_log(learner: Learner) -> set[tuple[int, str, int, int]]:

@@ -11,7 +11,9 @@ import pytest
 from anki.collection import Collection
 from anki.notes import Note
 from anki_support import card_by_key, key_of
-from sync_support import Learner, sync
+from sync_support import NOTHING_MOVED, Learner, sync
+
+from studyapp.study import Study
 
 KEPT_TAG = "studyapp-kept-your-edit"
 
@@ -23,14 +25,21 @@ def note_of(col: Collection, card_id: str) -> Note:
 def edit_in_anki(col: Collection, card_id: str, back: str = "", tag: str = "") -> None:
     """The learner edits a note in Anki's editor, some time after importing the deck."""
     note = note_of(col, card_id)
-    built = note.id // 1000  # deckgen's package numbers notes by its build time
-    if time.time() < built + 1:  # a learner edits later than the package was built
-        time.sleep(built + 1 - time.time())
+    after_the_build(note.id)
     if back:
         note["Back"] = back
     if tag:
         note.tags.append(tag)
     col.update_note(note)
+
+
+def after_the_build(nid: int) -> None:
+    """Wait, if need be, until the second after the build of the package a note came from
+    (deckgen's package numbers notes and cards by its build time): a learner works in Anki
+    later, and a package built from now on numbers its cards apart from the old ones."""
+    built = nid // 1000
+    if time.time() < built + 1:
+        time.sleep(built + 1 - time.time())
 
 
 def change_card(cards: Path, old: str, new: str) -> None:
@@ -121,3 +130,61 @@ def test_after_a_sync_only_the_side_that_changed_a_note_counts(
         assert col.db.all("select id, mod, flds, tags from notes order by id") == before
     finally:
         col.close()
+
+
+def reviews_in_anki(col: Collection, card_id: str) -> list[int]:
+    """The answers in Anki's log of one course card (by its note, as the card id may change)."""
+    cid = card_by_key(col, *key_of(card_id)).id
+    return list(col.db.list("select id from revlog where cid = ? and ease > 0 order by id", cid))
+
+
+def reviews_in_terminal(learner: Learner, card_id: str) -> list[int]:
+    study = Study.open([learner.cards], learner.data)
+    try:
+        return sorted(entry.id for entry in study.store.history(card_id))
+    finally:
+        study.close()
+
+
+def test_a_note_deleted_in_anki_stays_deleted_until_asked_back_and_no_review_doubles(
+    learner: Learner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sync(capsys, learner)
+    col = Collection(str(learner.collection))
+    reviewed = next(
+        c for c in ("sync-broker", "sync-worker", "sync-beat") if reviews_in_anki(col, c)
+    )
+    reviews = reviews_in_anki(col, reviewed)
+    rows_before = col.db.scalar("select count() from revlog")
+    deleted = note_of(col, reviewed).id
+    col.remove_notes([deleted])
+    col.close()
+    after_the_build(deleted)  # the package the note comes back from is built later
+    change_card(learner.cards, "The result backend.", "The configured result backend.")
+
+    planned = sync(capsys, learner, "--dry-run")
+    done = sync(capsys, learner)
+
+    for out in (planned, done):
+        assert f"  left out: deleted in Anki: 1 notes ({reviewed});" in out, out
+        assert "  deck: 0 new notes" in out, out
+    assert NOTHING_MOVED in done
+    col = Collection(str(learner.collection))
+    try:
+        assert col.db.scalar("select count() from notes where guid = ?", key_of(reviewed)[0]) == 0
+        assert col.db.scalar("select count() from revlog") == rows_before
+    finally:
+        col.close()
+    assert reviews_in_terminal(learner, reviewed) == reviews
+
+    back = sync(capsys, learner, "--restore-deleted")
+
+    assert "  deck: 1 new notes added to Anki" in back and "left out" not in back, back
+    col = Collection(str(learner.collection))
+    try:
+        assert reviews_in_anki(col, reviewed) == reviews  # each review once, none renumbered
+        assert col.db.scalar("select count() from revlog") == rows_before
+    finally:
+        col.close()
+    assert reviews_in_terminal(learner, reviewed) == reviews
+    assert "left out" not in sync(capsys, learner)

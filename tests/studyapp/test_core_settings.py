@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from studyapp.intervals import format_interval
-from studyapp.settings import Settings, SettingsError, load_settings, save_settings
+from studyapp.settings import (
+    Settings,
+    SettingsError,
+    described_fields,
+    load_settings,
+    problems,
+    save_settings,
+)
 
 
 def test_first_load_writes_the_defaults(data_dir: Path) -> None:
@@ -95,3 +102,48 @@ def test_unreadable_and_unwritable_settings_are_one_line_errors(tmp_path: Path) 
 )
 def test_interval_labels(delta: timedelta, label: str) -> None:
     assert format_interval(delta) == label
+
+
+def test_saving_keeps_the_learners_own_comments_and_order(data_dir: Path) -> None:
+    load_settings(data_dir)  # the commented file with the defaults
+    path = data_dir / "settings.toml"
+    text = path.read_text()
+    text = "# mine: tuned for evenings\n" + text.replace(
+        "new_per_day = 20\n", "new_per_day = 20  # fewer on weekdays\n\n# a note of my own\n"
+    )
+    text = text.replace("fuzz = true\n", "")  # a setting the learner took out
+    path.write_text(text)
+
+    save_settings(data_dir, replace(load_settings(data_dir), new_per_day=7, fuzz=False))
+
+    saved = path.read_text()
+    assert saved.startswith("# mine: tuned for evenings\n")
+    assert "new_per_day = 7  # fewer on weekdays\n\n# a note of my own\n" in saved
+    assert saved.index("new_per_day") < saved.index("max_reviews_per_day")  # order kept
+    # The one that was missing comes back at the end, with its description as comment.
+    assert saved.endswith(
+        "# spread review intervals a little so cards do not clump\nfuzz = false\n"
+    )
+    assert load_settings(data_dir) == replace(Settings(), new_per_day=7, fuzz=False)
+    untouched = [line for line in text.splitlines() if "new_per_day" not in line]
+    assert all(line in saved.splitlines() for line in untouched)
+
+
+def test_every_setting_is_described_in_the_file_and_checked_by_its_range(
+    data_dir: Path,
+) -> None:
+    load_settings(data_dir)
+    text = (data_dir / "settings.toml").read_text()
+    for name, about in described_fields():
+        comment = f"# {about.help}"
+        assert f"{comment} {about.range_text()}".strip() + f"\n{name} = " in text
+    assert problems(replace(Settings(), learning_steps_minutes=(0, 10))) == [
+        ("learning_steps_minutes", "learning_steps_minutes must be at least 1 each")
+    ]
+    assert problems(replace(Settings(), new_per_day=-1, leech_lapses=0)) == [
+        ("new_per_day", "new_per_day must not be negative"),
+        ("leech_lapses", "leech_lapses must be at least 1"),
+    ]
+    assert problems(replace(Settings(), fsrs_parameters=(0.5,))) == [
+        ("fsrs_parameters", "fsrs_parameters must be 21 numbers (or none)")
+    ]

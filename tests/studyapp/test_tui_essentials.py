@@ -144,7 +144,35 @@ async def test_settings_open_with_a_field_focused_and_one_retention_range(
         assert "Desired retention (0.7 - 0.99)" in labels
         assert "(0.7 - 0.99)" in (study.data_dir / "settings.toml").read_text()
         fuzz = screen.query_one("#setting-fuzz", Checkbox)
-        assert fuzz.size.width >= 6 and "on" in str(fuzz.render())
+        state = "on" if study.settings.fuzz else "off"
+        assert fuzz.size.width >= 6 and str(fuzz.render()).split()[-1] == state
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_settings_switches_say_their_state_in_words(
+    fixture_study: tuple[Study, ManualClock], size: tuple[int, int]
+) -> None:
+    study, _ = fixture_study
+    study.update_settings(replace(study.settings, fuzz=False, run_before_answer=True))
+    app = StudyApp(study)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("comma")
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+
+        def says(name: str) -> str:
+            return str(screen.query_one(f"#setting-{name}", Checkbox).render()).split()[-1]
+
+        assert (says("fuzz"), says("run_before_answer")) == ("off", "on")
+        fuzz = screen.query_one("#setting-fuzz", Checkbox)
+        fuzz.focus()
+        await pilot.press("space")  # the switch flips, and its words with it
+        assert fuzz.value is True and says("fuzz") == "on"
+        help_line = str(screen.query_one("#setting-help", Static).render())
+        assert help_line == "Spread review intervals a little so cards do not clump"
+        assert screen.query_one("#setting-help").region.bottom <= size[1] - 1  # above the footer
+        await pilot.press("ctrl+s")
+        assert load_settings(study.data_dir).fuzz is True
 
 
 async def test_the_theme_picked_is_kept_for_the_next_start(

@@ -1,13 +1,17 @@
-"""Settings: edit the TOML settings (retention, limits, day start, steps) and save them."""
+"""Settings: edit the TOML settings (retention, limits, day start, steps) and save them.
+
+The rows come from the settings model (`studyapp.settings.Settings`): each field's label and
+range name its row, its help shows while the row has focus, and its rules check what is typed.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -15,9 +19,11 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
 
 from studyapp.settings import (
-    RETENTION_RANGE,
+    Described,
     Settings,
     SettingsError,
+    described,
+    described_fields,
     settings_path,
     validate,
 )
@@ -25,20 +31,18 @@ from studyapp.store import StoreError
 from studyapp.study import Study
 from studyapp.tui.styles_dir import screen_sheet
 
-LABELS: dict[str, str] = {
-    "desired_retention": f"Desired retention ({RETENTION_RANGE[0]} - {RETENTION_RANGE[1]})",
-    "new_per_day": "New cards per day",
-    "max_reviews_per_day": "Maximum reviews per day",
-    "day_start_hour": "Study day starts at (hour, 0-23)",
-    "learning_steps_minutes": "Learning steps (minutes)",
-    "relearning_steps_minutes": "Relearning steps (minutes)",
-    "leech_lapses": "Leech after lapses",
-    "maximum_interval_days": "Maximum interval (days)",
-    "fuzz": "Fuzz intervals",
-    "bury_siblings": "Bury cards with the same command",
-    "run_before_answer": "Allow r before the answer shows",
-}
-FORM_FIELDS = [field.name for field in fields(Settings) if field.name in LABELS]  # theme: Ctrl-P
+# The theme is picked with Ctrl-P, FSRS parameters come from Anki: not rows here.
+FORM_FIELDS = [name for name, about in described_fields() if about.on_screen]
+
+
+def row_label(about: Described) -> str:
+    """ "Desired retention (0.7 - 0.99)": the label, and the range when it has both ends."""
+    return " ".join(part for part in (about.label, about.range_text()) if part)
+
+
+def switch_label(on: bool) -> str:
+    """A switch's state in words (the box's mark alone reads the same either way)."""
+    return "on" if on else "off"
 
 
 def shown_path(path: Path) -> str:
@@ -62,7 +66,7 @@ def field_text(value: Any) -> str:
 
 def parse_field(name: str, text: str, default: Any) -> Any:
     """One field's text as the type its default has; SettingsInvalid names the field."""
-    label = LABELS.get(name, name)
+    label = described(name).label
     text = text.strip()
     try:
         if isinstance(default, tuple):
@@ -112,12 +116,24 @@ class SettingsScreen(Screen[None]):
         with VerticalScroll(id="settings-form"):
             for name in FORM_FIELDS:
                 value = getattr(current, name)
+                about = described(name)
                 with Horizontal(classes="setting-row"):
-                    yield Label(LABELS[name], classes="setting-label")
+                    yield Label(row_label(about), classes="setting-label")
                     if isinstance(value, bool):
-                        yield Checkbox("on", value, id=f"setting-{name}", compact=True)
+                        yield Checkbox(
+                            switch_label(value),
+                            value,
+                            id=f"setting-{name}",
+                            compact=True,
+                            tooltip=about.help,
+                        )
                     else:
-                        yield Input(field_text(value), id=f"setting-{name}", compact=True)
+                        yield Input(
+                            field_text(value),
+                            id=f"setting-{name}",
+                            compact=True,
+                            tooltip=about.help,
+                        )
             with Horizontal(id="settings-buttons"):
                 yield Button("Save  (ctrl+s)", id="save", variant="primary", compact=True)
             yield Static(id="settings-message")
@@ -128,7 +144,18 @@ class SettingsScreen(Screen[None]):
                 )
             where = shown_path(settings_path(self.study.data_dir))
             yield Static(Text(f"Stored in {where}"), classes="hint")
+        yield Static(id="setting-help", markup=False)
         yield Footer()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Say what the focused setting does, from its description."""
+        name = (event.widget.id or "").removeprefix("setting-")
+        text = described(name).help if name in FORM_FIELDS else ""
+        self.query_one("#setting-help", Static).update(text[:1].upper() + text[1:])
+
+    @on(Checkbox.Changed)
+    def _switch_changed(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = switch_label(event.value)
 
     def form_values(self) -> tuple[dict[str, str], dict[str, bool]]:
         current = self.study.settings

@@ -9,9 +9,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Markdown, Rule
 
-from deckgen.card_types import answer_markdown, question_markdown
-from deckgen.expect import parse_expect
-from deckgen.model import Card, RunSpec
+from deckgen.cardformat.card_types import answer_markdown, question_markdown
+from deckgen.cardformat.expect import parse_expect
+from deckgen.cardformat.model import Card, RunSpec
 from studyapp.expect_words import ANY, NUMBER, pattern_in_words
 
 
