@@ -37,7 +37,7 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
     AUTO_FOCUS = ""
     # Below 32 rows (80x24) the answer buttons lose their borders: two rows more for the card
     # and the run output.
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012 (Screen declares it)
     # The grades first: `?` lists them in this order, with what each means.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "grade(1)", "Again", show=False, tooltip="forgot: see it again soon"),
