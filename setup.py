@@ -14,7 +14,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 COURSE_SOURCE = Path(__file__).resolve().parent / "cards"
-SKIPPED_SUFFIXES = (".apkg", ".cache.json", ".pyc")  # build outputs that may lie about
+SKIPPED_SUFFIXES = (".apkg", ".notes.json", ".pyc")  # build outputs that may lie about
 
 
 class BuildPyWithCourse(build_py):

@@ -37,11 +37,14 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 
-from deckgen.anki import BASIC_MODEL, deck_id, note_guid
-from deckgen.build import build, render_all
-from deckgen.chunks import normalize_newlines
-from deckgen.markdown import markdown
-from deckgen.pool import default_jobs, make_pool
+from deckgen.anki_package import BASIC_MODEL, deck_id, note_guid
+from deckgen.build import build
+from deckgen.cardformat.cache import CACHE_DIR_ENV
+from deckgen.cardformat.chunks import normalize_newlines
+from deckgen.cardformat.load import load
+from deckgen.cardformat.markdown import structure_markdown
+from deckgen.cardformat.pool import default_jobs, make_pool
+from deckgen.render import ANKI_HTML
 
 T = TypeVar("T")
 TOPICS = ("worker", "beat", "flower", "broker", "backend", "queue", "retry", "chord")
@@ -142,7 +145,7 @@ def floor_build(fields: list[tuple[str, str, str]], output: Path) -> None:
 
 def parse_only(path: Path) -> int:
     """markdown-it-py's parse of one file with deckgen's configuration: tokens only."""
-    return len(markdown().parse(normalize_newlines(path.read_text(encoding="utf-8"))))
+    return len(structure_markdown().parse(normalize_newlines(path.read_text(encoding="utf-8"))))
 
 
 STOCK_FORMATTER = HtmlFormatter(noclasses=True, nowrap=True)
@@ -205,19 +208,27 @@ def main() -> None:
             write_deck(ankdown_source, args.cards, args.files, ankdown_card_text)
         before = export_before(args.before, root / "before") if args.before else None
         output = root / "out" / "bench.apkg"
-        cache = output.with_name(output.name + ".cache.json")
+        # The card cache of this run (its commands inherit it), emptied for each cold build.
+        cache_dir = root / "card-cache"
+        os.environ[CACHE_DIR_ENV] = str(cache_dir)
 
-        result = render_all([source])
+        def forget_caches() -> None:
+            output.unlink(missing_ok=True)
+            shutil.rmtree(cache_dir, ignore_errors=True)
+            # Beside the output: the note record, and the build cache of deckgen before it.
+            for suffix in (".notes.json", ".cache.json"):
+                output.with_name(output.name + suffix).unlink(missing_ok=True)
+
+        result = load([source], ANKI_HTML, use_cache=False)
         assert not result.errors, result.errors[:3]
-        fields = [note.fields for placed in result.parts for note in placed.part.notes]
+        fields = [note.fields for file in result.files for note in file.rendered]
         del result  # keep only the HTML, so the floor runs in a lean process
         gc.collect()
 
         for run in range(args.repeat):
             timed("floor", lambda: floor_build(fields, root / "floor.apkg"))
 
-            output.unlink(missing_ok=True)
-            cache.unlink(missing_ok=True)
+            forget_caches()
             timed("cold", lambda: build([source], output))
 
             touch_one_card(paths[run % len(paths)], f"in process {run}")
@@ -233,8 +244,7 @@ def main() -> None:
             for label, deckgen_from in (("before", before), ("cli", None)):
                 if label == "before" and before is None:
                     continue
-                output.unlink(missing_ok=True)
-                cache.unlink(missing_ok=True)
+                forget_caches()
                 timed(f"{label} cold", partial(run_cli, source, output, deckgen_from))
                 touch_one_card(paths[(run + 1) % len(paths)], f"{label} {run}")
                 timed(f"{label} rebuild", partial(run_cli, source, output, deckgen_from))
@@ -245,9 +255,9 @@ def main() -> None:
             timed("plain", lambda: straightforward_build(paths, root / "plain.apkg"))
 
     floor = wall("floor")
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    load_average = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"deckgen benchmark: {args.cards} cards in {args.files} files, median of {args.repeat}")
-    print(f"machine: {os.cpu_count()} cores, load average {load}")
+    print(f"machine: {os.cpu_count()} cores, load average {load_average}")
     print("wall seconds, ratio to the floor's wall, then CPU seconds over all processes:")
     figure("floor (bare genanki from ready HTML)", "floor", floor, "")
     figure("cold build (in process)", "cold", floor, "")

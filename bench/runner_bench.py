@@ -25,7 +25,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Log
 
-from deckgen.parser import parse_paths
+from deckgen.cardformat.load import load
 from studyapp.runner.services import ServiceManager
 from studyapp.runner.trust import TrustStore
 from studyapp.tui.widgets.run_panel import RunPanel
@@ -66,7 +66,7 @@ async def key_to_first_line(repeat: int) -> list[float]:
     with tempfile.TemporaryDirectory() as scratch:
         deck = Path(scratch) / "bench.md"
         deck.write_text(DECK)
-        card = parse_paths([deck]).cards[0]
+        card = load([deck]).cards[0]
         trust = TrustStore(Path(scratch) / "trusted_files.json")
         trust.trust(deck)  # measure the run, not the confirmation dialog
         panel = TimedPanel(ServiceManager(), trust)

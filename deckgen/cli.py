@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from deckgen.model import Card, CardError
+from deckgen.cardformat.model import Card, CardError
 from deckgen.version import add_version_argument
 
 EXIT_OK = 0
@@ -59,8 +59,8 @@ def make_parser() -> argparse.ArgumentParser:
         run_build,
         "build an .apkg from card files and folders",
         "Build an Anki package. Folders contribute every *.md below them; sub-folders become "
-        "parent decks. The output is replaced atomically, and a cache next to it "
-        "(OUT.apkg.cache.json) keeps unchanged notes unchanged for Anki.",
+        "parent decks. The output is replaced atomically; a record next to it "
+        "(OUT.apkg.notes.json) keeps unchanged notes unchanged for Anki.",
     )
     build.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.apkg")
     build.add_argument("-j", "--jobs", type=int, default=None, help="worker processes")
@@ -146,9 +146,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from deckgen.parser import parse_paths
+    from deckgen.cardformat.load import load
 
-    result = parse_paths(args.paths)
+    result = load(args.paths)
     if result.errors:
         report_errors(result.errors)
         return EXIT_PROBLEMS
@@ -183,7 +183,7 @@ def run_watch(args: argparse.Namespace) -> int:
     from watchfiles import Change, watch
 
     from deckgen.build import build
-    from deckgen.pool import threads_will_run
+    from deckgen.cardformat.pool import threads_will_run
 
     threads_will_run()
 

@@ -42,26 +42,8 @@ def lexer_for(language: str) -> Lexer:
         return TextLexer(stripnl=False, ensurenl=False)
 
 
-# Highlighted blocks of the current build by (code, language): decks repeat commands
-# (a worker start line, an inspect call), and lexing one line costs more than parsing
-# a whole card. Emptied at the start of each build, so a cold build starts cold.
-_highlighted: dict[tuple[str, str], str] = {}
-
-
-def forget_highlights() -> None:
-    _highlighted.clear()
-
-
 def highlight_code(code: str, language: str) -> str:
     """HTML for one code block; `<`, `>` and `&` in the code stay text."""
-    key = (code, language)
-    found = _highlighted.get(key)
-    if found is None:
-        found = _highlighted[key] = highlight_block(code, language)
-    return found
-
-
-def highlight_block(code: str, language: str) -> str:
     language = language.strip().split(maxsplit=1)[0].casefold() if language.strip() else ""
     body = highlight(code, lexer_for(language), formatter()) if language else html.escape(code)
     return f'<pre style="{PRE_STYLE}"><code>{body.rstrip(chr(10))}</code></pre>'

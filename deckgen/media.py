@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from markdown_it.token import Token
 
-from deckgen.model import CardError, SourceLocation
+from deckgen.cardformat.model import CardError, SourceLocation
 
 HASH_LENGTH = 24
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from deckgen.model import DECK_SEPARATOR, Card
+from deckgen.cardformat.model import DECK_SEPARATOR, Card
 from studyapp.records import LEECH_TAG, CardState, Phase, state_name
 
 IS_FILTERS = ("new", "due", "learn", "review", "suspended", "buried", "leech")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from deckgen.model import Card
+from deckgen.cardformat.model import Card
 from studyapp.records import CardState, RevlogEntry, state_name
 
 

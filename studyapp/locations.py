@@ -60,11 +60,6 @@ class DataFolder:
         return self.root / "trusted_files.json"
 
     @property
-    def parse_cache(self) -> Path:
-        """The parsed cards of unchanged card files (source_cache.py)."""
-        return self.root / "parsed-cards.pickle"
-
-    @property
     def backups(self) -> Path:
         """Copies of the progress database (backups.py)."""
         return self.root / "backups"
@@ -76,13 +71,8 @@ class DataFolder:
     @property
     def anki_package(self) -> Path:
         """The deck's package as deckgen builds it for the Anki sync (`anki/deck.apkg`, with
-        deckgen's build cache beside it), kept so each note's `mod` stays steady between syncs."""
+        deckgen's note record beside it), kept so each note's `mod` stays steady between syncs."""
         return self.root / "anki" / "deck.apkg"
-
-    @property
-    def anki_built(self) -> Path:
-        """The digest of the deck that `anki_package` holds, and the package's stat."""
-        return self.root / "anki" / "built-deck.json"
 
     @property
     def anki_course_notes(self) -> Path:

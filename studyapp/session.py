@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from deckgen.model import Card
+from deckgen.cardformat.model import Card
 from studyapp.intervals import format_interval
 from studyapp.queue import Category, ReviewQueue, category_today
 from studyapp.records import CardState

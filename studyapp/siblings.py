@@ -10,8 +10,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from deckgen.card_types import note_id
-from deckgen.model import Card
+from deckgen.cardformat.card_types import note_id
+from deckgen.cardformat.model import Card
 
 _LESSON = re.compile(r"-m\s+(?:demo_project\.)?lessons\.(\w+)")
 

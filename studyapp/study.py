@@ -1,10 +1,10 @@
 """The study facade: everything the TUI and the CLI need, in plain Python.
 
-`Study.open()` parses the card files (deckgen's parser), opens the progress store and keeps all
-card states in memory; a `ReviewSession` (session.py, built on a Study) serves one deck's
-cards and follows the Study's changes as a `QueueFollower`. Stats and the
-browser's queries live in stats.py and browse.py; this module ties them to the cards and the
-store. Progress is keyed by the card's stable id, so edited, renumbered or reordered cards keep
+`Study.open()` reads the card files (`deckgen.cardformat.load`), opens the progress store and
+keeps all card states in memory; a `ReviewSession` (session.py, built on a Study) serves one
+deck's cards and follows the Study's changes as a `QueueFollower`. Stats and the browser's
+queries live in stats.py and browse.py; this module ties them to the cards and the store.
+Progress is keyed by the card's stable id, so edited, renumbered or reordered cards keep
 their history, and a card that leaves the sources keeps it for when it comes back.
 """
 
@@ -18,16 +18,15 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol
 
-from deckgen.card_types import study_cards
-from deckgen.gc_pause import collector_paused
-from deckgen.model import DECK_SEPARATOR, Card, CardError
+from deckgen.cardformat.card_types import study_cards
+from deckgen.cardformat.load import load
+from deckgen.cardformat.model import DECK_SEPARATOR, Card, CardError
 from studyapp.clock import Clock, SystemClock
 from studyapp.queue import Category, Limits, StudyDay, category_today, deck_counts, study_day
 from studyapp.records import CardState, Phase, ReviewKind, RevlogEntry
 from studyapp.scheduler import Scheduler
 from studyapp.settings import Settings, load_settings, save_settings
 from studyapp.siblings import SiblingIndex
-from studyapp.source_cache import parse_with_cache
 from studyapp.store import Store
 
 if TYPE_CHECKING:  # browse, card info and stats load when first used, not at start
@@ -107,12 +106,9 @@ class Study:
         """Raises SettingsError or StoreError (one-line messages) when the data folder is bad."""
         store = Store.open(data_dir)
         try:
-            # Tens of thousands of long-lived objects (card states, cached cards) and no
-            # cycles among them: collector passes meanwhile would only re-scan them.
-            with collector_paused():
-                settings = load_settings(data_dir)
-                study = cls(paths, data_dir, clock or SystemClock(), settings, store)
-                study._load_sources()
+            settings = load_settings(data_dir)
+            study = cls(paths, data_dir, clock or SystemClock(), settings, store)
+            study._load_sources()
         except BaseException:
             store.close()
             raise
@@ -137,7 +133,7 @@ class Study:
                 follower.sources_changed()
 
     def _load_sources(self) -> None:
-        result = parse_with_cache(self.searched_paths, self.data_dir)
+        result = load(self.searched_paths)
         self.errors = list(result.errors)
         self.cards = [study_card for card in result.cards for study_card in study_cards(card)]
         self._cards_by_id = {card.id: card for card in self.cards}

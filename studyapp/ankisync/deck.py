@@ -3,7 +3,6 @@ deck's package as deckgen builds it."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
@@ -11,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from deckgen.atomic import write_atomic
-from deckgen.fingerprint import deckgen_fingerprint
+from deckgen.cardformat.digests import deckgen_fingerprint
 from studyapp.ankisync.errors import AnkiSyncError
 from studyapp.ankisync.matching import DeckKeys
 from studyapp.locations import DataFolder
@@ -41,48 +40,16 @@ def deck_keys(study: Study) -> DeckKeys:
     return DeckKeys.of(card.id for card in study.cards)
 
 
-def build_deck_package(study: Study, digest: str | None = None) -> Path:
-    """The deck's `.apkg`, exactly as `deckgen build` makes it.
-
-    A package built earlier from a deck with the same digest is that very package (equal
-    digests give equal packages, note `mod`s included: deckgen's build cache keeps them),
-    so it is reused as it is; even a fully cached build re-reads and re-writes every note.
-    """
+def build_deck_package(study: Study) -> Path:
+    """The deck's `.apkg`, exactly as `deckgen build` makes it (its cards come from the
+    card cache the study app filled; an unchanged package is left as it is)."""
     from deckgen.build import build
 
-    folder = DataFolder(study.data_dir)
-    output = folder.anki_package
-    digest = digest or deck_digest(study)
-    if _built_digest(output, folder.anki_built) == digest:
-        return output
+    output = DataFolder(study.data_dir).anki_package
     report = build(study.searched_paths, output)
     if report.errors:
         raise AnkiSyncError(f"{report.errors[0]} (nothing written)")
-    record = {"digest": digest, "stat": _package_stat(output)}
-    with contextlib.suppress(OSError):  # only spares a rebuild next time
-        write_atomic(folder.anki_built, json.dumps(record, sort_keys=True) + "\n")
     return output
-
-
-def _package_stat(package: Path) -> list[int] | None:
-    try:
-        info = package.stat()
-    except OSError:
-        return None
-    return [info.st_size, info.st_mtime_ns, info.st_ino]
-
-
-def _built_digest(package: Path, record_file: Path) -> str | None:
-    """The digest the package was built from, while it is still the file then written."""
-    stat = _package_stat(package)
-    try:
-        record = json.loads(record_file.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    if stat is None or not isinstance(record, dict) or record.get("stat") != stat:
-        return None
-    digest = record.get("digest")
-    return digest if isinstance(digest, str) else None
 
 
 def deck_digest(study: Study) -> str:

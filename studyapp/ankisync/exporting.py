@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from deckgen.atomic import atomic_path
-from deckgen.gc_pause import collector_paused
 from studyapp.ankisync.anki_side import read_deck
 from studyapp.ankisync.days import AnkiDays
 from studyapp.ankisync.deck import build_deck_package, deck_keys, opened_study
@@ -18,7 +17,6 @@ from studyapp.ankisync.sources import import_package, scratch_collection
 from studyapp.ankisync.transfer import push_to_anki
 
 
-@collector_paused()  # many short-lived review rows; see syncing.py
 def export_anki(output: Path, paths: Sequence[Path], data_dir: Path) -> str:
     """Write the package (atomically); the summary line."""
     from anki.collection import ExportAnkiPackageOptions

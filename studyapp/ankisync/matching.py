@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from deckgen.anki import note_guid
-from deckgen.card_types import REVERSE_SUFFIX
+from deckgen.anki_package import note_guid
+from deckgen.cardformat.card_types import REVERSE_SUFFIX
 
 AnkiKey = tuple[str, int]  # (note GUID, template ordinal)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NoReturn
 from studyapp.locations import DATA_DIR_ENV, DataFolder, default_card_paths
 
 if TYPE_CHECKING:
-    from deckgen.model import ParseResult
+    from deckgen.cardformat.load import CardSet
 
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
@@ -71,11 +71,11 @@ def fail(message: str) -> int:
     return EXIT_BAD_INPUT
 
 
-def load_cards(paths: Sequence[Path]) -> ParseResult | None:
+def load_cards(paths: Sequence[Path]) -> CardSet | None:
     """Parse card files; print each problem as `path:line: message` and return None."""
-    from deckgen.parser import parse_paths
+    from deckgen.cardformat.load import load
 
-    result = parse_paths(list(paths) or default_card_paths())
+    result = load(list(paths) or default_card_paths())
     for problem in result.errors:
         print(problem, file=sys.stderr, flush=True)
     return result if result.ok else None

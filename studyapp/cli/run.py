@@ -14,8 +14,8 @@ import signal
 import sys
 from collections.abc import Mapping
 
-from deckgen.expect import ExpectMatcher
-from deckgen.model import Card
+from deckgen.cardformat.expect import ExpectMatcher
+from deckgen.cardformat.model import Card
 from demo_project.contract import run_environment
 from studyapp.cli.common import EXIT_USAGE, add_paths_argument, load_cards
 from studyapp.locations import DataFolder

@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
+from deckgen.cardformat.model import Card
+from deckgen.cardformat.recordings import RecordingsError, load_recordings, recordings_path
 from deckgen.course import is_course_file
-from deckgen.model import Card
-from deckgen.recordings import RecordingsError, load_recordings, recordings_path
 from studyapp.cli.common import EXIT_USAGE, add_paths_argument, load_cards
 from studyapp.locations import DataFolder
 from studyapp.runner.process import kill_all_groups_now

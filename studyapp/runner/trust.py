@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deckgen.atomic import write_atomic
+from deckgen.cardformat.model import Card
 from deckgen.course import is_course_file
-from deckgen.model import Card
 
 
 def bytes_digest(data: bytes) -> str:
@@ -68,7 +68,7 @@ class FileSnapshot:
 
 
 def read_file_snapshot(path: Path, deck_prefix: tuple[str, ...]) -> FileSnapshot:
-    from deckgen.parser import parse_text
+    from deckgen.cardformat.parse import parse_text
 
     try:
         data = path.read_bytes()

@@ -19,9 +19,9 @@ from datetime import date
 from importlib.metadata import version
 from pathlib import Path
 
-from deckgen.expect import ExpectMatcher
-from deckgen.model import Card, RunSpec
-from deckgen.recordings import Recording, load_recordings, save_recordings, trim_output
+from deckgen.cardformat.expect import ExpectMatcher
+from deckgen.cardformat.model import Card, RunSpec
+from deckgen.cardformat.recordings import Recording, load_recordings, save_recordings, trim_output
 from studyapp.runner.command import prepare
 from studyapp.runner.process import RunOutcome, run_to_completion
 

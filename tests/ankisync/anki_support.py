@@ -19,7 +19,7 @@ from anki.collection import (
     ImportAnkiPackageRequest,
 )
 
-from deckgen.anki import note_guid
+from deckgen.anki_package import note_guid
 from deckgen.build import build
 from studyapp.cli import main
 

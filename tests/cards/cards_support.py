@@ -7,8 +7,8 @@ import re
 import sys
 from pathlib import Path
 
-from deckgen.model import Card
-from deckgen.parser import parse_paths
+from deckgen.cardformat.load import load
+from deckgen.cardformat.model import Card
 
 REPO = Path(__file__).resolve().parents[2]
 CARDS_DIR = REPO / "cards"
@@ -19,7 +19,7 @@ KEBAB_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 @functools.cache
 def deck() -> tuple[Card, ...]:
-    result = parse_paths([CARDS_DIR])
+    result = load([CARDS_DIR])
     assert result.ok, "\n".join(str(error) for error in result.errors)
     return tuple(result.cards)
 

@@ -9,7 +9,7 @@ from collections import Counter
 from anki.collection import Collection, ImportLogWithChanges
 from cards_support import CARDS_DIR, KEBAB_ID, LESSONS_DIR, REPO, VENV_BIN, deck
 
-from deckgen.model import CardKind
+from deckgen.cardformat.model import CardKind
 
 MIN_CARDS = 70
 LESSON_MODULE = re.compile(r"python -m lessons\.(\w+)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from cards_support import deck
 
-from deckgen.expect import check_expect
+from deckgen.cardformat.expect import check_expect
 
 CHORD = """\
 chord: a group of square.s(n) for n in 0..9, then xsum.s() on the list of results

@@ -7,7 +7,7 @@ import re
 from anki.collection import Collection, ImportLogWithChanges
 from cards_support import CARDS_DIR, deck
 
-from deckgen.recordings import load_recordings, recordings_path
+from deckgen.cardformat.recordings import load_recordings, recordings_path
 
 NUMBERED = re.compile(r"^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
 FENCED = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.S | re.M)

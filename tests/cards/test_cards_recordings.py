@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.parser import parse_paths
-from deckgen.recordings import (
+from deckgen.cardformat.load import load
+from deckgen.cardformat.recordings import (
     MAX_LINES,
     Recording,
     RecordingsError,
@@ -129,7 +129,7 @@ def test_record_outputs_updates_passing_keeps_failing_drops_vanished(tmp_path: P
     card_file.write_text(DECK, encoding="utf-8")
     old = Recording("2026-01-01", "5.6.0", "old")
     save_recordings(card_file, {"breaks": old, "gone": old, "counts": old})
-    cards = parse_paths([card_file]).cards
+    cards = load([card_file]).cards
     results = [
         CardResult("counts", True, 0.1, output=[str(n) for n in range(1, 51)]),
         CardResult("breaks", False, 0.1, "exit 1", output=["oops"]),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cards_support import CARDS_DIR, REPO, deck
 
-from deckgen.recordings import load_recordings
+from deckgen.cardformat.recordings import load_recordings
 
 MIN_CARDS = 200
 MAX_SHARED_RUN = 0.10  # cards whose Run string another card also has

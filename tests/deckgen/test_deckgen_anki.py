@@ -15,9 +15,9 @@ from anki.collection import Collection
 from deckgen_support import PNG, SAMPLE_DECK, import_apkg
 from genanki.apkg_schema import APKG_SCHEMA
 
-from deckgen.anki import make_note
+from deckgen.anki_package import make_note
 from deckgen.build import build
-from deckgen.parser import parse_text
+from deckgen.cardformat.parse import parse_text
 
 if TYPE_CHECKING:  # anki.cards must not be imported before anki.collection
     from anki.cards import Card as AnkiCard

@@ -32,7 +32,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path: Path) -> None:
 
 
 def test_temp_then_replace_in_two_steps(tmp_path: Path) -> None:
-    target = tmp_path / "deck.apkg.cache.json"
+    target = tmp_path / "deck.apkg.notes.json"
     temp = write_temp(target, "{}")
     assert temp.parent == tmp_path and temp.read_text() == "{}" and not target.exists()
     replace_with(temp, target)

@@ -31,7 +31,7 @@ def test_build_prints_one_summary_line_and_writes_a_package(sample_deck: Path) -
     )
     with zipfile.ZipFile(out) as package:
         assert {"collection.anki2", "media"} <= set(package.namelist())
-    assert out.with_name("celery.apkg.cache.json").is_file()
+    assert out.with_name("celery.apkg.notes.json").is_file()
     leftovers = [p.name for p in out.parent.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
 

@@ -1,5 +1,5 @@
 """Every bad input of the issue, through the real CLI: one `path:line: message` line per
-problem, exit status 1, no traceback, and the previous .apkg (and its cache) untouched."""
+problem, exit status 1, no traceback, and the previous .apkg (and its note record) untouched."""
 
 from __future__ import annotations
 
@@ -86,8 +86,8 @@ def test_bad_input_fails_cleanly_and_keeps_the_previous_deck(name: str, tmp_path
     (tmp_path / "cards").mkdir()
     (tmp_path / "cards" / "good.md").write_text(GOOD, encoding="utf-8")
     assert build([tmp_path / "cards"], out).ok
-    cache = out.with_name("deck.apkg.cache.json")
-    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (out, cache)}
+    record = out.with_name("deck.apkg.notes.json")
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (out, record)}
 
     paths, expected = make_bad_input(name, tmp_path)
     result = run_deckgen("build", *paths, "-o", out)
@@ -99,8 +99,8 @@ def test_bad_input_fails_cleanly_and_keeps_the_previous_deck(name: str, tmp_path
     assert lines, "an error must be printed"
     assert all(ERROR_LINE.match(line) for line in lines), lines
     assert any(line.startswith(expected) for line in lines), (expected, lines)
-    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (out, cache)} == before
-    assert sorted(p.name for p in out.parent.iterdir()) == ["deck.apkg", "deck.apkg.cache.json"]
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (out, record)} == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["deck.apkg", "deck.apkg.notes.json"]
 
 
 def test_unclosed_fence_does_not_swallow_cards_silently(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from anki.collection import Collection
 from deckgen_support import import_apkg, run_deckgen
 
 from deckgen.build import build
-from deckgen.recordings import Recording, recordings_path, save_recordings
+from deckgen.cardformat.recordings import Recording, recordings_path, save_recordings
 
 DECK = textwrap.dedent(
     """\

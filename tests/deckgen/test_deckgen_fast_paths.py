@@ -1,5 +1,6 @@
-"""The build's fast paths keep the results of the plain ones: worker-encoded cache entries,
-the cache written beside the package, memoized highlighting and regex slugs."""
+"""The build's fast paths keep the results of the plain ones: notes rendered on worker
+processes and kept in the card cache, the note record written beside the package, and
+regex slugs."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deckgen.build import PARALLEL_MIN_BYTES, build
-from deckgen.cache import cache_path_for
-from deckgen.highlight import highlight_block, highlight_code
-from deckgen.ids import slugify
-from deckgen.package import PackageWriter
+from deckgen.anki_package import PackageWriter
+from deckgen.build import build
+from deckgen.cardformat.ids import slugify
+from deckgen.cardformat.pool import PARALLEL_MIN_BYTES
+from deckgen.note_stamps import stamps_path_for
 
 
 def write_deck(folder: Path, cards: int) -> Path:
@@ -30,14 +31,14 @@ def write_deck(folder: Path, cards: int) -> Path:
     return folder
 
 
-def test_entries_encoded_by_workers_are_reused_by_the_next_build(tmp_path: Path) -> None:
+def test_notes_rendered_by_workers_are_reused_by_the_next_build(tmp_path: Path) -> None:
     source = write_deck(tmp_path / "cards", cards=400)
     assert sum(p.stat().st_size for p in source.iterdir()) > PARALLEL_MIN_BYTES
     out = tmp_path / "out" / "deck.apkg"
     first = build([source], out, jobs=2)
     assert first.ok and first.cards_rendered == 800
-    cache = json.loads(cache_path_for(out).read_text(encoding="utf-8"))
-    assert len(cache["chunks"]) == 800 and len(cache["stamps"]) == 800
+    record = json.loads(stamps_path_for(out).read_text(encoding="utf-8"))
+    assert len(record["stamps"]) == 800
 
     again = build([source], out, jobs=2)
     assert again.ok and again.cards_rendered == 0 and again.notes_changed == 0
@@ -48,34 +49,26 @@ def test_entries_encoded_by_workers_are_reused_by_the_next_build(tmp_path: Path)
     assert third.cards_rendered == 1 and third.notes_changed == 1
 
 
-def test_a_failed_package_write_keeps_the_old_cache(
+def test_a_failed_package_write_keeps_the_old_note_record(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source = write_deck(tmp_path / "cards", cards=20)
     out = tmp_path / "out" / "deck.apkg"
     assert build([source], out).ok
-    cache_file = cache_path_for(out)
-    before = cache_file.read_bytes()
+    record = stamps_path_for(out)
+    before = record.read_bytes()
     edited = source / "a.md"
     edited.write_text(edited.read_text(encoding="utf-8").replace("**bold** 3\n", "**bold** 4\n"))
 
     def fail(self: PackageWriter, output: Path) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(PackageWriter, "finish", fail)
+    monkeypatch.setattr(PackageWriter, "write", fail)
     with pytest.raises(OSError):
         build([source], out)
     # New stamps beside the old package would hide the edited note from Anki.
-    assert cache_file.read_bytes() == before
-    assert sorted(p.name for p in out.parent.iterdir()) == ["deck.apkg", "deck.apkg.cache.json"]
-
-
-def test_repeated_code_is_highlighted_like_the_first_time() -> None:
-    code = "celery -A config.celery_app worker -l info\n"
-    first = highlight_code(code, "bash")
-    assert highlight_code(code, "bash") == first == highlight_block(code, "bash")
-    # The language is part of the key: the same text as plain text has no colours.
-    assert highlight_code(code, "text") == highlight_block(code, "text") != first
+    assert record.read_bytes() == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["deck.apkg", "deck.apkg.notes.json"]
 
 
 def reference_slug(text: str) -> str:

@@ -1,5 +1,5 @@
-"""Both caches follow a change to deckgen's rules: the build cache and the study app's
-parse cache key on one fingerprint of the whole package (deckgen/fingerprint.py).
+"""The card cache follows a change to deckgen's rules: it keys on one fingerprint of the
+whole package (deckgen/cardformat/digests.py), for the build and the study app alike.
 
 A copy of deckgen with a changed id rule runs in real processes, as after an upgrade.
 """
@@ -17,13 +17,13 @@ import pytest
 from anki.collection import Collection
 from deckgen_support import REPO, SAMPLE_DECK, import_apkg
 
-from deckgen.anki import note_guid
+from deckgen.anki_package import note_guid
 
 STUDY_IDS = """\
 import json, sys
 from pathlib import Path
-from studyapp.source_cache import parse_with_cache
-result = parse_with_cache([Path(sys.argv[1])], Path(sys.argv[2]))
+from deckgen.cardformat.load import load
+result = load([Path(sys.argv[1])])
 print(json.dumps([card.id for card in result.cards]))
 """
 
@@ -57,19 +57,19 @@ def package_guids(col: Collection, package: Path) -> set[str]:
     return {col.get_note(note_id).guid for note_id in col.find_notes("")}
 
 
-def test_changed_id_rule_reaches_cached_build_and_parse_cache(
+def test_changed_id_rule_reaches_the_cached_build_and_study(
     deckgen_copy: Path, tmp_path: Path, collection: Collection
 ) -> None:
     (tmp_path / "cards").mkdir()
     (tmp_path / "cards" / "basics.md").write_text(SAMPLE_DECK, encoding="utf-8")
     build = ("-m", "deckgen", "build", "cards", "-o", "out/deck.apkg")
     study = ("-c", STUDY_IDS, "cards", str(tmp_path / "study-data"))
-    run(deckgen_copy, tmp_path, *build)  # fills the build cache
+    run(deckgen_copy, tmp_path, *build)  # fills the card cache
     old_ids = listed_ids(deckgen_copy, tmp_path)
-    assert json.loads(run(deckgen_copy, tmp_path, *study)) == old_ids  # fills the parse cache
+    assert json.loads(run(deckgen_copy, tmp_path, *study)) == old_ids  # read from the card cache
     assert "task-queue-basics/what-a-broker-does" in old_ids
 
-    ids_module = deckgen_copy / "deckgen" / "ids.py"
+    ids_module = deckgen_copy / "deckgen" / "cardformat" / "ids.py"
     rule = 'ID_SEPARATOR = "/"'
     assert rule in ids_module.read_text()
     ids_module.write_text(ids_module.read_text().replace(rule, 'ID_SEPARATOR = "::"'))

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from deckgen_support import SAMPLE_DECK, SEED_FORMAT_DECK
 
-from deckgen.model import Card, CardKind
-from deckgen.parser import parse_paths, parse_text
+from deckgen.cardformat.load import load
+from deckgen.cardformat.model import Card, CardKind
+from deckgen.cardformat.parse import parse_text
 
 SEED_TITLES = [
     "Three Processes",
@@ -33,7 +34,7 @@ def errors_of(text: str, name: str = "deck.md") -> list[str]:
 
 
 def test_seed_format_deck_parses_as_it_is() -> None:
-    result = parse_paths([SEED_FORMAT_DECK])
+    result = load([SEED_FORMAT_DECK])
     assert result.errors == []
     assert [card.title for card in result.cards] == SEED_TITLES
     assert {card.deck for card in result.cards} == {"Running Celery in Containers - Review Cards"}
@@ -145,7 +146,7 @@ def test_sub_folders_become_parent_decks(write_card_file: Callable[..., Path]) -
     write_card_file("cards/Celery/Workers/pool.md", "# Pools\n## P\n**Front:** a\n**Back:** b\n")
     write_card_file("cards/.hidden/x.md", "# Hidden\n## H\n**Front:** a\n**Back:** b\n")
     write_card_file("cards/notes.txt", "not a card file")
-    result = parse_paths([top.parent])
+    result = load([top.parent])
     assert result.errors == []
     assert [c.deck for c in result.cards] == ["Celery::Workers::Pools", "Top"]
     assert result.cards[0].deck_path == ("Celery", "Workers", "Pools")

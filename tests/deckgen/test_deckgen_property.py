@@ -7,9 +7,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deckgen.build import render_parsed
-from deckgen.chunks import ChunkJob, DeckContext, normalize_newlines
-from deckgen.parser import parse_chunk, parse_document, parse_text
+from deckgen.cardformat.chunks import ChunkJob, DeckContext, normalize_newlines
+from deckgen.cardformat.parse import parse_chunk, parse_document, parse_text
+from deckgen.render import render_card
 
 # Pieces of the card format, so the generator reaches the interesting paths often.
 FRAGMENTS = [
@@ -94,7 +94,7 @@ def test_any_text_parses_or_reports_errors(text: str) -> None:
     # Rendering what parsed must not crash either (missing images are reported).
     document = parse_document(text, path)
     for parsed in document.parsed:
-        render_parsed(type(document)(parsed=[parsed]))
+        render_card(parsed, None)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

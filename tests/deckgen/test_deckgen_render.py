@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import textwrap
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from deckgen.anki import BASIC_MODEL_ID, CLOZE_MODEL_ID, REVERSED_MODEL_ID, deck_id, note_guid
-from deckgen.build import PARALLEL_MIN_BYTES, build, render_all
-from deckgen.cache import BuildCache
+import pytest
+
+from deckgen.anki_package import (
+    BASIC_MODEL_ID,
+    CLOZE_MODEL_ID,
+    REVERSED_MODEL_ID,
+    deck_id,
+    note_guid,
+)
+from deckgen.build import build
+from deckgen.cardformat.cache import CACHE_DIR_ENV, CACHE_FILE
+from deckgen.cardformat.load import CardSet, load
+from deckgen.cardformat.parse import parse_document
+from deckgen.cardformat.pool import PARALLEL_MIN_BYTES
 from deckgen.highlight import highlight_code
-from deckgen.parser import parse_document
-from deckgen.render import RenderedCard, render_card
+from deckgen.note_stamps import NoteStamps
+from deckgen.render import ANKI_HTML, RenderedCard, render_card
 
 
 def render_one(text: str, path: Path = Path("deck.md")) -> RenderedCard:
     document = parse_document(textwrap.dedent(text), path)
     assert document.errors == []
-    rendered, errors = render_card(document.parsed[0])
+    rendered, errors = render_card(document.parsed[0], None)
     assert errors == [] and rendered is not None
     return rendered
 
@@ -91,9 +101,9 @@ def test_images_are_named_by_content(write_card_file: Callable[..., Path], tmp_p
             f"cards/{folder}/deck.md",
             f"# {folder}\n## Q\n**Front:** q\n**Back:**\n![x](img.png)\n",
         )
-    result = render_all([tmp_path / "cards"])
+    result = load([tmp_path / "cards"], ANKI_HTML)
     assert result.errors == []
-    notes = [note for placed in result.parts for note in placed.part.notes]
+    notes = notes_of(result)
     names = [note.media[0].name for note in notes]
     assert names[0] != names[1] and names[0] == names[2]
     assert all(name.endswith(".png") and len(name) == 28 for name in names)
@@ -105,7 +115,7 @@ def test_missing_image_is_reported_at_its_line(write_card_file: Callable[..., Pa
         "cards/deck.md",
         "# D\n## Q\n**Front:** q\n**Back:**\ntext\n![gone](gone.png) and ![web](https://x.org/a.png)\n",
     )
-    errors = render_all([path]).errors
+    errors = load([path], ANKI_HTML).errors
     assert [str(e) for e in errors] == [f"{path}:6: image not found: gone.png"]
 
 
@@ -151,20 +161,20 @@ def test_mod_moves_only_for_changed_notes(
 
 
 def test_stamp_rules(tmp_path: Path) -> None:
-    cache = BuildCache(tmp_path / "c.json", "r1")
-    assert cache.stamp("card", "v1", now=100) == (100, True)
-    assert cache.stamp("card", "v1", now=200) == (100, False)
-    assert cache.stamp("card", "v2", now=100) == (101, True)  # same second: still later
-    assert cache.stamp("card", "v3", now=500) == (500, True)
-    cache.save({"card"})
-    reloaded = BuildCache.load(tmp_path / "c.json", "r1")
+    stamps = NoteStamps(tmp_path / "c.json")
+    assert stamps.stamp("card", "v1", now=100) == (100, True)
+    assert stamps.stamp("card", "v1", now=200) == (100, False)
+    assert stamps.stamp("card", "v2", now=100) == (101, True)  # same second: still later
+    assert stamps.stamp("card", "v3", now=500) == (500, True)
+    stamps.save({"card"}, tmp_path / "out.apkg", "notes")
+    reloaded = NoteStamps.load(tmp_path / "c.json")
     assert reloaded.stamp("card", "v3", now=900) == (500, False)
     (tmp_path / "c.json").write_text("{not json")
-    assert BuildCache.load(tmp_path / "c.json", "r1").stamps == {}
+    assert NoteStamps.load(tmp_path / "c.json").stamps == {}
 
 
 def test_parallel_render_matches_sequential(tmp_path: Path) -> None:
-    # Workers send parts back as cache entries (JSON): every kind of card must survive that.
+    # Workers send parts back pickled: every kind of card must survive that.
     (tmp_path / "pic.png").write_bytes(b"\x89PNG fake image bytes")
     extras = [
         "**Tags:** alpha beta\n",
@@ -186,22 +196,23 @@ def test_parallel_render_matches_sequential(tmp_path: Path) -> None:
         (tmp_path / f"{name}.md").write_text(f"# Deck {name}\n\n{body}", encoding="utf-8")
     assert len(body) * 2 > PARALLEL_MIN_BYTES  # large enough for the process pool
     seen: list[tuple[int, int]] = []
-    parallel = render_all([tmp_path], jobs=2, progress=lambda d, t: seen.append((d, t)))
-    sequential = render_all([tmp_path], jobs=1)
-    assert parallel.errors == [] and parallel.cards_rendered == 802
+    parallel = load([tmp_path], ANKI_HTML, 2, lambda d, t: seen.append((d, t)), use_cache=False)
+    sequential = load([tmp_path], ANKI_HTML, 1, use_cache=False)
+    assert parallel.errors == [] and parallel.parsed == 802
     assert seen[-1] == (802, 802) and len(seen) > 1
-    assert [p.part.notes for p in parallel.parts] == [p.part.notes for p in sequential.parts]
+    assert notes_of(parallel) == notes_of(sequential)
     assert parallel.cards == sequential.cards
 
 
-def test_a_damaged_cache_means_a_fresh_render(sample_deck: Path, tmp_path: Path) -> None:
+def test_a_damaged_cache_means_a_fresh_render(
+    sample_deck: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
     out = tmp_path / "out.apkg"
     assert build([sample_deck], out).ok
-    cache_file = tmp_path / "out.apkg.cache.json"
-    data = json.loads(cache_file.read_text(encoding="utf-8"))
-    for entry in data["chunks"].values():
-        entry[1] = [["only one field"]]
-    cache_file.write_text(json.dumps(data), encoding="utf-8")
+    with sqlite3.connect(tmp_path / "cache" / CACHE_FILE) as db:
+        db.execute("UPDATE card_files SET parsed = x'80056e6f74'")
+    db.close()
     report = build([sample_deck], out)
     assert report.ok and report.cards_rendered == 5 and report.notes_changed == 0
 
@@ -216,9 +227,12 @@ def test_an_image_edited_in_place_gets_a_new_name_in_the_same_process(
     write_card_file("cards/deck.md", "# D\n## Q\n**Front:** q\n**Back:**\n![x](img.png)\n")
 
     def image_name() -> str:
-        result = render_all([tmp_path / "cards"])
-        return next(note.media[0].name for p in result.parts for note in p.part.notes)
+        return next(note.media[0].name for note in notes_of(load([tmp_path / "cards"], ANKI_HTML)))
 
     before = image_name()
     image.write_bytes(b"a new, longer picture")
     assert image_name() != before
+
+
+def notes_of(result: CardSet) -> list[RenderedCard]:
+    return [note for file in result.files for note in file.rendered]

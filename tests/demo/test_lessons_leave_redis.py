@@ -9,7 +9,7 @@ from pathlib import Path
 
 import redis
 
-from deckgen.parser import parse_paths
+from deckgen.cardformat.load import load
 from demo_project.contract import DEMO_DIR
 from demo_project.launch import RedisServer, Worker
 
@@ -49,7 +49,7 @@ def _verify(card_ids: list[str], env: dict[str, str]) -> subprocess.CompletedPro
 def test_lessons_leave_no_temporary_folder_behind(
     tmp_path: Path, demo_env: dict[str, str], module_worker: Worker
 ) -> None:
-    cards = parse_paths([DEMO_DIR.parent / "cards"]).cards
+    cards = load([DEMO_DIR.parent / "cards"]).cards
     chosen = [card.id for card in cards if card.run and _makes_temporary_files(card.run.command)]
     # beat start, worker --beat (both stopped as services once their Expect shows), ...
     assert {"beat-start-command", "beat-embedded-in-worker"} <= set(chosen), chosen
@@ -63,7 +63,7 @@ def test_lessons_leave_no_temporary_folder_behind(
 def test_lessons_leave_the_broker_keys_as_they_found_them(
     redis_server: RedisServer, demo_env: dict[str, str], module_worker: Worker
 ) -> None:
-    cards = parse_paths([DEMO_DIR.parent / "cards"]).cards
+    cards = load([DEMO_DIR.parent / "cards"]).cards
     chosen = [card.id for card in cards if card.run and QUEUE_MAKERS.search(card.run.command)]
     assert len(chosen) >= 8, chosen
     broker = redis.Redis.from_url(redis_server.url(0), decode_responses=True)

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
+from deckgen.cardformat.load import load
 from deckgen.course import checkout_cards
-from deckgen.parser import parse_paths
 from deckgen.version import package_version
 from demo_project.launch import RedisServer
 
@@ -184,7 +184,7 @@ def test_versions_and_the_demo_client(installed: Installed) -> None:
 def test_studyapp_and_deckgen_use_the_bundled_course_from_anywhere(
     installed: Installed, tmp_path: Path
 ) -> None:
-    course_ids = sorted(card.id for card in parse_paths([COURSE]).cards)
+    course_ids = sorted(card.id for card in load([COURSE]).cards)
     stats = installed.run("studyapp", "stats", "--json")
     assert stats.returncode == 0, stats.stderr
     by_state = json.loads(stats.stdout)["by_state"]

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from runner_support import MakeCard, card_markdown, load, write_deck
+from runner_support import MakeCard, card_markdown, cards_by_id, write_deck
 
-from deckgen.model import Card
+from deckgen.cardformat.model import Card
 from demo_project.launch import RedisServer, Worker, demo_env
 from studyapp.runner.trust import TrustStore
 
@@ -19,7 +19,7 @@ def make_card(tmp_path: Path) -> MakeCard:
 
     def make(card_id: str, command: str, **options: object) -> Card:
         text = card_markdown(card_id, command, **options)  # type: ignore[arg-type]
-        return load(write_deck(tmp_path / f"{card_id}.md", text))[card_id]
+        return cards_by_id(write_deck(tmp_path / f"{card_id}.md", text))[card_id]
 
     return make
 

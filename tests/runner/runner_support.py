@@ -9,8 +9,8 @@ from typing import ClassVar
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 
-from deckgen.model import Card
-from deckgen.parser import parse_paths
+from deckgen.cardformat.load import load
+from deckgen.cardformat.model import Card
 from studyapp.runner.services import ServiceManager
 from studyapp.runner.trust import TrustStore
 from studyapp.tui.screens.confirm_run import ask_to_run
@@ -46,8 +46,8 @@ def write_deck(path: Path, *cards: str) -> Path:
     return path
 
 
-def load(path: Path) -> dict[str, Card]:
-    result = parse_paths([path])
+def cards_by_id(path: Path) -> dict[str, Card]:
+    result = load([path])
     assert result.ok, [str(e) for e in result.errors]
     return {card.id: card for card in result.cards}
 

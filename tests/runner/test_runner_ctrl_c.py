@@ -21,7 +21,8 @@ import pytest
 from runner_procs import Proc, descendants, kill_leftovers, proc_alive, wait_until
 from runner_support import card_markdown, write_deck
 
-from studyapp.runner.trust import TRUST_FILE_NAME, TrustStore
+from studyapp.locations import DataFolder
+from studyapp.runner.trust import TrustStore
 
 LOOP_SCRIPT = "import time\nwhile True:\n    print('tick', flush=True); time.sleep(0.2)"
 STUDYAPP = Path(sys.executable).parent / "studyapp"
@@ -65,7 +66,7 @@ def test_ctrl_c_quits_and_stops_every_process_the_app_started(
         cards / "svc.md", card_markdown("loop", f'python -c "{LOOP_SCRIPT}"', service=True)
     )
     data = tmp_path / "data"
-    TrustStore(data / TRUST_FILE_NAME).trust(deck)  # no confirmation dialog in the way
+    TrustStore(DataFolder(data).trusted_files).trust(deck)  # no confirmation dialog in the way
     terminal = Terminal(*size)
     env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(size[0]), LINES=str(size[1]))
     app = subprocess.Popen(

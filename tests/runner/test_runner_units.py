@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.expect import ExpectMatcher, check_expect, parse_expect
+from deckgen.cardformat.expect import ExpectMatcher, check_expect, parse_expect
 from demo_project.contract import DEMO_DIR, DOTENV_PATH, run_environment, venv_bin_dir
 from studyapp.runner.command import BASH_PREAMBLE, needs_shell, prepare
 from studyapp.runner.preflight import PreflightProbes, needs_redis, needs_worker, preflight

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from deckgen.parser import parse_paths
+from deckgen.cardformat.load import load
 from demo_project.client.cli import COMMANDS
 from studyapp.runner.preflight import NEEDS_WORKER_TAG
 
@@ -30,7 +30,7 @@ def declared_need(command: str) -> bool | None:
 
 
 def test_needs_worker_tags_match_the_commands() -> None:
-    parsed = parse_paths([CARDS])
+    parsed = load([CARDS])
     assert parsed.ok, parsed.errors
     checked = 0
     wrong = []

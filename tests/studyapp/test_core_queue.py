@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from core_support import START, CardSpec, OpenStudy, titled, write_deck
 
-from deckgen.card_types import REVERSE_SUFFIX
+from deckgen.cardformat.card_types import REVERSE_SUFFIX
 from studyapp.clock import ManualClock
 from studyapp.intervals import format_interval
 from studyapp.records import LEECH_TAG, Phase

@@ -20,8 +20,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from deckgen.card_types import answer_markdown, question_markdown
-from deckgen.model import SourceLocation
+from deckgen.cardformat.card_types import answer_markdown, question_markdown
+from deckgen.cardformat.model import SourceLocation
 from studyapp.browse import BrowseRow
 from studyapp.store import StoreError
 from studyapp.study import Study

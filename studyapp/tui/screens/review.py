@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label
 
-from deckgen.model import Card
+from deckgen.cardformat.model import Card
 from studyapp.session import ReviewSession
 from studyapp.store import StoreError
 from studyapp.study import Study

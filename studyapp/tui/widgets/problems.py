@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from deckgen.model import CardError
+from deckgen.cardformat.model import CardError
 
 
 class ProblemsPanel(VerticalScroll):

@@ -21,8 +21,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Label, Log
 
-from deckgen.expect import ExpectMatcher, ExpectResult
-from deckgen.model import Card, RunSpec
+from deckgen.cardformat.expect import ExpectMatcher, ExpectResult
+from deckgen.cardformat.model import Card, RunSpec
 from studyapp.runner.preflight import preflight
 from studyapp.runner.process import RunningProcess, RunOutcome, run_to_completion
 from studyapp.runner.services import ManagedService, ServiceManager

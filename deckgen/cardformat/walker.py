@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from deckgen.chunks import ChunkJob, DeckContext
-from deckgen.fields import (
+from deckgen.cardformat.chunks import ChunkJob, DeckContext
+from deckgen.cardformat.fields import (
     CardDraft,
     CardPlace,
     CardValidator,
@@ -26,11 +26,11 @@ from deckgen.fields import (
     parse_kind,
     parse_tags,
 )
-from deckgen.ids import deck_name
-from deckgen.labels import CARD_FIELDS, DECK_FIELDS, LABEL_NAMES
-from deckgen.markdown import LABEL_TOKEN, is_structure_heading
-from deckgen.model import CardError, CardKind, ParseResult
-from deckgen.sources import error
+from deckgen.cardformat.files import error
+from deckgen.cardformat.ids import deck_name
+from deckgen.cardformat.labels import CARD_FIELDS, DECK_FIELDS, LABEL_NAMES
+from deckgen.cardformat.markdown import LABEL_TOKEN, is_structure_heading
+from deckgen.cardformat.model import CardError, CardKind
 
 CARD_NUMBER_PREFIX = re.compile(r"card\s+\d+\s*[:.)-]\s*", re.IGNORECASE)
 
@@ -39,9 +39,6 @@ CARD_NUMBER_PREFIX = re.compile(r"card\s+\d+\s*[:.)-]\s*", re.IGNORECASE)
 class DocumentResult:
     parsed: list[ParsedCard] = field(default_factory=list)
     errors: list[CardError] = field(default_factory=list)
-
-    def to_parse_result(self) -> ParseResult:
-        return ParseResult(cards=[p.card for p in self.parsed], errors=list(self.errors))
 
 
 class DocumentWalker:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 
-from deckgen.model import DECK_SEPARATOR, Card, CardError
+from deckgen.cardformat.model import DECK_SEPARATOR, Card, CardError
 
 ID_SEPARATOR = "/"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from deckgen.model import Card, CardKind
+from deckgen.cardformat.model import Card, CardKind
 
 REVERSE_SUFFIX = ":reverse"  # id of the Back -> Front card a `reversed` note adds
 

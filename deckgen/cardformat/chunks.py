@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from deckgen.model import CardKind
+from deckgen.cardformat.model import CardKind
+from deckgen.cardformat.recordings import Recording
 
 HEADING_OR_FENCE_STARTS = frozenset("#`~ ")
 
@@ -41,6 +42,7 @@ class ChunkJob:
     context: DeckContext
     deck_prefix: tuple[str, ...] = ()
     media_root: Path | None = None  # images must resolve inside it; None: the file's folder
+    recordings: dict[str, Recording] | None = None  # the file's, by card id (for rendering)
 
 
 @dataclass(slots=True)

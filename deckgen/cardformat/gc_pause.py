@@ -1,4 +1,4 @@
-"""Pausing Python's cyclic garbage collector while parsing and building."""
+"""Pausing Python's cyclic garbage collector while card files are loaded (and rendered)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from deckgen.model import CardError, SourceLocation
+from deckgen.cardformat.model import CardError, SourceLocation
 
 
 def error(path: Path, line: int, message: str) -> CardError:
@@ -52,18 +52,21 @@ def markdown_files_below(folder: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(folder).parts)
 
 
-def read_card_file(path: Path) -> tuple[str | None, CardError | None]:
-    """Read a card file as UTF-8 text; report unreadable, non-UTF-8 and empty files."""
+def read_card_file(path: Path) -> tuple[bytes, str | None, CardError | None]:
+    """A card file's bytes and its UTF-8 text; the problem instead of the text when the file
+    is unreadable, not UTF-8 or empty."""
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return None, error(path, 1, f"cannot read file: {exc.strerror or exc}")
+        return b"", None, error(path, 1, f"cannot read file: {exc.strerror or exc}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         bad = data[exc.start : exc.start + 1].hex()
-        return None, error(path, line, f"not valid UTF-8 (byte 0x{bad}); save the file as UTF-8")
+        problem = error(path, line, f"not valid UTF-8 (byte 0x{bad}); save the file as UTF-8")
+        return data, None, problem
     if not text.strip():
-        return None, error(path, 1, "empty file: expected a '# Deck title' and '## Card' sections")
-    return text, None
+        problem = error(path, 1, "empty file: expected a '# Deck title' and '## Card' sections")
+        return data, None, problem
+    return data, text, None

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deckgen.atomic import write_atomic
-from deckgen.expect import parse_expect
+from deckgen.cardformat.expect import parse_expect
 
 FORMAT = 1
 SUFFIX = ".verified.json"
@@ -58,13 +58,20 @@ def load_recordings(card_file: Path) -> dict[str, Recording]:
     """The recordings of `card_file`'s cards by card id; {} when it has none."""
     path = recordings_path(card_file)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         return {}
-    except UnicodeDecodeError:
-        raise RecordingsError(path, 1, "not UTF-8") from None
     except OSError as exc:
         raise RecordingsError(path, 1, f"cannot read: {exc.strerror or exc}") from None
+    return recordings_from_bytes(path, data)
+
+
+def recordings_from_bytes(path: Path, data: bytes) -> dict[str, Recording]:
+    """The recordings in a recordings file's bytes (`path` names it in errors)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RecordingsError(path, 1, "not UTF-8") from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -1,4 +1,5 @@
-"""genanki models, decks and notes with deterministic ids and per-note modification times.
+"""Cards and their HTML -> an Anki package: genanki models with fixed ids, notes with
+deterministic GUIDs and their own modification times, and the .apkg written atomically.
 
 Model ids are fixed constants: bump the version (and the id) whenever a model's fields
 change, so Anki never maps old notes onto a different field layout.
@@ -7,11 +8,17 @@ change, so Anki never maps old notes onto a different field layout.
 from __future__ import annotations
 
 import hashlib
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import genanki
 
-from deckgen.model import Card, CardKind
+from deckgen.atomic import atomic_path
+from deckgen.cardformat.model import Card, CardError, CardKind
+from deckgen.media import MediaFile
 
 MODEL_VERSION = 1
 BASIC_MODEL_ID = 1_731_000_000 + MODEL_VERSION
@@ -128,3 +135,70 @@ def make_note(
         guid=guid or note_guid(card.id),
         due=position,
     )
+
+
+# --- the package ---
+
+
+@dataclass
+class BuildReport:
+    errors: list[CardError] = field(default_factory=list)
+    output: Path | None = None
+    decks: int = 0
+    cards: int = 0
+    notes_changed: int = 0
+    cards_rendered: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        return (
+            f"built {self.output}: {plural(self.decks, 'deck')}, {plural(self.cards, 'card')} "
+            f"in {self.seconds:.2f} s ({plural(self.notes_changed, 'note')} changed)"
+        )
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+class PackageWriter:
+    """Collects notes in their decks, then writes the .apkg with genanki's
+    `Package.write_to_file`, atomically."""
+
+    def __init__(self) -> None:
+        self.now = int(time.time())
+        self.decks: dict[str, genanki.Deck] = {}
+        self.media: dict[str, Path] = {}  # name in the package -> the image
+        self.notes = 0
+
+    def add(
+        self, card: Card, fields: tuple[str, ...], guid: str, mod: int, media: tuple[MediaFile, ...]
+    ) -> None:
+        """One note; `mod` is its last content change (see note_stamps.py)."""
+        deck = self.decks.get(card.deck)
+        if deck is None:
+            deck = self.decks[card.deck] = genanki.Deck(deck_id(card.deck), card.deck)
+        deck.add_note(make_note(card, fields, mod, guid, self.notes))
+        self.media.update((m.name, m.source) for m in media)
+        self.notes += 1
+
+    def write(self, output: Path) -> None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="deckgen-") as temp:
+            # genanki names a media file in the package by its file name: link each image
+            # under its content-hash name. genanki also leaves its temporary collection in
+            # the default temp folder, so that folder is ours while it writes.
+            media = [Path(temp) / name for name in sorted(self.media)]
+            for link in media:
+                link.symlink_to(self.media[link.name].resolve())
+            package = genanki.Package(list(self.decks.values()), [str(m) for m in media])
+            previous, tempfile.tempdir = tempfile.tempdir, temp
+            try:
+                with atomic_path(output) as target:
+                    package.write_to_file(str(target), timestamp=self.now)
+            finally:
+                tempfile.tempdir = previous

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
-from deckgen.card_types import has_cloze
-from deckgen.expect import parse_expect
-from deckgen.ids import derived_card_id, is_valid_explicit_id
-from deckgen.labels import LABEL_NAMES
-from deckgen.model import (
+from deckgen.cardformat.card_types import has_cloze
+from deckgen.cardformat.expect import parse_expect
+from deckgen.cardformat.ids import derived_card_id, is_valid_explicit_id
+from deckgen.cardformat.labels import LABEL_NAMES
+from deckgen.cardformat.model import (
     DEFAULT_RUN_TIMEOUT,
     Card,
     CardError,

@@ -1,10 +1,10 @@
-"""One fingerprint of everything that shapes a card's id, fields or HTML.
+"""Digests: of a few strings (`content_digest`), and one fingerprint of everything that
+shapes a card's id, fields or HTML (`deckgen_fingerprint`).
 
-Both caches of parsed or rendered cards key on it: deckgen's build cache (build.py) and
-the study app's parse cache (studyapp/source_cache.py). It covers the package's version,
-the libraries that render a card, and the source of every deckgen module (not a hand-kept
-list: one forgotten module once let a cached build keep ids that the id rules no longer
-gave). Any change to any of them makes both caches start afresh.
+The card cache (cache.py) keys on it, for deckgen and the study app alike. It covers the
+package's version, the libraries that render a card, and the source of every deckgen module
+(not a hand-kept list: one forgotten module once let a cached build keep ids that the id
+rules no longer gave). Any change to any of them makes the cache start afresh.
 """
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ import pygments
 from deckgen.version import package_version
 
 
+def content_digest(*parts: str) -> str:
+    """A short hash of several strings (NUL-separated, so ("ab", "c") != ("a", "bc"))."""
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
+
+
 @cache
 def deckgen_fingerprint() -> str:
     """A hex digest; computed once per process (the modules are already imported)."""
@@ -28,7 +33,7 @@ def deckgen_fingerprint() -> str:
     # The libraries' own version attributes: cheaper than reading their metadata.
     versions = (package_version(), markdown_it.__version__, pygments.__version__)
     digest.update("\0".join([*versions, _genanki_version(), ""]).encode())
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]  # deckgen, the card format included
     for module in sorted(package.rglob("*.py")):
         digest.update(f"{module.relative_to(package).as_posix()}\0".encode())
         digest.update(module.read_bytes())

@@ -7,52 +7,14 @@ expressions: the Expect's plain lines are shown, its `re:` lines only counted.
 
 from __future__ import annotations
 
-import hashlib
 import html
-from pathlib import Path
 
-from deckgen.expect import parse_expect
+from deckgen.cardformat.expect import parse_expect
+from deckgen.cardformat.model import RunSpec
+from deckgen.cardformat.recordings import Recording
 from deckgen.highlight import highlight_code
-from deckgen.model import CardError, RunSpec, SourceLocation
-from deckgen.recordings import Recording, RecordingsError, dumps_recordings, load_recordings
 
 OUTPUT_HEADING = "What it printed, verified {date}"
-
-# Per card file, for one build (emptied when a build starts, before its workers fork): a
-# file's recordings are read once, not once per card.
-_loaded: dict[Path, dict[str, Recording]] = {}
-
-
-def forget_recordings() -> None:
-    _loaded.clear()
-
-
-def recordings_of(card_file: Path) -> dict[str, Recording]:
-    """The file's recordings by card id; {} when it has none or they cannot be read (the
-    build reports that once per file, see `recordings_state`)."""
-    found = _loaded.get(card_file)
-    if found is None:
-        try:
-            found = load_recordings(card_file)
-        except RecordingsError:
-            found = {}
-        _loaded[card_file] = found
-    return found
-
-
-def recordings_state(card_file: Path) -> tuple[str, CardError | None]:
-    """A digest of the file's recordings (part of its cards' cache key: a new recording
-    re-renders them) and the problem with them, if any, as a `path:line` error. The file is
-    read once: what it holds is kept for `recordings_of`."""
-    try:
-        found = load_recordings(card_file)
-    except RecordingsError as exc:
-        _loaded[card_file] = {}
-        return "", CardError(SourceLocation(exc.path, exc.line), exc.message)
-    _loaded[card_file] = found
-    if not found:
-        return "", None
-    return hashlib.sha256(dumps_recordings(found).encode()).hexdigest()[:32], None
 
 
 def expect_summary(expect: str) -> tuple[list[str], int]:

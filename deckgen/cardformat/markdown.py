@@ -1,59 +1,42 @@
-"""The one markdown-it-py configuration shared by the parser and the renderer."""
+"""The one markdown-it-py configuration of the card format: for reading card files, for
+rendering them to Anki's HTML and for showing them in the terminal."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block.paragraph import paragraph
-from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from deckgen.highlight import highlight_fence
-from deckgen.labels import LABEL_MARKERS, label_at_start
+from deckgen.cardformat.labels import LABEL_MARKERS, label_at_start
 
 LABEL_TOKEN = "deckgen_label"
 
 
-@cache
-def markdown() -> MarkdownIt:
-    """CommonMark plus tables and strikethrough; raw HTML is shown as text, not injected.
-
-    One addition: a `**Label:**` line of the card format is its own block token
-    (`deckgen_label`, label word in `.info`), followed by the rest of its line as an
-    ordinary paragraph.
-    """
-    md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_fence})
+def card_markdown(highlight: Callable[[str, str, str], str] | None = None) -> MarkdownIt:
+    """The card format's Markdown, wherever a card is shown (Anki and the terminal alike):
+    CommonMark plus tables and strikethrough; raw HTML is shown as text, never injected.
+    `highlight` is markdown-it's hook for fenced code (the Anki build passes Pygments)."""
+    md = MarkdownIt("commonmark", {"html": False, "highlight": highlight})
     md.enable(["table", "strikethrough"])
-    # With "html" off these two rules only return False; skipping them changes nothing.
-    md.block.ruler.disable("html_block")
-    md.inline.ruler.disable("html_inline")
-    # Its newline and NUL replacement is done once per file (`normalize_newlines`) before
-    # the text is cut into chunks; callers with raw text normalize it themselves.
-    md.core.ruler.disable("normalize")
-    # Early in the chain (only `table` can claim a line starting with `**Word:**` before
-    # it), so the two or three label lines of every card skip eight rules that cannot
-    # match them; and before `lheading`, so a label line never becomes the text of an
-    # underlined heading.
+    return md
+
+
+@cache
+def structure_markdown() -> MarkdownIt:
+    """`card_markdown` plus the card format's one addition, for reading card files: a
+    `**Label:**` line is its own block token (`deckgen_label`, label word in `.info`),
+    followed by the rest of its line as an ordinary paragraph, and renders as nothing."""
+    md = card_markdown()
+    # Before `lheading`, so a label line never becomes the text of an underlined heading.
     md.block.ruler.after(
         "table", LABEL_TOKEN, label_line, {"alt": ["paragraph", "blockquote", "list"]}
     )
     md.add_render_rule(LABEL_TOKEN, lambda *_args: "")
-    md.core.ruler.at("inline", inline_except_structure)
     return md
-
-
-def inline_except_structure(state: StateCore) -> None:
-    """markdown-it's inline pass, minus deck and card headings: their text is used raw
-    (as deck name and title) and never rendered, so parsing it would be wasted work."""
-    previous = None
-    for token in state.tokens:
-        if token.type == "inline" and not is_structure_heading(previous):
-            if token.children is None:
-                token.children = []
-            state.md.inline.parse(token.content, state.md, state.env, token.children)
-        previous = token
 
 
 def is_structure_heading(token: Token | None) -> bool:
