@@ -32,7 +32,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 AREAS = 10  # folders (parent decks)
 FILES_PER_AREA = 10  # files (decks)

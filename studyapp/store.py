@@ -66,6 +66,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX revlog_by_card ON revlog (card_id, id);
     """,
+    # Reviews taken back with undo: a sync removes them from Anki's log if they reached it.
+    """
+    CREATE TABLE undone_review (
+        id INTEGER PRIMARY KEY,
+        card_id TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -227,12 +234,16 @@ class Store:
         `schedule` runs inside the write transaction on the row as stored (`fallback` if there
         is none), so when another instance graded the card since this one loaded it, both
         grades count in order instead of the later one overwriting the earlier. The log row's
-        id is the review time in ms, nudged forward if already taken.
+        id is the review time in ms, nudged forward if already taken (or once undone).
         """
         with self._write() as db:
             previous = self._load_state(db, fallback.card_id) or fallback
             new_state, entry = schedule(previous)
-            (last_id,) = db.execute("SELECT coalesce(max(id), 0) FROM revlog").fetchone()
+            # An undone review's id stays its own: a sync may still have to take it out of Anki.
+            (last_id,) = db.execute(
+                "SELECT max((SELECT coalesce(max(id), 0) FROM revlog), "
+                "(SELECT coalesce(max(id), 0) FROM undone_review))"
+            ).fetchone()
             entry = replace(entry, id=max(entry.id, last_id + 1))
             db.execute(
                 f"INSERT INTO revlog ({_REVLOG_COLUMNS}, previous_state) "
@@ -257,6 +268,10 @@ class Store:
             self._refuse_if_changed(db, written)
             previous = _row_to_state(json.loads(found[0]))
             db.execute("DELETE FROM revlog WHERE id = ?", (revlog_id,))
+            db.execute(
+                "INSERT OR IGNORE INTO undone_review (id, card_id) VALUES (?, ?)",
+                (revlog_id, written.card_id),
+            )
             db.execute(_UPSERT_STATE, _state_to_row(previous))
         return previous
 
@@ -309,6 +324,11 @@ class Store:
                 "UPDATE revlog SET id = ? WHERE id = ?",
                 ((new, old) for old, new in new_ids.items()),
             )
+
+    def undone_reviews(self) -> dict[int, str]:
+        """Review id -> card id of every review taken back with undo."""
+        with self._reading() as db:
+            return dict(db.execute("SELECT id, card_id FROM undone_review").fetchall())
 
     def card_ids(self) -> set[str]:
         """Every card the store has a row for, in the sources or not."""

@@ -11,14 +11,16 @@ from textual.widgets import Label, Markdown, Rule
 
 from deckgen.cardformat.card_types import answer_markdown, question_markdown
 from deckgen.cardformat.expect import parse_expect
+from deckgen.cardformat.markdown import card_markdown
 from deckgen.cardformat.model import Card, RunSpec
 from studyapp.expect_words import ANY, NUMBER, pattern_in_words
 
 
 @cache
 def shared_parser() -> MarkdownIt:
-    """One parser for every update: building Textual's "gfm-like" parser costs each time."""
-    return MarkdownIt("gfm-like")
+    """The card format's Markdown, as the Anki build renders it (raw HTML shown as text, the
+    same extensions), made once: building a parser costs on every update."""
+    return card_markdown()
 
 
 def run_markdown(run: RunSpec) -> str:
