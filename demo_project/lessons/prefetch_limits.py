@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
+from functools import partial
 from typing import Any
 
 from celery.result import AsyncResult
@@ -56,6 +57,11 @@ def _backlog(queue: str, task: str, args: Callable[[int], Sequence[Any]]) -> lis
     return results
 
 
+def _job_args(queue: str, number: int) -> tuple[str, float]:
+    """Arguments of the ack jobs: a key of its own per task, 3 s of work."""
+    return f"{queue}-{number}", 3.0
+
+
 def _finish(results: list[AsyncResult]) -> None:
     app.control.revoke([r.id for r in results], terminate=True)
     for result in results:
@@ -84,7 +90,7 @@ def _multiplier_one() -> None:
         print("-c 1 --prefetch-multiplier 1, three 3 s tasks each:")
         for label, task, queue, worker in started:
             worker.wait_ready(timeout=30)
-            results = _backlog(queue, task, lambda n, q=queue: (f"{q}-{n}", 3.0))
+            results = _backlog(queue, task, partial(_job_args, queue))
             active, reserved = _held(worker)
             waiting = broker_client(BROKER_URL).llen(queue)
             print(f"  {label}: {active} running, {reserved} reserved, {waiting} left in Redis")
