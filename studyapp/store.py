@@ -66,6 +66,21 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX revlog_by_card ON revlog (card_id, id);
     """,
+    # Reviews taken back with undo: a sync removes them from Anki's log if they reached it.
+    """
+    CREATE TABLE undone_review (
+        id INTEGER PRIMARY KEY,
+        card_id TEXT NOT NULL
+    );
+    """,
+    # v3: facts about the data as a whole, e.g. which engine computed the memory states
+    # (studyapp.memory_states recomputes them once from the review log when that changes).
+    """
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -227,12 +242,16 @@ class Store:
         `schedule` runs inside the write transaction on the row as stored (`fallback` if there
         is none), so when another instance graded the card since this one loaded it, both
         grades count in order instead of the later one overwriting the earlier. The log row's
-        id is the review time in ms, nudged forward if already taken.
+        id is the review time in ms, nudged forward if already taken (or once undone).
         """
         with self._write() as db:
             previous = self._load_state(db, fallback.card_id) or fallback
             new_state, entry = schedule(previous)
-            (last_id,) = db.execute("SELECT coalesce(max(id), 0) FROM revlog").fetchone()
+            # An undone review's id stays its own: a sync may still have to take it out of Anki.
+            (last_id,) = db.execute(
+                "SELECT max((SELECT coalesce(max(id), 0) FROM revlog), "
+                "(SELECT coalesce(max(id), 0) FROM undone_review))"
+            ).fetchone()
             entry = replace(entry, id=max(entry.id, last_id + 1))
             db.execute(
                 f"INSERT INTO revlog ({_REVLOG_COLUMNS}, previous_state) "
@@ -257,6 +276,10 @@ class Store:
             self._refuse_if_changed(db, written)
             previous = _row_to_state(json.loads(found[0]))
             db.execute("DELETE FROM revlog WHERE id = ?", (revlog_id,))
+            db.execute(
+                "INSERT OR IGNORE INTO undone_review (id, card_id) VALUES (?, ?)",
+                (revlog_id, written.card_id),
+            )
             db.execute(_UPSERT_STATE, _state_to_row(previous))
         return previous
 
@@ -310,6 +333,11 @@ class Store:
                 ((new, old) for old, new in new_ids.items()),
             )
 
+    def undone_reviews(self) -> dict[int, str]:
+        """Review id -> card id of every review taken back with undo."""
+        with self._reading() as db:
+            return dict(db.execute("SELECT id, card_id FROM undone_review").fetchall())
+
     def card_ids(self) -> set[str]:
         """Every card the store has a row for, in the sources or not."""
         with self._reading() as db:
@@ -354,6 +382,33 @@ class Store:
                 (datetime_to_ms(since), *(int(kind) for kind in kinds)),
             ).fetchone()
         return int(count)
+
+    # facts about the whole store ----------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        with self._reading() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def rewrite_memory_states(
+        self, memory: Iterable[tuple[str, datetime, float, float]], key: str, value: str
+    ) -> int:
+        """Set (card id, last review, stability, difficulty) and the fact `key` = `value` in
+        one transaction. A card reviewed since its last review was read is left as it is
+        (its new grade already has a state from the current engine). Returns cards changed."""
+        with self._write() as db:
+            before = db.total_changes
+            db.executemany(
+                "UPDATE card_state SET stability = ?, difficulty = ? "
+                "WHERE card_id = ? AND last_review = ?",
+                (
+                    (stability, difficulty, card_id, datetime_to_ms(last_review))
+                    for card_id, last_review, stability, difficulty in memory
+                ),
+            )
+            changed = db.total_changes - before
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+        return changed
 
     def integrity_check(self) -> str:
         (result,) = self._db.execute("PRAGMA integrity_check").fetchone()

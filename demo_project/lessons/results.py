@@ -10,6 +10,9 @@
 ``python -m lessons.results untracked``     what a running task reports without track_started
 ``python -m lessons.results revoke-queued`` revoking a task that still waits
 ``python -m lessons.results cli``           ``celery result`` waits for an unfinished task
+``python -m lessons.results failure``       what the result of a task that raised reports
+``python -m lessons.results retry-states``  the states of a task that retries until it gives up
+``python -m lessons.results terminate``     revoking a running task with terminate=True
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ import traceback
 import uuid
 from collections.abc import Callable
 
-from celery import Celery
+from celery import Celery, states
 from celery.app.backends import by_url
+from celery.result import AsyncResult
 from config.celery_app import TASK_MODULES, app
 from lessons.idle_queue import idle_queue
 from lessons.setting_up import CELERY, celery_worker
@@ -146,6 +150,61 @@ def revoke_queued() -> int:
     return 0
 
 
+def _states_seen(result: AsyncResult, timeout: float = 20.0) -> list[str]:
+    """Each state the result reported, polled every 20 ms until it is ready."""
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = result.state
+        if not seen or seen[-1] != state:
+            seen.append(state)
+        if state in states.READY_STATES:
+            break
+        time.sleep(0.02)
+    return seen
+
+
+def failure() -> int:
+    result = app.send_task("tasks.basic.always_fails", args=("boom",))
+    print("always_fails('boom') raises ValueError in the worker")
+    print("states seen: " + " -> ".join(_states_seen(result)))
+    print(f"result.result = {result.result!r}")
+    last = (result.traceback or "").strip().splitlines()[-1:]
+    print(f"result.traceback ends with: {last[0] if last else None}")
+    print(f"result.failed() = {result.failed()}")
+    result.forget()
+    return 0
+
+
+def retry_states() -> int:
+    app.loader.import_default_modules()
+    task = app.tasks["tasks.advanced.always_retrying"]
+    default = Celery(set_as_current=False).Task.max_retries
+    print(f"always_retrying fails every attempt; max_retries={task.max_retries} here"
+          f" (Celery's default: {default})")  # fmt: skip
+    result = app.send_task("tasks.advanced.always_retrying")
+    print("states seen: " + " -> ".join(_states_seen(result)))
+    error = result.result
+    print(f"final error: {type(error).__name__}: {error}")
+    result.forget()
+    return 0
+
+
+def terminate() -> int:
+    result = app.send_task("tasks.execution.whoami", args=("long job", 10.0))
+    started = time.monotonic()
+    while result.state != states.STARTED and time.monotonic() - started < 10:
+        time.sleep(0.02)
+    print(f"a 10 s task is {result.state}")
+    result.revoke(terminate=True)
+    print("result.revoke(terminate=True)")
+    seen = _states_seen(result, timeout=10)
+    print(f"{time.monotonic() - started:.1f} s after sending: {seen[-1]}"
+          f" ({type(result.result).__name__})")  # fmt: skip
+    result.forget()
+    return 0
+
+
 def cli() -> int:
     result = app.send_task("tasks.workflows.mul", args=(6, 7), countdown=1.5)
     started = time.monotonic()
@@ -172,6 +231,9 @@ COMMANDS: dict[str, Callable[[], int]] = {
     "untracked": untracked,
     "revoke-queued": revoke_queued,
     "cli": cli,
+    "failure": failure,
+    "retry-states": retry_states,
+    "terminate": terminate,
 }
 
 

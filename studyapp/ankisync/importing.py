@@ -9,7 +9,7 @@ from studyapp.ankisync.anki_side import AnkiDeckView, read_deck
 from studyapp.ankisync.clashes import renumber_clashes
 from studyapp.ankisync.days import AnkiDays
 from studyapp.ankisync.deck import deck_keys, opened_study
-from studyapp.ankisync.merge import MergePlan, ids_by_card, plan_merge
+from studyapp.ankisync.merge import MergePlan, plan_with_undone
 from studyapp.ankisync.sources import opened_source
 from studyapp.ankisync.transfer import pull_to_terminal
 from studyapp.study import Study
@@ -33,9 +33,12 @@ def import_anki(source: Path, paths: Sequence[Path], data_dir: Path) -> str:
 
 
 def _plan(study: Study, view: AnkiDeckView) -> MergePlan:
-    index = study.store.review_index()
-    return plan_merge(
-        sorted(view.cards), ids_by_card(index), view.review_ids, dict(index), both_ways=False
+    return plan_with_undone(
+        sorted(view.cards),
+        study.store.review_index(),
+        view.review_ids,
+        study.store.undone_reviews(),
+        both_ways=False,
     )
 
 

@@ -50,7 +50,7 @@ from studyapp.ankisync.deck import (
 )
 from studyapp.ankisync.errors import AnkiSyncError
 from studyapp.ankisync.matching import DeckKeys
-from studyapp.ankisync.merge import MergePlan, ids_by_card, plan_merge
+from studyapp.ankisync.merge import MergePlan, plan_with_undone
 from studyapp.ankisync.presets import adopted, deck_preset, describe
 from studyapp.ankisync.sources import import_package
 from studyapp.ankisync.transfer import Moved, pull_to_terminal, push_to_anki
@@ -76,6 +76,7 @@ class SyncReport:
     fsrs: str = ""  # the Anki preset's FSRS settings the terminal took on, if it changed
     backup: Path | None = None
     notes: NotesPlan = field(default_factory=NotesPlan)
+    undone: int = 0  # reviews taken back in the terminal, removed from Anki's log
     old_schema: int | None = None  # an older collection's schema version, upgraded by the sync
     kept_old: Path | None = None  # the older collection as it was, before its upgrade
 
@@ -112,6 +113,11 @@ class SyncReport:
             f"  to the terminal: {self.to_terminal.reviews} reviews, "
             f"{self.to_terminal.cards} card schedules",
         ]
+        if self.undone:
+            lines.append(
+                f"  taken back with undo in the terminal: {self.undone} reviews "
+                f"{'would be ' if verb else ''}removed from Anki's log"
+            )
         clashes = self.to_anki.clashes + self.to_terminal.clashes
         if clashes:
             lines.append(f"  left out: {clashes} reviews whose time the other side already uses")
@@ -206,6 +212,7 @@ def sync_anki(
                 plan = _plan(study, present, also=_incoming(keys, new_guids))
             report.to_anki = Moved(len(plan.to_anki), len(plan.schedule_from_terminal))
             report.to_terminal = Moved(len(plan.to_terminal), len(plan.schedule_from_anki))
+            report.undone = len(plan.undone_in_anki)
             return report
         if settings != study.settings:  # the terminal's own file, before Anki is touched
             try:
@@ -232,6 +239,7 @@ def sync_anki(
         if renumber_clashes(col, study.store, clashing_terminal_ids(col, plan)):
             plan = _plan(study, present)
         days = AnkiDays.of(col, study.clock.now(), study.clock.local_tz())
+        report.undone = len(plan.undone_in_anki)
         report.to_anki = push_to_anki(col, study, present, plan, days)
         report.to_terminal = pull_to_terminal(col, study, present, plan, days)
         if schema_version(col) != version:
@@ -249,9 +257,10 @@ def _old_schema(collection: Path) -> int | None:
 
 def _plan(study: Study, present: AnkiDeckView, also: Sequence[str] = ()) -> MergePlan:
     """`also`: cards not in Anki yet that are to be merged as if present with no reviews."""
-    index = study.store.review_index()
     cards = sorted({*present.cards, *also})
-    return plan_merge(cards, ids_by_card(index), present.review_ids, dict(index))
+    return plan_with_undone(
+        cards, study.store.review_index(), present.review_ids, study.store.undone_reviews()
+    )
 
 
 def _incoming(keys: DeckKeys, guids: set[str]) -> list[str]:

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from studyapp.ankisync.anki_side import AnkiDeckView, db, reviews_by_id
+from studyapp.ankisync.anki_side import AnkiDeckView, chunks, db, marks, reviews_by_id
 from studyapp.ankisync.days import AnkiDays
 from studyapp.ankisync.merge import MergePlan
 from studyapp.ankisync.revlog import anki_row, terminal_row
 from studyapp.ankisync.schedule import apply_state, state_from_anki
-from studyapp.records import CardState, ms_to_datetime
+from studyapp.records import CardState, Phase, ms_to_datetime
 from studyapp.study import Study
 
 if TYPE_CHECKING:
@@ -84,16 +84,25 @@ def push_to_anki(
     usn = col.usn()
     cids = {card_id: ref.cid for card_id, ref in view.cards.items()}
     rows = [anki_row(entry, cids[entry[1]], usn) for entry in study.store.review_rows(plan.to_anki)]
-    cards = []
+    cards, back_to_new = [], []
     for card_id in plan.schedule_from_terminal:
         card = col.get_card(view.cards[card_id].cid)  # type: ignore[arg-type]
-        apply_state(card, study.state(card_id), days, study.settings)
+        state = study.state(card_id)
+        if state.phase is Phase.NEW:  # every review of it taken back in the terminal
+            back_to_new.append(card.id)
+            continue
+        apply_state(card, state, days, study.settings)
         cards.append(card)
 
     def write() -> None:
+        # The library has no call that removes a review-log row.
+        for part in chunks(plan.undone_in_anki):
+            db(col).execute(f"delete from revlog where id in ({marks(len(part))})", *part)
         insert_revlog(col, rows)
         if cards:
             col.update_cards(cards, skip_undo_entry=True)
 
     db(col).transact(write)
+    if back_to_new:
+        col.sched.schedule_cards_as_new(back_to_new, restore_position=True, reset_counts=True)
     return Moved(len(rows), len(cards), len(plan.to_anki) - len(rows))

@@ -5,6 +5,7 @@ learner's text kept."""
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from anki.notes import Note
 from anki_support import card_by_key, key_of
 from sync_support import NOTHING_MOVED, Learner, sync
 
+from studyapp.clock import ManualClock
+from studyapp.session import ReviewSession
 from studyapp.study import Study
 
 KEPT_TAG = "studyapp-kept-your-edit"
@@ -188,3 +191,48 @@ def test_a_note_deleted_in_anki_stays_deleted_until_asked_back_and_no_review_dou
         col.close()
     assert reviews_in_terminal(learner, reviewed) == reviews
     assert "left out" not in sync(capsys, learner)
+
+
+def test_a_review_undone_after_it_reached_anki_leaves_ankis_log_at_the_next_sync(
+    learner: Learner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sync(capsys, learner)
+    clock = ManualClock(datetime.now(UTC) - timedelta(minutes=2))
+    study = Study.open([learner.cards], learner.data, clock)
+    try:
+        session = ReviewSession(study, None)
+        card = session.current()
+        assert card is not None
+        clock.advance(timedelta(seconds=7))
+        session.grade(3)
+        good = study.store.history(card.id)[-1].id
+        assert "to Anki: 1 reviews" in sync(capsys, learner)
+        col = Collection(str(learner.collection))
+        assert good in reviews_in_anki(col, card.id)
+        col.close()
+
+        assert session.undo() == "grade"
+        clock.advance(timedelta(seconds=7))
+        session.grade(1)
+        again = study.store.history(card.id)[-1].id
+    finally:
+        study.close()
+
+    planned = sync(capsys, learner, "--dry-run")
+    done = sync(capsys, learner)
+
+    for out, verb in ((planned, "would be "), (done, "")):
+        assert (
+            f"  taken back with undo in the terminal: 1 reviews {verb}removed from Anki's log"
+            in out
+        ), out
+        assert "  to Anki: 1 reviews, 1 card schedules" in out, out
+    col = Collection(str(learner.collection))
+    try:
+        in_anki = reviews_in_anki(col, card.id)
+        assert good not in in_anki and in_anki[-1] == again
+        assert card_by_key(col, *key_of(card.id)).type in (1, 3)  # learning again after Again
+    finally:
+        col.close()
+    assert reviews_in_terminal(learner, card.id) == in_anki
+    assert NOTHING_MOVED in sync(capsys, learner)
