@@ -5,9 +5,9 @@ all found; a `**Service:** yes` card passes when its Expect lines appear before 
 (without Expect: when it is still running after SERVICE_SETTLE_SECONDS), and is then stopped.
 One-shot cards run first (`--jobs N` at a time), services after them, one at a time.
 
-With `--record`, each passing card's output (trimmed by `deckgen.recordings.trim_output`) is
-stored in the `X.verified.json` next to its card file, with the date and the Celery version,
-for `deckgen build` to show on the card's answer.
+With `--record`, each passing card's output (as a learner would see it, trimmed: see
+`deckgen.cardformat.recordings`) is stored in the `X.verified.json` next to its card file,
+with the date and the Celery version, for `deckgen build` to show on the card's answer.
 """
 
 from __future__ import annotations
