@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.text import Text
 from test_tui_support import TERMINAL, open_deck, open_fixture_study
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, DataTable, Input, Label, Log, Static
+from textual.widgets import Checkbox, DataTable, Input, Label, Static
 
 from studyapp.clock import ManualClock
 from studyapp.locations import DataFolder
@@ -200,13 +200,13 @@ async def test_no_spoilers_r_runs_once_the_answer_shows(run_study: Study) -> Non
         assert not app.screen.active_bindings["r"].enabled  # the footer greys it out
         await pilot.press("r")
         await pilot.pause(0.3)
-        assert list(panel.query_one(Log).lines) == [], "nothing ran before the answer"
+        assert panel.output_lines == [], "nothing ran before the answer"
 
         await pilot.press("space")
         assert footer_keys(app)["space"] == "Good"
         assert "press r to run it" in str(hint.render())
         await pilot.press("r")
-        await until(pilot, lambda: "spoiler" in list(panel.query_one(Log).lines))
+        await until(pilot, lambda: "spoiler" in panel.output_lines)
         await until(pilot, lambda: "passed" in str(panel.query_one("#run-expect").render()))
         assert not hint.display, "the 'press r' line goes once the command has run"
 
@@ -219,7 +219,7 @@ async def test_a_setting_allows_running_before_the_answer(run_study: Study) -> N
         panel = screen.query_one(RunPanel)
         assert footer_keys(app)["space"] == "Answer"
         await pilot.press("r")
-        await until(pilot, lambda: "spoiler" in list(panel.query_one(Log).lines))
+        await until(pilot, lambda: "spoiler" in panel.output_lines)
 
 
 async def test_edit_keeps_the_answer_and_the_output(
@@ -235,16 +235,18 @@ async def test_edit_keeps_the_answer_and_the_output(
         await pilot.press("e")
         await pilot.pause()
         assert screen.revealed
-        assert list(panel.query_one(Log).lines) == ["spoiler", "spoiler two", "see"]
+        assert panel.output_lines == ["spoiler", "spoiler two", "see"]
         assert "passed" in str(panel.query_one("#run-expect").render())
 
 
-def test_expect_shows_plain_lines_and_counts_the_patterns(run_study: Study) -> None:
+def test_expect_shows_every_line_in_order_patterns_in_words(run_study: Study) -> None:
     card = run_study.card("echo-card")
     assert card is not None and card.run is not None
     shown = run_markdown(card.run)
-    assert "spoiler" in shown and "and 2 pattern checks" in shown
-    assert "re:" not in shown and "\\w" not in shown
+    # `spoiler`, `re: ^spoiler \w+$`, `re: ^s`: the text each looks for, in order.
+    assert "```text\nspoiler\nspoiler …\ns\n```" in shown
+    assert "(# stands for a number, … for any text)" in shown
+    assert "re:" not in shown and "\\w" not in shown and "pattern check" not in shown
 
 
 async def test_keys_list_the_grades_first_and_notifications_spare_the_rating_bar(

@@ -35,6 +35,9 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
     # Nothing focused and no inherited bindings (Tab focus, copy): the screen's own keys,
     # grades first, are what `?` lists.
     AUTO_FOCUS = ""
+    # Below 32 rows (80x24) the answer buttons lose their borders: two rows more for the card
+    # and the run output.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012 (Screen declares it)
     # The grades first: `?` lists them in this order, with what each means.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "grade(1)", "Again", show=False, tooltip="forgot: see it again soon"),
@@ -181,6 +184,16 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
         panel = self.run_panel(create=message.card.run is not None)
         if panel is not None:
             panel.show_card(message.card)
+
+    def on_run_panel_output_shown(self, message: RunPanel.OutputShown) -> None:
+        """A run started: the card shrinks to what it needs (at most about half the screen),
+        scrolled to its answer, and the output takes the rest; a new card gets it all back."""
+        self.set_class(message.shown, "-with-output")
+        if message.shown and self.revealed:
+            scroll = self.query_one("#card-scroll", VerticalScroll)
+            self.call_after_refresh(
+                scroll.scroll_to_widget, self.query_one("#card-back"), animate=False, top=True
+            )
 
     def on_run_panel_confirmation_needed(self, request: RunPanel.ConfirmationNeeded) -> None:
         """A card file's command has not been confirmed yet: ask, and tell the panel."""
