@@ -11,9 +11,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studyapp.records import STATE_NAMES, CardState, ReviewKind, datetime_to_ms, state_name
+
+if TYPE_CHECKING:
+    from studyapp.memory_states import Recomputed
 
 STATS_WEEKS = 26
 FORECAST_DAYS = 30
@@ -26,6 +29,7 @@ class Stats:
     forecast: list[int]  # cards due on each of the next days; [0] is today (and overdue)
     true_retention: float | None  # share of review-kind answers that were not Again
     by_state: dict[str, int]  # new / learning / review / relearning / suspended
+    memory_states: Recomputed | None = None  # when they were last recomputed from the log
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class StatsInput:
     weeks: int
     tz: tzinfo
     day_start_hour: int
+    memory_states: Recomputed | None = None
 
     @property
     def first_day(self) -> date:
@@ -90,6 +95,7 @@ def compute_stats(given: StatsInput, reviews: Sequence[tuple[int, ReviewKind, in
         forecast=forecast,
         true_retention=passed / answered if answered else None,
         by_state=dict(by_state),
+        memory_states=given.memory_states,
     )
 
 
@@ -99,4 +105,12 @@ def stats_to_json(stats: Stats) -> dict[str, Any]:
         "forecast": list(stats.forecast),
         "true_retention": stats.true_retention,
         "by_state": dict(stats.by_state),
+        "memory_states": None
+        if stats.memory_states is None
+        else {
+            "recomputed_at": stats.memory_states.at.isoformat(),
+            "cards": stats.memory_states.cards,
+            "engine": stats.memory_states.engine,
+            "reason": stats.memory_states.reason,
+        },
     }

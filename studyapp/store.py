@@ -73,6 +73,14 @@ MIGRATIONS: tuple[str, ...] = (
         card_id TEXT NOT NULL
     );
     """,
+    # v3: facts about the data as a whole, e.g. which engine computed the memory states
+    # (studyapp.memory_states recomputes them once from the review log when that changes).
+    """
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -374,6 +382,33 @@ class Store:
                 (datetime_to_ms(since), *(int(kind) for kind in kinds)),
             ).fetchone()
         return int(count)
+
+    # facts about the whole store ----------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        with self._reading() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def rewrite_memory_states(
+        self, memory: Iterable[tuple[str, datetime, float, float]], key: str, value: str
+    ) -> int:
+        """Set (card id, last review, stability, difficulty) and the fact `key` = `value` in
+        one transaction. A card reviewed since its last review was read is left as it is
+        (its new grade already has a state from the current engine). Returns cards changed."""
+        with self._write() as db:
+            before = db.total_changes
+            db.executemany(
+                "UPDATE card_state SET stability = ?, difficulty = ? "
+                "WHERE card_id = ? AND last_review = ?",
+                (
+                    (stability, difficulty, card_id, datetime_to_ms(last_review))
+                    for card_id, last_review, stability, difficulty in memory
+                ),
+            )
+            changed = db.total_changes - before
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+        return changed
 
     def integrity_check(self) -> str:
         (result,) = self._db.execute("PRAGMA integrity_check").fetchone()

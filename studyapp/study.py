@@ -22,6 +22,7 @@ from deckgen.cardformat.card_types import study_cards
 from deckgen.cardformat.load import load
 from deckgen.cardformat.model import DECK_SEPARATOR, Card, CardError
 from studyapp.clock import Clock, SystemClock
+from studyapp.memory_states import ensure_current_engine, last_recomputed
 from studyapp.queue import Category, Limits, StudyDay, category_today, deck_counts, study_day
 from studyapp.records import CardState, Phase, ReviewKind, RevlogEntry
 from studyapp.scheduler import Scheduler
@@ -119,7 +120,10 @@ class Study:
         store = Store.open(data_dir)
         try:
             settings = load_settings(data_dir)
-            study = cls(paths, data_dir, clock or SystemClock(), settings, store)
+            clock = clock or SystemClock()
+            # Once, when the stored memory states came from another engine.
+            ensure_current_engine(store, Scheduler(settings, clock.local_tz()), clock.now())
+            study = cls(paths, data_dir, clock, settings, store)
             study._load_sources()
         except BaseException:
             store.close()
@@ -379,6 +383,7 @@ class Study:
             weeks=STATS_WEEKS if weeks is None else weeks,
             tz=self.clock.local_tz(),
             day_start_hour=self.settings.day_start_hour,
+            memory_states=last_recomputed(self.store),
         )
 
     def stats(self, weeks: int | None = None) -> Stats:

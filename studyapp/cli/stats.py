@@ -79,6 +79,8 @@ def format_stats(stats: Stats) -> str:
     if days:
         first = days[0][0]
         lines.append(f"Busiest day since {first.isoformat()}: {_busiest(days)}")
+    if stats.memory_states is not None:
+        lines.append(f"FSRS: {stats.memory_states.describe()}")
     return "\n".join(lines)
 
 

@@ -112,4 +112,13 @@ class StatsScreen(Screen[None]):
             classes="stats-box",
         )
         states.border_title = "Cards by state"
-        body.mount_all([heatmap, forecast, Horizontal(retention, states, id="stats-row")])
+        boxes = [heatmap, forecast, Horizontal(retention, states, id="stats-row")]
+        if stats.memory_states is not None:
+            memory = Vertical(
+                Static(stats.memory_states.describe(), id="memory-states"),
+                id="memory-box",
+                classes="stats-box",
+            )
+            memory.border_title = "FSRS memory states"
+            boxes.append(memory)
+        body.mount_all(boxes)
