@@ -8,7 +8,6 @@ from pathlib import Path
 from core_support import CardSpec, OpenStudy, titled, write_deck
 
 from deckgen.cardformat.card_types import REVERSE_SUFFIX
-
 from studyapp.clock import ManualClock
 from studyapp.records import Phase
 from studyapp.session import ReviewSession
