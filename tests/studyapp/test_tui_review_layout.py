@@ -14,6 +14,7 @@ from test_tui_support import TUI_START, open_deck
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from demo_project.launch import free_port
 from studyapp.clock import ManualClock
 from studyapp.locations import DataFolder
 from studyapp.runner.trust import TrustStore
@@ -23,6 +24,7 @@ from studyapp.tui.app import StudyApp
 from studyapp.tui.screens.review import ReviewScreen
 from studyapp.tui.widgets.output_log import OutputLog
 from studyapp.tui.widgets.run_panel import RunPanel
+from studyapp.tui.widgets.services_bar import ServicesBar
 
 SIZES = [(80, 24), (120, 40)]
 SIZE_IDS = ["80x24", "120x40"]
@@ -73,6 +75,17 @@ HELD_DECK = """\
 SnapCompare = Callable[..., bool]
 
 
+@pytest.fixture(autouse=True)
+def stack_down(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Nothing listening where the services bar looks, so it reads the same on any machine
+    (all down) and the snapshots do not depend on a Redis or Flower running here."""
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", url)
+    monkeypatch.setenv("CELERY_RESULT_BACKEND", url.replace("/0", "/1"))
+    monkeypatch.setenv("FLOWER_PORT", str(free_port()))
+    monkeypatch.setenv("DEMO_VAR_DIR", str(tmp_path / "var"))
+
+
 @pytest.fixture
 def layout_study(tmp_path: Path) -> Iterator[Study]:
     cards = tmp_path / "cards"
@@ -100,6 +113,8 @@ def reveal_the_long_command() -> Callable[[Pilot[Any]], Any]:
         table = pilot.app.screen.query_one("#decks", DataTable)
         table.move_cursor(row=table.get_row_index("Layout"))
         await pilot.press("enter", "space")
+        bar = pilot.app.screen.query_one(ServicesBar)
+        await until(pilot, lambda: bar.status is not None)  # its probe has answered
         await pilot.pause()
 
     return run_before
