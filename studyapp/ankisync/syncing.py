@@ -8,7 +8,7 @@ review logs and move each card's schedule from whichever side reviewed it last.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 
 from studyapp.ankisync.anki_side import AnkiDeckView, read_deck
 from studyapp.ankisync.clashes import (
-    adopt_orphan_reviews,
+    adopt_orphaned_reviews,
     clashing_terminal_ids,
-    renumber_clashes,
+    orphaned_reviews,
+    renumbering,
 )
 from studyapp.ankisync.collection import (
     CURRENT_SCHEMA,
@@ -27,6 +28,7 @@ from studyapp.ankisync.collection import (
     open_collection,
     schema_on_disk,
     schema_version,
+    sync_lock,
 )
 from studyapp.ankisync.course_notes import (
     KEPT_TAG,
@@ -167,6 +169,17 @@ def sync_anki(
     restore_deleted: bool = False,
 ) -> SyncReport:
     """`restore_deleted`: bring back the course's notes the learner deleted in Anki."""
+    with sync_lock(collection):
+        return _sync(collection, paths, data_dir, dry_run, restore_deleted)
+
+
+def _sync(
+    collection: Path,
+    paths: Sequence[Path],
+    data_dir: Path,
+    dry_run: bool,
+    restore_deleted: bool,
+) -> SyncReport:
     report = SyncReport(collection, dry_run)
     report.old_schema = _old_schema(collection)
     if report.old_schema and not dry_run:  # the library upgrades it as it opens it
@@ -207,9 +220,13 @@ def sync_anki(
         settings = adopted(study.settings, preset) if preset else study.settings
         if settings != study.settings and preset is not None:
             report.fsrs = describe(preset, settings)
-        if dry_run:
-            if report.new_notes:  # what the deck's import would bring in meets the merge too
-                plan = _plan(study, present, also=_incoming(keys, new_guids))
+        if dry_run:  # planned as the run plans it, on what the run would have written by then
+            incoming = _incoming(keys, new_guids)  # the deck's import brings them in
+            orphans = orphaned_reviews(col, study.store, incoming)
+            plan = _plan(study, present, incoming, orphans)
+            new_ids = renumbering(col, study.store, clashing_terminal_ids(col, plan))
+            if new_ids:
+                plan = _plan(study, present, incoming, orphans, new_ids)
             report.to_anki = Moved(len(plan.to_anki), len(plan.schedule_from_terminal))
             report.to_terminal = Moved(len(plan.to_terminal), len(plan.schedule_from_anki))
             report.undone = len(plan.undone_in_anki)
@@ -221,7 +238,7 @@ def sync_anki(
                 raise AnkiSyncError(f"{exc} (nothing written to Anki)") from None
         if package is None and plan.changes_nothing:
             return report  # nothing to write in Anki, so no backup either
-        report.backup = backup(col, study.clock.now())
+        report.backup = backup(col, study.clock.now(), study.clock.local_tz())
         if package is not None:
             import_package(col, package, with_scheduling=False, add_only=True)
             if deleted:  # the importer adds every note Anki lacks: those go again
@@ -230,13 +247,17 @@ def sync_anki(
             apply_changes(col, report.notes.changes)
             if report.new_notes:  # their cards are new to the merge
                 present = read_deck(col, keys)
-                if adopt_orphan_reviews(col, study.store, present):
+                orphans = orphaned_reviews(col, study.store, _incoming(keys, new_guids))
+                if orphans:
+                    adopt_orphaned_reviews(col, orphans, present)
                     present = read_deck(col, keys)
                 plan = _plan(study, present)
             added = stored_notes(col, new_guids)
             record = {**report.notes.record, **{g: digest(n.fields) for g, n in added.items()}}
             save_record(record_file, collection, record)
-        if renumber_clashes(col, study.store, clashing_terminal_ids(col, plan)):
+        new_ids = renumbering(col, study.store, clashing_terminal_ids(col, plan))
+        if new_ids:
+            study.store.renumber_reviews(new_ids)
             plan = _plan(study, present)
         days = AnkiDays.of(col, study.clock.now(), study.clock.local_tz())
         report.undone = len(plan.undone_in_anki)
@@ -255,12 +276,24 @@ def _old_schema(collection: Path) -> int | None:
     return version if version < CURRENT_SCHEMA else None
 
 
-def _plan(study: Study, present: AnkiDeckView, also: Sequence[str] = ()) -> MergePlan:
-    """`also`: cards not in Anki yet that are to be merged as if present with no reviews."""
+def _plan(
+    study: Study,
+    present: AnkiDeckView,
+    also: Sequence[str] = (),
+    orphans: Mapping[int, str] | None = None,
+    new_ids: Mapping[int, int] | None = None,
+) -> MergePlan:
+    """The merge plan. For a dry run, what the run would have written before planning:
+    `also`, cards the deck's import adds (no reviews in Anki but `orphans`, which it gives
+    back to them), and `new_ids`, the terminal's clashing reviews renumbered."""
+    pairs = study.store.review_index()
+    if new_ids:
+        pairs = sorted((new_ids.get(review_id, review_id), card_id) for review_id, card_id in pairs)
+    anki = dict(present.review_ids)
+    for review_id, card_id in sorted((orphans or {}).items()):
+        anki[card_id] = sorted([*anki.get(card_id, []), review_id])
     cards = sorted({*present.cards, *also})
-    return plan_with_undone(
-        cards, study.store.review_index(), present.review_ids, study.store.undone_reviews()
-    )
+    return plan_with_undone(cards, pairs, anki, study.store.undone_reviews())
 
 
 def _incoming(keys: DeckKeys, guids: set[str]) -> list[str]:

@@ -105,4 +105,4 @@ def push_to_anki(
     db(col).transact(write)
     if back_to_new:
         col.sched.schedule_cards_as_new(back_to_new, restore_position=True, reset_counts=True)
-    return Moved(len(rows), len(cards), len(plan.to_anki) - len(rows))
+    return Moved(len(rows), len(cards) + len(back_to_new), len(plan.to_anki) - len(rows))
