@@ -93,8 +93,9 @@ class Settings:
     )
     bury_siblings: bool = setting(
         True,
-        "Bury cards with the same command",
-        "once a card is answered, hide cards running the same command until tomorrow",
+        "Bury siblings",
+        "once a card is answered, hide until tomorrow its note's other cards (a reversed "
+        "card's other side) and the cards already studied that run the same command",
     )
     run_before_answer: bool = setting(
         False,
