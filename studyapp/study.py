@@ -37,6 +37,18 @@ if TYPE_CHECKING:  # browse, card info and stats load when first used, not at st
 
 
 @dataclass(frozen=True)
+class HeldBack:
+    """Cards of a deck buried until a later study day."""
+
+    siblings: int  # a card of the same note, command or lesson was answered today
+    buried: int  # buried by hand (b) or otherwise
+
+    @property
+    def total(self) -> int:
+        return self.siblings + self.buried
+
+
+@dataclass(frozen=True)
 class DeckRow:
     name: str  # full name, "A::B"
     label: str  # last part, "B"
@@ -197,23 +209,56 @@ class Study:
         self._queues_changed()
 
     def bury_siblings(self, card_id: str) -> list[tuple[CardState, CardState]]:
-        """Bury until tomorrow the new and review siblings of a card just answered (learning
-        ones keep their steps, as in Anki); returns (before, after) of each buried."""
+        """Bury until tomorrow the siblings of a card just answered; returns (before, after)
+        of each buried.
+
+        The new and review cards of its note, as Anki buries siblings (learning ones keep
+        their steps). Of the cards sharing its command or lesson only the review ones, cards
+        already studied: a card never seen is never hidden by another card's output."""
         now = self.clock.now()
         day = self.study_day(now)
+        related = self._sibling_index().related(card_id)
         buried = []
-        for sibling in self.siblings(card_id):
-            category = category_today(self._states.get(sibling), day, now)
-            if category in (Category.NEW, Category.REVIEW):
-                buried.append(
-                    self.change_state(sibling, lambda s: replace(s, buried_until=day.end))
-                )
+        for siblings, kinds in (
+            (related.same_note, (Category.NEW, Category.REVIEW)),
+            (related.same_command, (Category.REVIEW,)),
+        ):
+            for sibling in siblings:
+                if category_today(self._states.get(sibling), day, now) in kinds:
+                    buried.append(
+                        self.change_state(sibling, lambda s: replace(s, buried_until=day.end))
+                    )
         return buried
 
+    def held_back(self, deck: str | None) -> HeldBack:
+        """The deck's cards buried until a later study day: how many because a sibling was
+        answered today (so the day's queue can say why they are missing), how many else."""
+        now = self.clock.now()
+        day_start = self.study_day(now).start
+        siblings = others = 0
+        for card in self.cards_in_deck(deck):
+            state = self._states.get(card.id)
+            if state is None or state.buried_until is None or state.buried_until <= now:
+                continue
+            answered_today = any(
+                (other := self._states.get(sibling)) is not None
+                and other.last_review is not None
+                and other.last_review >= day_start
+                for sibling in self.siblings(card.id)
+            )
+            if answered_today:
+                siblings += 1
+            else:
+                others += 1
+        return HeldBack(siblings, others)
+
     def siblings(self, card_id: str) -> list[str]:
+        return self._sibling_index().siblings(card_id)
+
+    def _sibling_index(self) -> SiblingIndex:
         if self._siblings is None:
             self._siblings = SiblingIndex(self.cards)
-        return self._siblings.siblings(card_id)
+        return self._siblings
 
     def _queues_changed(self) -> None:
         for follower in list(self._followers):

@@ -2,6 +2,7 @@
 (and the result backend card of ``04-brokers-and-redis.md``).
 
 ``python -m lessons.results backend-url``   which backend a ``db+`` URL selects
+``python -m lessons.results broker-url``    which transport an ``sqs://`` broker URL selects
 ``python -m lessons.results by-id``         another process reads a result by its id alone
 ``python -m lessons.results ready``         ready() answers at once, before and after the end
 ``python -m lessons.results get``           get() waits for the task's end
@@ -29,6 +30,7 @@ from celery import Celery, states
 from celery.app.backends import by_url
 from celery.result import AsyncResult
 from config.celery_app import TASK_MODULES, app
+from kombu import Connection
 from lessons.idle_queue import idle_queue
 from lessons.setting_up import CELERY, celery_worker
 
@@ -50,6 +52,19 @@ def backend_url() -> int:
             frames = traceback.walk_tb(missing.__traceback__)
             files = [frame.f_code.co_filename for frame, _ in frames]
             module = next(f for f in files if "celery/backends/" in f).split("site-packages/")[-1]
+            print(f"{url} -> {module} failed: no module named {missing.name!r}")
+    return 0
+
+
+def broker_url() -> int:
+    for url in ("redis://localhost/0", "sqs://"):
+        try:
+            transport = type(Connection(url).transport)
+            print(f"{url} -> {transport.__module__}.{transport.__name__}")
+        except ModuleNotFoundError as missing:
+            frames = traceback.walk_tb(missing.__traceback__)
+            files = [frame.f_code.co_filename for frame, _ in frames]
+            module = [f for f in files if "kombu/transport/" in f][-1].split("site-packages/")[-1]
             print(f"{url} -> {module} failed: no module named {missing.name!r}")
     return 0
 
@@ -223,6 +238,7 @@ def cli() -> int:
 
 COMMANDS: dict[str, Callable[[], int]] = {
     "backend-url": backend_url,
+    "broker-url": broker_url,
     "by-id": by_id,
     "ready": ready,
     "get": get,

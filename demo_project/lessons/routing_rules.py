@@ -70,6 +70,19 @@ def _glob() -> None:
             print(f"{name} -> {landed(sent(app, name), s)}")
 
 
+def _items_order() -> None:
+    with lesson_app() as (app, s):
+        app.conf.task_default_queue = f"celery-{s}"
+        app.conf.task_routes = (
+            [
+                ("feed.tasks.import_*", {"queue": f"imports-{s}"}),
+                ("feed.tasks.*", {"queue": f"feeds-{s}"}),
+            ],
+        )
+        for name in ("feed.tasks.import_rss", "feed.tasks.refresh"):
+            print(f"{name} -> {landed(sent(app, name), s)}")
+
+
 def _router_function() -> None:
     with lesson_app() as (app, s):
 
@@ -141,6 +154,7 @@ def _worker_queues() -> None:
 
 COMMANDS: dict[str, Callable[[], None]] = {
     "glob": _glob,
+    "items-order": _items_order,
     "router-function": _router_function,
     "precedence": _precedence,
     "default-queue": _default_queue,

@@ -48,12 +48,21 @@ def rollover_hour(col: Collection) -> int:
 def adopted(settings: Settings, preset: AnkiPreset) -> Settings:
     """The terminal's settings with the preset's FSRS choices (unchanged if it has none)."""
     changed = settings
-    if len(preset.parameters) == FSRS_PARAMETER_COUNT:
-        changed = replace(changed, fsrs_parameters=preset.parameters)
+    if len(preset.parameters) == FSRS_PARAMETER_COUNT and not same_parameters(
+        preset.parameters, settings.fsrs_parameters
+    ):  # Anki's own: no longer the ones `studyapp optimize` fitted
+        changed = replace(changed, fsrs_parameters=preset.parameters, fsrs_parameters_optimized="")
     low, high = RETENTION_RANGE
     if low <= preset.desired_retention <= high:
         changed = replace(changed, desired_retention=preset.desired_retention)
     return changed
+
+
+def same_parameters(one: tuple[float, ...], other: tuple[float, ...]) -> bool:
+    """Equal as Anki keeps them (32-bit floats)."""
+    return len(one) == len(other) and all(
+        abs(a - b) <= 1e-5 * max(1.0, abs(b)) for a, b in zip(one, other, strict=True)
+    )
 
 
 def describe(preset: AnkiPreset, settings: Settings) -> str:

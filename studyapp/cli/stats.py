@@ -17,7 +17,7 @@ from studyapp.cli.common import (
 )
 from studyapp.locations import DataFolder
 from studyapp.settings import SettingsError
-from studyapp.stats import Stats, stats_to_json
+from studyapp.stats import RETENTION_DAYS, Stats, stats_to_json
 from studyapp.store import StoreError
 from studyapp.study import Study, no_cards_message
 
@@ -63,15 +63,16 @@ def format_stats(stats: Stats) -> str:
     weeks = len(days) // 7
     states = ", ".join(f"{count} {name}" for name, count in stats.by_state.items())
     retention = (
-        "no reviews in the last 30 days"
+        "none yet (no review card answered)"
         if stats.true_retention is None
-        else f"{stats.true_retention:.1%}"
+        else stats.review_answers.describe()
     )
     lines = [
         f"Cards: {sum(stats.by_state.values())} ({states})",
         f"Reviews: {today_count} today, {week} in the last 7 days, "
         f"{total} in the last {weeks} weeks",
-        f"True retention (reviews, last 30 days): {retention}",
+        f"True retention (review cards only, last {RETENTION_DAYS} days): {retention}; "
+        f"learning cards: {stats.learning_answers.describe()}",
         f"Due in the next {len(stats.forecast)} days: {sum(stats.forecast)} "
         f"(today {stats.forecast[0] if stats.forecast else 0})",
         "Forecast: " + " ".join(str(count) for count in stats.forecast),
