@@ -62,6 +62,11 @@ from studyapp.ankisync.deck import (
 from studyapp.ankisync.errors import AnkiSyncError
 from studyapp.ankisync.matching import DeckKeys
 from studyapp.ankisync.merge import MergePlan, plan_with_undone
+from studyapp.ankisync.preset_parameters import (
+    keep_own_parameters,
+    parameters_for_anki,
+    write_preset_parameters,
+)
 from studyapp.ankisync.presets import adopted, deck_preset, describe, rollover_hour
 from studyapp.ankisync.sources import import_package
 from studyapp.ankisync.transfer import Moved, pull_to_terminal, push_to_anki
@@ -86,6 +91,7 @@ class SyncReport:
     deleted_in_anki: list[str] = field(default_factory=list)  # course notes, by card id
     fsrs: str = ""  # the Anki preset's FSRS settings the terminal took on, if it changed
     day_start: int | None = None  # Anki's rollover hour, when the terminal took it on
+    parameters_to_anki: str = ""  # the preset given the terminal's optimized parameters
     backup: Path | None = None
     notes: NotesPlan = field(default_factory=NotesPlan)
     undone: int = 0  # reviews taken back in the terminal, removed from Anki's log
@@ -157,6 +163,8 @@ class SyncReport:
             lines.append(
                 f"  terminal scheduling{' would' if self.dry_run else ''} follow {self.fsrs}"
             )
+        if self.parameters_to_anki:
+            lines.append(f"  {self.parameters_to_anki}")
         if self.old_schema is not None:
             lines.append(
                 f"  collection{' would be' if verb else ''} upgraded from schema "
@@ -187,10 +195,12 @@ def sync_anki(
     data_dir: Path,
     dry_run: bool = False,
     restore_deleted: bool = False,
+    write_parameters: bool = False,
 ) -> SyncReport:
-    """`restore_deleted`: bring back the course's notes the learner deleted in Anki."""
+    """`restore_deleted`: bring back the course's notes the learner deleted in Anki;
+    `write_parameters`: give the Anki preset the terminal's optimized FSRS parameters."""
     with sync_lock(collection):
-        return _sync(collection, paths, data_dir, dry_run, restore_deleted)
+        return _sync(collection, paths, data_dir, dry_run, restore_deleted, write_parameters)
 
 
 def _sync(
@@ -199,6 +209,7 @@ def _sync(
     data_dir: Path,
     dry_run: bool,
     restore_deleted: bool,
+    write_parameters: bool = False,
 ) -> SyncReport:
     report = SyncReport(collection, dry_run)
     report.old_schema = _old_schema(collection)
@@ -238,6 +249,11 @@ def _sync(
         plan = _plan(study, present)
         preset = deck_preset(col, present)
         settings = adopted(study.settings, preset) if preset else study.settings
+        parameters, report.parameters_to_anki = parameters_for_anki(
+            study.settings, preset, write_parameters, dry_run
+        )
+        if parameters:  # the terminal's own stay; Anki's preset takes them below
+            settings = keep_own_parameters(settings, study.settings)
         if settings != study.settings and preset is not None:
             report.fsrs = describe(preset, settings)
         rollover = rollover_hour(col)  # so a card is due on the same day on both sides
@@ -271,9 +287,11 @@ def _sync(
                 study.update_settings(settings)
             except SettingsError as exc:
                 raise AnkiSyncError(f"{exc} (nothing written to Anki)") from None
-        if package is None and plan.changes_nothing and not report.changes:
+        if package is None and plan.changes_nothing and not parameters and not report.changes:
             return report  # nothing to write in Anki, so no backup either
         report.backup = backup(col, study.clock.now(), study.clock.local_tz())
+        if parameters and preset is not None:
+            write_preset_parameters(col, preset.deck_id, study.settings.fsrs_parameters)
         if package is not None:
             import_package(col, package, with_scheduling=False, add_only=True)
             if deleted:  # the importer adds every note Anki lacks: those go again
