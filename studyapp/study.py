@@ -189,7 +189,7 @@ class Study:
     ) -> tuple[CardState, CardState]:
         """Apply `change` to the stored row (so a grade another instance made is kept);
         returns (before, after)."""
-        before, after = self.store.modify_state(self.state(card_id), change)
+        before, after = self.store.modify_state(self.state(card_id), change, self.clock.now())
         self._states[card_id] = after
         return before, after
 
@@ -201,20 +201,7 @@ class Study:
 
     def forget(self, card_id: str) -> None:
         """Make the card new again, as Anki's Reset; its review log is kept."""
-        self.change_state(
-            card_id,
-            lambda s: replace(
-                s,
-                phase=Phase.NEW,
-                step=None,
-                stability=None,
-                difficulty=None,
-                due=None,
-                last_review=None,
-                buried_until=None,
-                first_review=None,
-            ),
-        )
+        self.change_state(card_id, forgotten)
         self._queues_changed()
 
     def unbury(self, card_id: str) -> None:
@@ -417,3 +404,18 @@ class Study:
         return card_info(
             card, state, self.history(card_id), self.scheduler.retrievability(state, now)
         )
+
+
+def forgotten(state: CardState) -> CardState:
+    """A card made new again, as Anki's Reset (its counts and review log are kept)."""
+    return replace(
+        state,
+        phase=Phase.NEW,
+        step=None,
+        stability=None,
+        difficulty=None,
+        due=None,
+        last_review=None,
+        buried_until=None,
+        first_review=None,
+    )
