@@ -242,11 +242,15 @@ class Study:
             state = self._states.get(card.id)
             if state is None or state.buried_until is None or state.buried_until <= now:
                 continue
+            related = self._sibling_index().related(card.id)
+            # Whom bury_siblings would have buried it for: its note, or a command it shares
+            # once studied (a new card buried by hand is not a sibling's doing).
+            candidates = related.same_note + ([] if state.is_new else related.same_command)
             answered_today = any(
                 (other := self._states.get(sibling)) is not None
                 and other.last_review is not None
                 and other.last_review >= day_start
-                for sibling in self.siblings(card.id)
+                for sibling in candidates
             )
             if answered_today:
                 siblings += 1
