@@ -189,7 +189,7 @@ class Study:
     ) -> tuple[CardState, CardState]:
         """Apply `change` to the stored row (so a grade another instance made is kept);
         returns (before, after)."""
-        before, after = self.store.modify_state(self.state(card_id), change)
+        before, after = self.store.modify_state(self.state(card_id), change, self.clock.now())
         self._states[card_id] = after
         return before, after
 
@@ -201,20 +201,7 @@ class Study:
 
     def forget(self, card_id: str) -> None:
         """Make the card new again, as Anki's Reset; its review log is kept."""
-        self.change_state(
-            card_id,
-            lambda s: replace(
-                s,
-                phase=Phase.NEW,
-                step=None,
-                stability=None,
-                difficulty=None,
-                due=None,
-                last_review=None,
-                buried_until=None,
-                first_review=None,
-            ),
-        )
+        self.change_state(card_id, forgotten)
         self._queues_changed()
 
     def unbury(self, card_id: str) -> None:
@@ -253,11 +240,15 @@ class Study:
             state = self._states.get(card.id)
             if state is None or state.buried_until is None or state.buried_until <= now:
                 continue
+            related = self._sibling_index().related(card.id)
+            # Whom bury_siblings would have buried it for: its note, or a command it shares
+            # once studied (a new card buried by hand is not a sibling's doing).
+            candidates = related.same_note + ([] if state.is_new else related.same_command)
             answered_today = any(
                 (other := self._states.get(sibling)) is not None
                 and other.last_review is not None
                 and other.last_review >= day_start
-                for sibling in self.siblings(card.id)
+                for sibling in candidates
             )
             if answered_today:
                 siblings += 1
@@ -413,3 +404,18 @@ class Study:
         return card_info(
             card, state, self.history(card_id), self.scheduler.retrievability(state, now)
         )
+
+
+def forgotten(state: CardState) -> CardState:
+    """A card made new again, as Anki's Reset (its counts and review log are kept)."""
+    return replace(
+        state,
+        phase=Phase.NEW,
+        step=None,
+        stability=None,
+        difficulty=None,
+        due=None,
+        last_review=None,
+        buried_until=None,
+        first_review=None,
+    )

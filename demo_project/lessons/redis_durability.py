@@ -110,16 +110,21 @@ def _keyprefix() -> None:
     url = str(demo_app.conf.broker_url)
     app = Celery("sender", set_as_current=False)
     app.conf.broker_transport_options = {**client_transport_options(), "global_keyprefix": prefix}
-    client = broker_client(url)
+    app.conf.result_backend_transport_options = {"global_keyprefix": prefix}
+    clients = [broker_client(url), broker_client(str(app.conf.result_backend))]
     try:
-        app.send_task("tasks.basic.add", args=(1, 2), queue="lesson-prefixed")
-        print(f"broker_transport_options global_keyprefix={prefix[:5]}…: the keys kombu wrote:")
-        for key in sorted(client.scan_iter(match=f"{prefix}*")):
-            print(f"  {key.replace(prefix, 'shop-…:')}")
+        result = app.send_task("tasks.basic.add", args=(1, 2), queue="lesson-prefixed")
+        app.backend.store_result(result.id, 3, "SUCCESS")  # as a worker stores a result
+        print(f"global_keyprefix={prefix[:5]}… for the broker and the result backend:")
+        for where, client in zip(("broker", "results"), clients, strict=True):
+            for key in sorted(client.scan_iter(match=f"{prefix}*")):
+                shown = key.replace(prefix, "shop-…:").replace(result.id, "<task id>")
+                print(f"  {where}: {shown}")
     finally:
-        for key in client.scan_iter(match=f"{prefix}*"):
-            client.delete(key)
-        client.close()
+        for client in clients:
+            for key in client.scan_iter(match=f"{prefix}*"):
+                client.delete(key)
+            client.close()
         app.close()
 
 

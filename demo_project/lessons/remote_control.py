@@ -162,6 +162,18 @@ def _query_task() -> None:
         result.forget()
 
 
+def _revoked() -> None:
+    name = target()
+    with idle_queue(str(app.conf.broker_url), prefix="lesson-revoke") as queue:
+        result = app.send_task("tasks.basic.add", args=(2, 2), queue=queue)
+        print(f"add(2, 2) waits in a queue no worker consumes: id {result.id[:8]}…")
+        result.revoke()
+        print("result.revoke() broadcast the id to every worker")
+        revoked = one(app.control.inspect([name]).revoked(), name)
+        print(f"the id is in {name}'s revoked list: {result.id in revoked}")
+        result.forget()
+
+
 COMMANDS: dict[str, Callable[[], None]] = {
     "stats": _stats,
     "conf": _conf,
@@ -171,6 +183,7 @@ COMMANDS: dict[str, Callable[[], None]] = {
     "add-consumer": _add_consumer,
     "scheduled": _scheduled,
     "query-task": _query_task,
+    "revoked": _revoked,
 }
 
 

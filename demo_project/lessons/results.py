@@ -144,10 +144,13 @@ def untracked() -> int:
         with celery_worker(args, f"{queue}@lesson"):
             print(f"worker with task_track_started = {untracked_app.conf.task_track_started}")
             result = app.send_task("tasks.basic.slow", args=(1.5,), queue=queue)
-            time.sleep(0.8)
-            active = app.control.inspect([f"{queue}@lesson"], timeout=2).active() or {}
-            running = any(task["id"] == result.id for tasks in active.values() for task in tasks)
-            print(f"0.8 s after sending: the worker runs it: {running}; its state: {result.state}")
+            inspector = app.control.inspect([f"{queue}@lesson"], timeout=1)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                active = inspector.active() or {}
+                if any(task["id"] == result.id for tasks in active.values() for task in tasks):
+                    print(f"while the worker runs it (inspect active): its state is {result.state}")
+                    break
             result.get(timeout=10)
             print(f"once it returned: {result.state}")
             result.forget()

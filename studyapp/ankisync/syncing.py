@@ -9,12 +9,21 @@ review logs and move each card's schedule from whichever side reviewed it last.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studyapp.ankisync.anki_side import AnkiDeckView, read_deck
+from studyapp.ankisync.card_changes import (
+    CardChange,
+    apply_in_anki,
+    apply_in_terminal,
+    given_due_dates,
+    plan_changes,
+    read_facts,
+    summary,
+)
 from studyapp.ankisync.clashes import (
     adopt_orphaned_reviews,
     clashing_terminal_ids,
@@ -53,7 +62,12 @@ from studyapp.ankisync.deck import (
 from studyapp.ankisync.errors import AnkiSyncError
 from studyapp.ankisync.matching import DeckKeys
 from studyapp.ankisync.merge import MergePlan, plan_with_undone
-from studyapp.ankisync.presets import adopted, deck_preset, describe
+from studyapp.ankisync.preset_parameters import (
+    keep_own_parameters,
+    parameters_for_anki,
+    write_preset_parameters,
+)
+from studyapp.ankisync.presets import adopted, deck_preset, describe, rollover_hour
 from studyapp.ankisync.sources import import_package
 from studyapp.ankisync.transfer import Moved, pull_to_terminal, push_to_anki
 from studyapp.locations import DataFolder
@@ -76,9 +90,12 @@ class SyncReport:
     left_alone: list[str] = field(default_factory=list)  # card ids gone from the deck files
     deleted_in_anki: list[str] = field(default_factory=list)  # course notes, by card id
     fsrs: str = ""  # the Anki preset's FSRS settings the terminal took on, if it changed
+    day_start: int | None = None  # Anki's rollover hour, when the terminal took it on
+    parameters_to_anki: str = ""  # the preset given the terminal's optimized parameters
     backup: Path | None = None
     notes: NotesPlan = field(default_factory=NotesPlan)
     undone: int = 0  # reviews taken back in the terminal, removed from Anki's log
+    changes: list[CardChange] = field(default_factory=list)  # suspensions, burials, ...
     old_schema: int | None = None  # an older collection's schema version, upgraded by the sync
     kept_old: Path | None = None  # the older collection as it was, before its upgrade
 
@@ -115,6 +132,10 @@ class SyncReport:
             f"  to the terminal: {self.to_terminal.reviews} reviews, "
             f"{self.to_terminal.cards} card schedules",
         ]
+        if any(change.to_anki for change in self.changes):
+            lines.append(f"  other changes to Anki: {summary(self.changes, to_anki=True)}")
+        if any(not change.to_anki for change in self.changes):
+            lines.append(f"  other changes to the terminal: {summary(self.changes, to_anki=False)}")
         if self.undone:
             lines.append(
                 f"  taken back with undo in the terminal: {self.undone} reviews "
@@ -133,10 +154,17 @@ class SyncReport:
                 f"  left alone in Anki: {len(self.left_alone)} cards no longer in the deck "
                 f"files {_listed(self.left_alone)}"
             )
+        if self.day_start is not None:
+            lines.append(
+                f"  terminal study days{' would' if self.dry_run else ''} start at "
+                f"{self.day_start}:00, as Anki's 'next day starts at'"
+            )
         if self.fsrs:
             lines.append(
                 f"  terminal scheduling{' would' if self.dry_run else ''} follow {self.fsrs}"
             )
+        if self.parameters_to_anki:
+            lines.append(f"  {self.parameters_to_anki}")
         if self.old_schema is not None:
             lines.append(
                 f"  collection{' would be' if verb else ''} upgraded from schema "
@@ -167,10 +195,12 @@ def sync_anki(
     data_dir: Path,
     dry_run: bool = False,
     restore_deleted: bool = False,
+    write_parameters: bool = False,
 ) -> SyncReport:
-    """`restore_deleted`: bring back the course's notes the learner deleted in Anki."""
+    """`restore_deleted`: bring back the course's notes the learner deleted in Anki;
+    `write_parameters`: give the Anki preset the terminal's optimized FSRS parameters."""
     with sync_lock(collection):
-        return _sync(collection, paths, data_dir, dry_run, restore_deleted)
+        return _sync(collection, paths, data_dir, dry_run, restore_deleted, write_parameters)
 
 
 def _sync(
@@ -179,6 +209,7 @@ def _sync(
     data_dir: Path,
     dry_run: bool,
     restore_deleted: bool,
+    write_parameters: bool = False,
 ) -> SyncReport:
     report = SyncReport(collection, dry_run)
     report.old_schema = _old_schema(collection)
@@ -218,8 +249,27 @@ def _sync(
         plan = _plan(study, present)
         preset = deck_preset(col, present)
         settings = adopted(study.settings, preset) if preset else study.settings
+        parameters, report.parameters_to_anki = parameters_for_anki(
+            study.settings, preset, write_parameters, dry_run
+        )
+        if parameters:  # the terminal's own stay; Anki's preset takes them below
+            settings = keep_own_parameters(settings, study.settings)
         if settings != study.settings and preset is not None:
             report.fsrs = describe(preset, settings)
+        rollover = rollover_hour(col)  # so a card is due on the same day on both sides
+        if settings.day_start_hour != rollover:
+            settings = replace(settings, day_start_hour=rollover)
+            report.day_start = rollover
+        days = AnkiDays.of(col, study.clock.now(), study.clock.local_tz())
+        report.changes = plan_changes(
+            read_facts(col, present),
+            study.states,
+            study.store.change_times(),
+            plan,
+            days,
+            study.clock.now(),
+        )
+        _take_due_dates(plan, report.changes)
         if dry_run:  # planned as the run plans it, on what the run would have written by then
             incoming = _incoming(keys, new_guids)  # the deck's import brings them in
             orphans = orphaned_reviews(col, study.store, incoming)
@@ -227,6 +277,7 @@ def _sync(
             new_ids = renumbering(col, study.store, clashing_terminal_ids(col, plan))
             if new_ids:
                 plan = _plan(study, present, incoming, orphans, new_ids)
+                _take_due_dates(plan, report.changes)
             report.to_anki = Moved(len(plan.to_anki), len(plan.schedule_from_terminal))
             report.to_terminal = Moved(len(plan.to_terminal), len(plan.schedule_from_anki))
             report.undone = len(plan.undone_in_anki)
@@ -236,9 +287,11 @@ def _sync(
                 study.update_settings(settings)
             except SettingsError as exc:
                 raise AnkiSyncError(f"{exc} (nothing written to Anki)") from None
-        if package is None and plan.changes_nothing:
+        if package is None and plan.changes_nothing and not parameters and not report.changes:
             return report  # nothing to write in Anki, so no backup either
         report.backup = backup(col, study.clock.now(), study.clock.local_tz())
+        if parameters and preset is not None:
+            write_preset_parameters(col, preset.deck_id, study.settings.fsrs_parameters)
         if package is not None:
             import_package(col, package, with_scheduling=False, add_only=True)
             if deleted:  # the importer adds every note Anki lacks: those go again
@@ -259,16 +312,25 @@ def _sync(
         if new_ids:
             study.store.renumber_reviews(new_ids)
             plan = _plan(study, present)
-        days = AnkiDays.of(col, study.clock.now(), study.clock.local_tz())
+        _take_due_dates(plan, report.changes)  # the plan may have been made again since
         report.undone = len(plan.undone_in_anki)
         report.to_anki = push_to_anki(col, study, present, plan, days)
         report.to_terminal = pull_to_terminal(col, study, present, plan, days)
+        apply_in_anki(col, present, report.changes)
+        apply_in_terminal(study.store, study.store.load_states(), report.changes, days)
         if schema_version(col) != version:
             raise AnkiSyncError(
                 f"{collection}: the schema version changed; restore {report.backup}"
             )
         remember_synced_digest(study, collection, digest_now)
     return report
+
+
+def _take_due_dates(plan: MergePlan, changes: Sequence[CardChange]) -> None:
+    """Cards Anki gave a due date take Anki's schedule, as if Anki had reviewed them last."""
+    for card_id in given_due_dates(changes):
+        if card_id not in plan.schedule_from_anki:
+            plan.schedule_from_anki.append(card_id)
 
 
 def _old_schema(collection: Path) -> int | None:

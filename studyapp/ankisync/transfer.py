@@ -50,14 +50,14 @@ def pull_to_terminal(
     entries = [terminal_row(rows[review_id], card_id) for card_id, review_id in plan.to_terminal]
     states: list[CardState] = []
     for card_id in plan.schedule_from_anki:
-        ids = view.review_ids[card_id]
+        ids = view.review_ids.get(card_id)  # none: given a due date before any review
         card = col.get_card(view.cards[card_id].cid)  # type: ignore[arg-type]
         states.append(
             state_from_anki(
                 card,
                 study.state(card_id),
-                ms_to_datetime(ids[-1]),
-                ms_to_datetime(ids[0]),
+                ms_to_datetime(ids[-1]) if ids else None,
+                ms_to_datetime(ids[0]) if ids else None,
                 days,
                 study.settings,
                 _memory_of(col, card),

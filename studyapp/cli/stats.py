@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -15,6 +16,7 @@ from studyapp.cli.common import (
     card_paths,
     fail,
 )
+from studyapp.clock import ClockSettingError, clock_from_environment
 from studyapp.locations import DataFolder
 from studyapp.settings import SettingsError
 from studyapp.stats import RETENTION_DAYS, Stats, stats_to_json
@@ -33,8 +35,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     folder = DataFolder.chosen(args.data_dir)
     try:
-        study = Study.open(paths, folder.root)
-    except (SettingsError, StoreError) as exc:
+        study = Study.open(paths, folder.root, clock_from_environment(os.environ))
+    except (SettingsError, StoreError, ClockSettingError) as exc:
         return fail(str(exc))
     try:
         for error in study.errors:

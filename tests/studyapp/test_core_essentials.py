@@ -90,6 +90,20 @@ def test_a_card_never_seen_is_not_hidden_by_a_shared_command(
     assert study.browse("is:buried") == []
 
 
+def test_a_new_card_buried_by_hand_is_not_counted_as_a_sibling(
+    open_study: OpenStudy, cards_dir: Path
+) -> None:
+    _deck_with_commands(cards_dir / "deck.md")
+    study = open_study()
+    session = ReviewSession(study, None)
+    session.grade(EASY)  # add: answered today
+    current = session.current()
+    assert current is not None and current.id == "add-again"  # same command, never seen
+    session.bury()
+    held = study.held_back(None)
+    assert (held.siblings, held.buried) == (0, 1)
+
+
 def test_the_other_side_of_a_reversed_card_is_buried_as_in_anki(
     open_study: OpenStudy, cards_dir: Path
 ) -> None:
