@@ -1,4 +1,4 @@
-"""Pausing Python's cyclic garbage collector while card files are loaded (and rendered)."""
+"""Pausing Python's cyclic garbage collector for a build."""
 
 from __future__ import annotations
 
