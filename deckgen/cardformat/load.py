@@ -73,13 +73,14 @@ def load(
 ) -> CardSet:
     sources, errors = collect_sources(paths)
     cache = CardCache.open() if use_cache else None
+    reader = Reader(cache, renderer, jobs, sources)
     try:
-        reader = Reader(cache, renderer, jobs, sources)
         files = [reader.read(source) for source in sources]
         reader.parse_pending(progress)
         if cache is not None:
             cache.put(reader.to_cache)
     finally:
+        reader.close()
         if cache is not None:
             cache.close()
     result = CardSet(files, errors, reader.parsed)
@@ -226,16 +227,20 @@ class Reader:
             self.pool = ChunkPool(self.jobs or default_jobs(), self.expected_bytes, self.renderer)
         return self.pool
 
+    def close(self) -> None:
+        """Stop the pool's workers (at once when the load failed)."""
+        if self.pool is not None:
+            self.pool.close()
+
     def parse_pending(self, progress: ProgressCallback | None) -> None:
         """Wait for the pool, fill each file's waiting chunks in order, and finish them."""
         if self.pool is not None:
-            with self.pool:
-                results = self.pool.stream(progress)
-                for file in self.in_progress:
-                    for slot in file.slots:
-                        if slot.ready is None:
-                            slot.ready = next(results)
-                            self.parsed += len(slot.ready.part.cards)
+            results = self.pool.stream(progress)
+            for file in self.in_progress:
+                for slot in file.slots:
+                    if slot.ready is None:
+                        slot.ready = next(results)
+                        self.parsed += len(slot.ready.part.cards)
         elif progress is not None:
             progress(0, 0)
         for file in self.in_progress:
