@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -26,7 +26,7 @@ from studyapp.memory_states import ensure_current_engine, last_recomputed
 from studyapp.queue import Category, Limits, StudyDay, category_today, deck_counts, study_day
 from studyapp.records import CardState, Phase, ReviewKind, RevlogEntry
 from studyapp.scheduler import Scheduler
-from studyapp.settings import Settings, load_settings, save_settings
+from studyapp.settings import Settings, load_settings, save_settings, settings_path
 from studyapp.siblings import SiblingIndex
 from studyapp.store import Store
 
@@ -113,6 +113,7 @@ class Study:
         self._states: dict[str, CardState] = store.load_states()
         self.states: Mapping[str, CardState] = MappingProxyType(self._states)
         self._followers: weakref.WeakSet[QueueFollower] = weakref.WeakSet()
+        self._settings_seen = self._settings_stamp()
 
     @classmethod
     def open(cls, paths: Sequence[Path], data_dir: Path, clock: Clock | None = None) -> Study:
@@ -140,6 +141,7 @@ class Study:
 
         Card states are read again too: another instance may have studied meanwhile.
         """
+        self.follow_settings_file()
         self._states.clear()
         self._states.update(self.store.load_states())
         try:
@@ -271,10 +273,40 @@ class Study:
     # settings ------------------------------------------------------------------------------
 
     def update_settings(self, settings: Settings) -> None:
-        save_settings(self.data_dir, settings)
+        """Save what differs from the settings this app holds, over the file as it stands
+        now (`studyapp sync-anki` may have changed other values meanwhile), and take the
+        result: a theme change never writes old FSRS values back."""
+        changed = {
+            name: value
+            for name, value in asdict(settings).items()
+            if value != getattr(self.settings, name)
+        }
+        merged = replace(load_settings(self.data_dir), **changed)
+        save_settings(self.data_dir, merged)
+        self._take_settings(merged)
+
+    def follow_settings_file(self) -> bool:
+        """Take the settings file's values if it changed since this app read it (a sync run
+        elsewhere adopted Anki's); True when it had."""
+        if self._settings_stamp() == self._settings_seen:
+            return False
+        self._take_settings(load_settings(self.data_dir))
+        return True
+
+    def _take_settings(self, settings: Settings) -> None:
+        self._settings_seen = self._settings_stamp()
+        if settings == self.settings:
+            return
         self.settings = settings
         self.scheduler = Scheduler(settings, self.clock.local_tz())
         self._queues_changed()
+
+    def _settings_stamp(self) -> tuple[int, int] | None:
+        try:
+            info = settings_path(self.data_dir).stat()
+        except OSError:
+            return None
+        return info.st_mtime_ns, info.st_size
 
     # days and limits -------------------------------------------------------------------------
 

@@ -14,18 +14,25 @@
 ``python -m lessons.results failure``       what the result of a task that raised reports
 ``python -m lessons.results retry-states``  the states of a task that retries until it gives up
 ``python -m lessons.results terminate``     revoking a running task with terminate=True
+``python -m lessons.results result-key``    what the Redis result backend stores, under which key
+``python -m lessons.results pubsub``        get() on Redis listens on a pub/sub channel
+``python -m lessons.results retry-delay``   how long self.retry() waits without a countdown
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import traceback
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 
+import redis
 from celery import Celery, states
 from celery.app.backends import by_url
 from celery.result import AsyncResult
@@ -194,6 +201,12 @@ def failure() -> int:
     return 0
 
 
+def _states_seen_until(result: AsyncResult, state: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while result.state != state and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def retry_states() -> int:
     app.loader.import_default_modules()
     task = app.tasks["tasks.advanced.always_retrying"]
@@ -239,6 +252,61 @@ def cli() -> int:
     return done.returncode
 
 
+def result_key() -> int:
+    result = app.send_task("tasks.basic.add", args=(20, 22))
+    result.get(timeout=20)
+    backend = redis.Redis.from_url(str(app.conf.result_backend), decode_responses=True)
+    key = f"celery-task-meta-{result.id}"
+    kind = str(backend.type(key))
+    print(f"GET celery-task-meta-<task id> (TYPE {kind}):")
+    stored = json.loads(str(backend.get(key) or "{}"))
+    for field in ("status", "result", "traceback", "task_id"):
+        value = stored.get(field)
+        shown = "<the task id>" if field == "task_id" and value == result.id else repr(value)
+        print(f"  {field}: {shown}")
+    backend.close()
+    result.forget()
+    return 0
+
+
+def pubsub() -> int:
+    result = app.send_task("tasks.basic.slow", args=(1.0,))
+    channel = f"celery-task-meta-{result.id}"
+    backend = redis.Redis.from_url(str(app.conf.result_backend), decode_responses=True)
+    waiter = threading.Thread(target=result.get, kwargs={"timeout": 20})
+    waiter.start()
+    time.sleep(0.5)
+    listening = channel in backend.pubsub_channels(channel)
+    print(f"while get() waits, PUBSUB CHANNELS lists a channel named after the result: {listening}")
+    waiter.join()
+    print(f"get() returned once the worker published the result: {result.result!r}")
+    backend.close()
+    result.forget()
+    return 0
+
+
+def retry_delay() -> int:
+    with idle_queue(str(app.conf.broker_url), prefix="lesson-retry") as queue:
+        name = f"{queue}@lesson"
+        args = ["-A", "config.celery_app", "worker", "-Q", queue, "-c", "1"]
+        with celery_worker(args, name):
+            sent = time.time()
+            result = app.send_task("tasks.execution.retries_later", queue=queue)
+            _states_seen_until(result, states.RETRY)
+            scheduled = app.control.inspect([name], timeout=2).scheduled() or {}
+            etas = [
+                datetime.fromisoformat(entry["eta"]).timestamp()
+                for entries in scheduled.values()
+                for entry in entries
+                if entry["request"]["id"] == result.id
+            ]
+            print(f"self.retry() without a countdown: state {result.state}")
+            for eta in etas:
+                print(f"the worker holds the retry until {eta - sent:.0f} s after sending")
+            result.revoke()  # the lesson does not wait three minutes for it
+    return 0
+
+
 COMMANDS: dict[str, Callable[[], int]] = {
     "backend-url": backend_url,
     "broker-url": broker_url,
@@ -253,6 +321,9 @@ COMMANDS: dict[str, Callable[[], int]] = {
     "failure": failure,
     "retry-states": retry_states,
     "terminate": terminate,
+    "result-key": result_key,
+    "pubsub": pubsub,
+    "retry-delay": retry_delay,
 }
 
 

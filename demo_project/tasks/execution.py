@@ -84,6 +84,14 @@ def reports_progress(self: Task, steps: int = 3, seconds: float = 0.4) -> str:
     return f"{steps} steps done"
 
 
+@shared_task(bind=True)
+def retries_later(self: Task) -> str:
+    """Asks for one retry without a countdown, so Celery's default_retry_delay applies."""
+    if self.request.retries == 0:
+        raise self.retry(exc=ConnectionError("the service is down"))
+    return "second attempt"
+
+
 @shared_task
 def log_progress(order_id: int) -> str:
     logger.info("packing order %s", order_id)

@@ -4,11 +4,12 @@ Forget and Set Due Date, both ways, the later change winning."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from anki.collection import Collection
-from anki_support import card_by_key, key_of
+from anki_support import card_by_key, deck_id_of, key_of
 from sync_support import Learner, sync
 
 from studyapp.ankisync.days import AnkiDays
@@ -118,3 +119,69 @@ def test_suspend_bury_forget_and_set_due_travel_both_ways_the_later_winning(
         study.close()
         col.close()
     assert "other changes" not in sync(capsys, learner)
+
+
+def test_settings_the_sync_adopts_reach_an_open_app_and_stay(
+    learner: Learner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (learner.data / "settings.toml").write_text(
+        (learner.data / "settings.toml").read_text("utf-8") + "# my own note\n", "utf-8"
+    )
+    app = Study.open([learner.cards], learner.data)  # open all along
+    try:
+        col = Collection(str(learner.collection))
+        config = col.decks.config_dict_for_deck_id(deck_id_of(col, "Sync Basics"))  # type: ignore[arg-type]
+        config["desiredRetention"] = 0.85
+        col.decks.update_config(config)
+        col.close()
+        stale = app.settings
+        sync(capsys, learner)
+
+        # A change made in the app with the values it read before the sync.
+        app.update_settings(replace(stale, theme="nord"))
+
+        assert app.settings.desired_retention == 0.85 and app.settings.theme == "nord"
+        saved = load_settings(learner.data)
+        assert (saved.desired_retention, saved.theme) == (0.85, "nord")
+        assert "# my own note" in (learner.data / "settings.toml").read_text("utf-8")
+
+        config_again = Collection(str(learner.collection))
+        config = config_again.decks.config_dict_for_deck_id(deck_id_of(config_again, "Sync Basics"))  # type: ignore[arg-type]
+        config["desiredRetention"] = 0.8
+        config_again.decks.update_config(config)
+        config_again.close()
+        sync(capsys, learner)
+
+        assert app.follow_settings_file() and app.settings.desired_retention == 0.8
+        assert not app.follow_settings_file()
+    finally:
+        app.close()
+
+
+def test_reps_lapses_and_first_review_come_from_both_logs(
+    learner: Learner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sync(capsys, learner)
+    col = Collection(str(learner.collection))
+    study = Study.open([learner.cards], learner.data)
+    try:
+        for card_id in CARD_IDS:
+            anki_card = card_by_key(col, *key_of(card_id))
+            answers = col.db.all(
+                "select id, ease, type from revlog where cid = ? and ease > 0 order by id",
+                anki_card.id,
+            )
+            lapses = sum(1 for _, ease, kind in answers if ease == 1 and kind == 1)
+            info = study.card_info(card_id)
+            assert info is not None
+            assert (info.reviews, info.lapses) == (len(answers), lapses), card_id
+            assert (anki_card.reps, anki_card.lapses) == (len(answers), lapses), card_id
+            assert (study.state(card_id).reps, study.state(card_id).lapses) == (
+                len(answers),
+                lapses,
+            ), card_id
+            if answers:
+                assert info.first_review == datetime.fromtimestamp(answers[0][0] / 1000, UTC)
+    finally:
+        study.close()
+        col.close()
