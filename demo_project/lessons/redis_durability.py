@@ -25,6 +25,7 @@ from lessons.private_worker import private_worker
 
 from demo_project.contract import client_transport_options
 from demo_project.launch import RedisServer
+from demo_project.signals import exit_on_sigterm
 
 PAYLOAD = "x" * 10_000  # a 10 kB argument: Redis fills up after a few hundred messages
 
@@ -174,4 +175,5 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    exit_on_sigterm()  # a stop from the study app still stops what this lesson started
     sys.exit(main(sys.argv[1:]))
