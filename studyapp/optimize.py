@@ -20,6 +20,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from statistics import median
 
@@ -35,8 +37,8 @@ from fsrs_rs_python import (
 
 from studyapp.clock import Clock
 from studyapp.memory_states import Recomputed, recompute
-from studyapp.records import ReviewKind, RevlogEntry, datetime_to_ms
-from studyapp.scheduler import Scheduler
+from studyapp.records import ReviewKind, RevlogEntry
+from studyapp.scheduler import Scheduler, study_day_gaps
 from studyapp.settings import Settings, load_settings, save_settings
 from studyapp.store import Store
 
@@ -95,48 +97,61 @@ class Fit:
         )
 
 
-def training_set(log: Iterable[RevlogEntry], next_day_start: datetime) -> TrainingSet:
-    """`log` oldest first; days counted back from the start of the next study day."""
-    by_card: dict[str, list[RevlogEntry]] = defaultdict(list)
-    for entry in log:
-        by_card[entry.card_id].append(entry)
-    next_day_ms = datetime_to_ms(next_day_start)
+Answer = tuple[str, int, int, int]  # card id, time in ms, rating 1-4, kind (`ReviewKind`)
+
+
+def answers_of(entries: Iterable[RevlogEntry]) -> list[Answer]:
+    """Log entries as `Store.answers_by_card` gives them: graded ones, by card, in time."""
+    rows = [
+        (entry.card_id, entry.id, entry.rating, int(entry.kind))
+        for entry in entries
+        if entry.rating in RATINGS
+    ]
+    rows.sort()
+    return rows
+
+
+def training_set(answers: Sequence[Answer], next_day_start: datetime) -> TrainingSet:
+    """`answers` as `Store.answers_by_card` gives them; days counted in study days."""
     dated: list[tuple[int, int, FSRSItem]] = []
     reviews = cards = 0
-    for number, entries in enumerate(by_card.values()):
-        answers = _from_last_learning(entries)
-        if not answers:
+    made_reviews: dict[tuple[int, int], FSRSReview] = {}  # a few dozen distinct ones
+    for number, (_, rows) in enumerate(groupby(answers, key=itemgetter(0))):
+        card = _from_last_learning(list(rows))
+        if len(card) < 2:
             continue
-        days_ago = [(next_day_ms - entry.id) // (SECONDS_PER_DAY * 1000) for entry in answers]
+        gaps = study_day_gaps([at for _, at, _, _ in card], next_day_start)
         so_far: list[FSRSReview] = []
         made = 0
-        for index, entry in enumerate(answers):
-            delta = 0 if index == 0 else max(0, days_ago[index - 1] - days_ago[index])
-            so_far.append(FSRSReview(entry.rating, delta))
-            if index >= 1 and delta > 0:
-                dated.append((entry.id, number, FSRSItem(list(so_far))))
+        for (_, at, rating, _), gap in zip(card, gaps, strict=True):
+            review = made_reviews.get((rating, gap))
+            if review is None:
+                review = made_reviews[(rating, gap)] = FSRSReview(rating, gap)
+            so_far.append(review)
+            if gap > 0 and len(so_far) > 1:
+                dated.append((at, number, FSRSItem(so_far)))  # copied into Rust here
                 made += 1
         if made:
-            reviews += len(answers)
+            reviews += len(card)
             cards += 1
-    dated.sort(key=lambda row: row[0])  # by time of the answer, as Anki
+    dated.sort(key=itemgetter(0))  # by time of the answer, as Anki
     return TrainingSet(
         [item for _, _, item in dated], [number for _, number, _ in dated], reviews, cards
     )
 
 
-def _from_last_learning(entries: Sequence[RevlogEntry]) -> list[RevlogEntry]:
-    """A card's answers from the first of its last run of learning answers (Anki resets a
-    card's history there); empty when it has none."""
-    graded = [entry for entry in entries if entry.rating in RATINGS]
+def _from_last_learning(answers: Sequence[Answer]) -> Sequence[Answer]:
+    """A card's answers from the first of its last run of learning answers (Anki's history
+    of a card starts there); empty when it has none."""
     start = None
-    for index in range(len(graded) - 1, -1, -1):
-        if graded[index].kind is ReviewKind.LEARN:
+    for index in range(len(answers) - 1, -1, -1):
+        if answers[index][3] == ReviewKind.LEARN:
             start = index
         elif start is not None:
             break
-    kept = [] if start is None else graded[start:]
-    return [entry for entry in kept if entry.kind is not ReviewKind.MANUAL]
+    if start is None:
+        return []
+    return [answer for answer in answers[start:] if answer[3] != ReviewKind.MANUAL]
 
 
 def relearning_steps_within_a_day(settings: Settings) -> int:
@@ -257,7 +272,8 @@ def optimize_folder(data_dir: Path, clock: Clock, dry_run: bool) -> Applied:
     try:
         now = clock.now()
         scheduler = Scheduler(settings, clock.local_tz())
-        fitted = fit(training_set(store.load_revlog(), scheduler.next_day_start(now)), settings)
+        answers = store.answers_by_card()
+        fitted = fit(training_set(answers, scheduler.next_day_start(now)), settings)
         if dry_run or not fitted.improved:
             return Applied(fitted, settings, settings, False, None)
         today = now.astimezone(clock.local_tz()).date().isoformat()
@@ -268,7 +284,7 @@ def optimize_folder(data_dir: Path, clock: Clock, dry_run: bool) -> Applied:
         )
         save_settings(data_dir, new_settings)
         recomputed = recompute(
-            store, Scheduler(new_settings, clock.local_tz()), now, "optimized parameters"
+            store, Scheduler(new_settings, clock.local_tz()), now, "optimized parameters", answers
         )
         return Applied(fitted, settings, new_settings, True, recomputed)
     finally:

@@ -328,6 +328,16 @@ class Store:
             rows = db.execute(f"SELECT {_REVLOG_COLUMNS} FROM revlog ORDER BY id").fetchall()
         return [_row_to_entry(row) for row in rows]
 
+    def answers_by_card(self) -> list[tuple[str, int, int, int]]:
+        """(card id, time in ms, rating 1-4, kind) of every graded review, by card, oldest
+        first within a card: what FSRS learns from. Raw rows: fitting FSRS reads the whole
+        log, and an object per review would cost more than the fit itself."""
+        with self._reading() as db:
+            return db.execute(
+                "SELECT card_id, id, rating, kind FROM revlog WHERE rating BETWEEN 1 AND 4 "
+                "ORDER BY card_id, id"
+            ).fetchall()
+
     def review_index(self) -> list[tuple[int, str]]:
         """(review id, card id) of every review, oldest first: all a sync needs to compare."""
         with self._reading() as db:
@@ -362,6 +372,17 @@ class Store:
                 "UPDATE revlog SET id = ? WHERE id = ?",
                 ((new, old) for old, new in new_ids.items()),
             )
+
+    def answer_counts(self) -> dict[str, tuple[int, int]]:
+        """Each card's answers and lapses (Again on a review) in the log, as Anki counts
+        its card's reps and lapses."""
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT card_id, count(*), sum(rating = 1 AND kind = ?) FROM revlog "
+                "WHERE kind != ? GROUP BY card_id",
+                (int(ReviewKind.REVIEW), int(ReviewKind.MANUAL)),
+            ).fetchall()
+        return {card_id: (reps, lapses) for card_id, reps, lapses in rows}
 
     def undone_reviews(self) -> dict[int, str]:
         """Review id -> card id of every review taken back with undo."""

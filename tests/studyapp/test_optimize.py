@@ -24,6 +24,7 @@ from studyapp.clock import ManualClock
 from studyapp.optimize import (
     MINIMUM_ITEMS,
     NotEnoughHistory,
+    answers_of,
     evaluate,
     fit,
     training_set,
@@ -60,7 +61,7 @@ def next_day_start(log: list[RevlogEntry]) -> datetime:
 
 def test_a_history_from_known_parameters_is_fitted_back() -> None:
     log = history(cards=1000, reviews_per_card=8)
-    training = training_set(log, next_day_start(log))
+    training = training_set(answers_of(log), next_day_start(log))
     result = fit(training, Settings())
 
     true_loss = evaluate(TRUE_PARAMETERS, training.items).log_loss
@@ -80,7 +81,7 @@ def test_a_history_from_known_parameters_is_fitted_back() -> None:
 
 def test_too_short_a_history_is_refused_with_how_much_more_is_needed() -> None:
     log = history(cards=40, reviews_per_card=3)
-    training = training_set(log, next_day_start(log))
+    training = training_set(answers_of(log), next_day_start(log))
     with pytest.raises(NotEnoughHistory) as refused:
         fit(training, Settings())
     assert refused.value.items == len(training.items) == 120
