@@ -69,7 +69,7 @@ from studyapp.ankisync.preset_parameters import (
 )
 from studyapp.ankisync.presets import adopted, deck_preset, describe, rollover_hour
 from studyapp.ankisync.sources import import_package
-from studyapp.ankisync.transfer import Moved, pull_to_terminal, push_to_anki
+from studyapp.ankisync.transfer import Moved, pull_to_terminal, push_to_anki, united_counts
 from studyapp.locations import DataFolder
 from studyapp.settings import SettingsError
 from studyapp.study import Study
@@ -314,8 +314,9 @@ def _sync(
             plan = _plan(study, present)
         _take_due_dates(plan, report.changes)  # the plan may have been made again since
         report.undone = len(plan.undone_in_anki)
-        report.to_anki = push_to_anki(col, study, present, plan, days)
-        report.to_terminal = pull_to_terminal(col, study, present, plan, days)
+        counts = united_counts(col, study, plan)
+        report.to_anki = push_to_anki(col, study, present, plan, days, counts)
+        report.to_terminal = pull_to_terminal(col, study, present, plan, days, counts)
         apply_in_anki(col, present, report.changes)
         apply_in_terminal(study.store, study.store.load_states(), report.changes, days)
         if schema_version(col) != version:
