@@ -5,6 +5,7 @@
 ``python -m lessons.beat_scheduler options``        ``options`` are apply_async's options
 ``python -m lessons.beat_scheduler two-beats``      two schedulers send every entry twice
 ``python -m lessons.beat_scheduler schedule-file``  what the schedule file remembers
+``python -m lessons.beat_scheduler add-periodic-task``  an entry added in code, at configuration
 
 ``celery beat`` runs the same ``Scheduler.tick()`` in a loop; here the loop runs for a second
 or so, and the messages land in queues no worker consumes, where the lesson reads them.
@@ -152,12 +153,28 @@ def schedule_file() -> int:
     return 0
 
 
+def add_periodic_task() -> int:
+    with beat_app({}) as (app, queue):
+
+        @app.on_after_configure.connect
+        def schedule_cleanup(sender: Celery, **kwargs: Any) -> None:
+            sender.add_periodic_task(0.5, sender.signature("tasks.basic.add", (2, 3)), name="sum")
+
+        # The first read of the configuration fires on_after_configure, which adds the entry.
+        print(f"beat_schedule after add_periodic_task: {sorted(app.conf.beat_schedule)}")
+        run_beat([Scheduler(app, lazy=False)], 0, until=lambda: len(messages(app, queue)) >= 1)
+        sent = messages(app, queue)[0]
+    print(f"beat sent {sent['task']}{tuple(sent['args'])} for the entry added in code")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[], int]] = {
     "entry": entry,
     "arguments": arguments,
     "options": options,
     "two-beats": two_beats,
     "schedule-file": schedule_file,
+    "add-periodic-task": add_periodic_task,
 }
 
 
