@@ -29,9 +29,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
 CARDS = 10_000
 REVIEWS_PER_CARD = 10  # 100,000 in all: the first 5 in Anki, the last 5 in the terminal
 FILES = 10

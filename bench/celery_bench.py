@@ -34,19 +34,17 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 import psutil  # noqa: E402
 from celery import Celery, group  # noqa: E402
 from celery.result import ResultSet  # noqa: E402
 
 from demo_project.app_loader import make_app  # noqa: E402
-from demo_project.contract import DEMO_QUEUES  # noqa: E402
+from demo_project.contract import DEMO_DIR, DEMO_QUEUES  # noqa: E402
 from demo_project.launch import RedisServer, Worker, demo_env  # noqa: E402
 
 BENCH_DIR = Path(__file__).resolve().parent
-sys.path.insert(0, str(BENCH_DIR))
-from worker_with_overrides import apply_overrides  # noqa: E402
+from worker_with_overrides import apply_overrides  # noqa: E402  (bench/ is the script's folder)
 
 OVERRIDES_SCRIPT = BENCH_DIR / "worker_with_overrides.py"
 PARTS = ("client", "parent", "pool", "redis", "watchfiles")
@@ -197,6 +195,7 @@ def variant_worker(env: dict[str, str], variant: Variant) -> Worker:
     if variant.shipped:
         return worker
     command = worker.command()
+    worker.env["PYTHONPATH"] = str(DEMO_DIR)  # where `celery -A` would find config.celery_app
     worker.command = lambda: [  # type: ignore[method-assign]
         sys.executable, str(OVERRIDES_SCRIPT), *variant.overrides, "--",
         *command[command.index("-A"):],

@@ -1,19 +1,18 @@
 """Start the demo worker with some settings changed (used by celery_bench.py).
 
-    python ../bench/worker_with_overrides.py task_track_started=false -- -A config.celery_app worker
+    PYTHONPATH=. python ../bench/worker_with_overrides.py task_track_started=false -- \
+        -A config.celery_app worker
 
-Run with cwd demo_project/. Each override is ``name=<JSON value>``; a dotted name changes one
-key of a dict setting (``broker_transport_options.priority_steps=[0,3,6,9]``). ``0``/``1``
-serve as booleans too; ``null`` sets None.
+Run in demo_project/ with it on PYTHONPATH (as `celery` puts its folder on the path). Each
+override is ``name=<JSON value>``; a dotted name changes one key of a dict setting
+(``broker_transport_options.priority_steps=[0,3,6,9]``). ``0``/``1`` serve as booleans too;
+``null`` sets None.
 """
 
 import json
 import sys
 from collections.abc import MutableMapping, Sequence
-from pathlib import Path
 from typing import Any
-
-DEMO_DIR = Path(__file__).resolve().parent.parent / "demo_project"
 
 
 def apply_overrides(conf: MutableMapping[str, Any], overrides: Sequence[str]) -> None:
@@ -32,7 +31,6 @@ def apply_overrides(conf: MutableMapping[str, Any], overrides: Sequence[str]) ->
 def main(argv: list[str]) -> None:
     split = argv.index("--")
     options, celery_args = argv[:split], argv[split + 1 :]
-    sys.path.insert(0, str(DEMO_DIR))
     from config.celery_app import app
 
     apply_overrides(app.conf, options)

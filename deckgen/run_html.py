@@ -1,8 +1,10 @@
-"""The proof on a card's answer: its Run command, what the Expect checks, and what the
-command printed when it was last verified (`X.verified.json`, see recordings.py).
+"""The proof on a card's answer: its Run command and what it printed when last verified
+(`X.verified.json`, see recordings.py), the lines the Expect checks marked in it.
 
-A learner in Anki sees the recorded output instead of the Expect's raw regular
-expressions: the Expect's plain lines are shown, its `re:` lines only counted.
+The proof appears once: with a recording, the Expect (a test spec with its own copy of the
+lines) stays in the card file and the terminal, and Anki shows the recorded lines it found
+(class `deckgen-proof`). Without a recording the Expect's plain lines are shown instead, its
+`re:` lines only counted: a regular expression teaches nothing on a card.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ import html
 
 from deckgen.cardformat.expect import parse_expect
 from deckgen.cardformat.model import RunSpec
-from deckgen.cardformat.recordings import Recording
-from deckgen.highlight import highlight_code
+from deckgen.cardformat.recordings import Recording, matched_lines
+from deckgen.highlight import PRE_STYLE, highlight_code
 
 OUTPUT_HEADING = "What it printed, verified {date}"
+# On the code block's dark background whatever Anki's theme: a lighter band, bold text.
+PROOF_STYLE = "display:inline-block;width:100%;background:#3d3a1e;font-weight:bold"
 
 
 def expect_summary(expect: str) -> tuple[list[str], int]:
@@ -32,7 +36,8 @@ def pattern_note(plain: list[str], patterns: int) -> str:
 
 
 def render_run(run: RunSpec | None, recording: Recording | None) -> str:
-    """The Run part of the answer: the command, what it must show, what it printed."""
+    """The Run part of the answer: the command, then what it printed with the proof marked
+    (or, not yet recorded, what it must print)."""
     if run is None:
         return ""
     parts = ['<div class="deckgen-run"><div class="deckgen-run-label">Run</div>']
@@ -41,7 +46,15 @@ def render_run(run: RunSpec | None, recording: Recording | None) -> str:
     if run.service:
         notes.append("keeps running (service)")
     parts.append(f'<div class="deckgen-run-notes">{html.escape(", ".join(notes))}</div>')
-    if run.expect:
+    if recording is not None:
+        heading = html.escape(OUTPUT_HEADING.format(date=recording.verified))
+        celery = html.escape(recording.celery)
+        parts.append(
+            f'<div class="deckgen-output"><div class="deckgen-run-label">{heading}</div>'
+            f"{marked_output(recording.output, run.expect)}"
+            f'<div class="deckgen-run-notes">with Celery {celery}</div></div>'
+        )
+    elif run.expect:
         plain, patterns = expect_summary(run.expect)
         parts.append('<div class="deckgen-run-label">Expect</div>')
         if plain:
@@ -49,13 +62,19 @@ def render_run(run: RunSpec | None, recording: Recording | None) -> str:
         note = pattern_note(plain, patterns)
         if note:
             parts.append(f'<div class="deckgen-run-notes">{note}</div>')
-    if recording is not None:
-        heading = html.escape(OUTPUT_HEADING.format(date=recording.verified))
-        celery = html.escape(recording.celery)
-        parts.append(
-            f'<div class="deckgen-output"><div class="deckgen-run-label">{heading}</div>'
-            f"{highlight_code(recording.output + chr(10), '')}"
-            f'<div class="deckgen-run-notes">with Celery {celery}</div></div>'
-        )
     parts.append("</div>")
     return "".join(parts)
+
+
+def marked_output(output: str, expect: str | None) -> str:
+    """A recorded output as a code block, each line the Expect matched in a `deckgen-proof`
+    span."""
+    lines = output.split("\n")
+    proof = set(matched_lines(lines, expect))
+    shown = [
+        f'<span class="deckgen-proof" style="{PROOF_STYLE}">{html.escape(line)}</span>'
+        if index in proof
+        else html.escape(line)
+        for index, line in enumerate(lines)
+    ]
+    return f'<pre style="{PRE_STYLE}"><code>{chr(10).join(shown)}</code></pre>'

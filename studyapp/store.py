@@ -66,6 +66,29 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX revlog_by_card ON revlog (card_id, id);
     """,
+    # Reviews taken back with undo: a sync removes them from Anki's log if they reached it.
+    """
+    CREATE TABLE undone_review (
+        id INTEGER PRIMARY KEY,
+        card_id TEXT NOT NULL
+    );
+    """,
+    # v3: facts about the data as a whole, e.g. which engine computed the memory states
+    # (studyapp.memory_states recomputes them once from the review log when that changes).
+    """
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
+    # v4: when the learner last changed a card other than by grading it (suspend, bury,
+    # forget): the Anki sync lets the later of such a change and Anki's own win.
+    """
+    CREATE TABLE state_change (
+        card_id TEXT PRIMARY KEY,
+        changed_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -182,25 +205,47 @@ class Store:
             )
 
     def modify_state(
-        self, fallback: CardState, change: Callable[[CardState], CardState]
+        self,
+        fallback: CardState,
+        change: Callable[[CardState], CardState],
+        when: datetime | None = None,
     ) -> tuple[CardState, CardState]:
         """Apply `change` to the card's stored row (or `fallback` if none): (before, after).
 
         Reading inside the write transaction means a change another instance committed
-        meanwhile is built upon, not overwritten.
+        meanwhile is built upon, not overwritten. `when`: the learner changed the card at
+        that moment (see `change_times`).
         """
         with self._write() as db:
             before = self._load_state(db, fallback.card_id) or fallback
             after = change(before)
             db.execute(_UPSERT_STATE, _state_to_row(after))
+            self._stamp_change(db, fallback.card_id, when)
         return before, after
 
-    def restore_state(self, written: CardState, previous: CardState) -> None:
+    def restore_state(
+        self, written: CardState, previous: CardState, when: datetime | None = None
+    ) -> None:
         """Undo a change: put `previous` back if the card is still as `written` left it,
         else ConflictError and nothing is touched."""
         with self._write() as db:
             self._refuse_if_changed(db, written)
             db.execute(_UPSERT_STATE, _state_to_row(previous))
+            self._stamp_change(db, written.card_id, when)
+
+    @staticmethod
+    def _stamp_change(db: sqlite3.Connection, card_id: str, when: datetime | None) -> None:
+        if when is not None:
+            db.execute(
+                "INSERT OR REPLACE INTO state_change (card_id, changed_at) VALUES (?, ?)",
+                (card_id, datetime_to_ms(when)),
+            )
+
+    def change_times(self) -> dict[str, datetime]:
+        """When the learner last suspended, buried, forgot (or undid that for) each card."""
+        with self._reading() as db:
+            rows = db.execute("SELECT card_id, changed_at FROM state_change").fetchall()
+        return {card_id: ms_to_datetime(ms) for card_id, ms in rows}
 
     @classmethod
     def _refuse_if_changed(cls, db: sqlite3.Connection, written: CardState) -> None:
@@ -227,12 +272,16 @@ class Store:
         `schedule` runs inside the write transaction on the row as stored (`fallback` if there
         is none), so when another instance graded the card since this one loaded it, both
         grades count in order instead of the later one overwriting the earlier. The log row's
-        id is the review time in ms, nudged forward if already taken.
+        id is the review time in ms, nudged forward if already taken (or once undone).
         """
         with self._write() as db:
             previous = self._load_state(db, fallback.card_id) or fallback
             new_state, entry = schedule(previous)
-            (last_id,) = db.execute("SELECT coalesce(max(id), 0) FROM revlog").fetchone()
+            # An undone review's id stays its own: a sync may still have to take it out of Anki.
+            (last_id,) = db.execute(
+                "SELECT max((SELECT coalesce(max(id), 0) FROM revlog), "
+                "(SELECT coalesce(max(id), 0) FROM undone_review))"
+            ).fetchone()
             entry = replace(entry, id=max(entry.id, last_id + 1))
             db.execute(
                 f"INSERT INTO revlog ({_REVLOG_COLUMNS}, previous_state) "
@@ -257,6 +306,10 @@ class Store:
             self._refuse_if_changed(db, written)
             previous = _row_to_state(json.loads(found[0]))
             db.execute("DELETE FROM revlog WHERE id = ?", (revlog_id,))
+            db.execute(
+                "INSERT OR IGNORE INTO undone_review (id, card_id) VALUES (?, ?)",
+                (revlog_id, written.card_id),
+            )
             db.execute(_UPSERT_STATE, _state_to_row(previous))
         return previous
 
@@ -274,6 +327,16 @@ class Store:
         with self._reading() as db:
             rows = db.execute(f"SELECT {_REVLOG_COLUMNS} FROM revlog ORDER BY id").fetchall()
         return [_row_to_entry(row) for row in rows]
+
+    def answers_by_card(self) -> list[tuple[str, int, int, int]]:
+        """(card id, time in ms, rating 1-4, kind) of every graded review, by card, oldest
+        first within a card: what FSRS learns from. Raw rows: fitting FSRS reads the whole
+        log, and an object per review would cost more than the fit itself."""
+        with self._reading() as db:
+            return db.execute(
+                "SELECT card_id, id, rating, kind FROM revlog WHERE rating BETWEEN 1 AND 4 "
+                "ORDER BY card_id, id"
+            ).fetchall()
 
     def review_index(self) -> list[tuple[int, str]]:
         """(review id, card id) of every review, oldest first: all a sync needs to compare."""
@@ -309,6 +372,22 @@ class Store:
                 "UPDATE revlog SET id = ? WHERE id = ?",
                 ((new, old) for old, new in new_ids.items()),
             )
+
+    def answer_counts(self) -> dict[str, tuple[int, int]]:
+        """Each card's answers and lapses (Again on a review) in the log, as Anki counts
+        its card's reps and lapses."""
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT card_id, count(*), sum(rating = 1 AND kind = ?) FROM revlog "
+                "WHERE kind != ? GROUP BY card_id",
+                (int(ReviewKind.REVIEW), int(ReviewKind.MANUAL)),
+            ).fetchall()
+        return {card_id: (reps, lapses) for card_id, reps, lapses in rows}
+
+    def undone_reviews(self) -> dict[int, str]:
+        """Review id -> card id of every review taken back with undo."""
+        with self._reading() as db:
+            return dict(db.execute("SELECT id, card_id FROM undone_review").fetchall())
 
     def card_ids(self) -> set[str]:
         """Every card the store has a row for, in the sources or not."""
@@ -354,6 +433,33 @@ class Store:
                 (datetime_to_ms(since), *(int(kind) for kind in kinds)),
             ).fetchone()
         return int(count)
+
+    # facts about the whole store ----------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        with self._reading() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def rewrite_memory_states(
+        self, memory: Iterable[tuple[str, datetime, float, float]], key: str, value: str
+    ) -> int:
+        """Set (card id, last review, stability, difficulty) and the fact `key` = `value` in
+        one transaction. A card reviewed since its last review was read is left as it is
+        (its new grade already has a state from the current engine). Returns cards changed."""
+        with self._write() as db:
+            before = db.total_changes
+            db.executemany(
+                "UPDATE card_state SET stability = ?, difficulty = ? "
+                "WHERE card_id = ? AND last_review = ?",
+                (
+                    (stability, difficulty, card_id, datetime_to_ms(last_review))
+                    for card_id, last_review, stability, difficulty in memory
+                ),
+            )
+            changed = db.total_changes - before
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+        return changed
 
     def integrity_check(self) -> str:
         (result,) = self._db.execute("PRAGMA integrity_check").fetchone()

@@ -125,45 +125,57 @@ def save_recordings(card_file: Path, recs: dict[str, Recording]) -> None:
 
 def trim_output(lines: Sequence[str], expect: str | None) -> str:
     """The lines that matter: each line an Expect line matched, with CONTEXT_LINES non-blank
-    lines around it.
+    lines around it; without Expect (or when nothing matched) the first HEAD_LINES lines.
 
-    Without Expect (or when nothing matched) the first HEAD_LINES lines. Gaps show as `…`;
-    at most MAX_LINES lines of at most MAX_LINE_CHARS characters each.
+    Gaps show as `…`. A matched line is the card's proof: it is never cut, nor left out.
+    Other lines are cut at MAX_LINE_CHARS, and the context goes when the recording would
+    pass MAX_LINES (the head is capped there).
     """
     cleaned = [line.rstrip() for line in lines]
     while cleaned and not cleaned[-1]:
         cleaned.pop()
-    matched = _matched_lines(cleaned, expect)
-    if matched:
-        keep = sorted(
-            {
-                index
-                for hit in matched
-                for index in range(hit - CONTEXT_LINES, hit + CONTEXT_LINES + 1)
-                if index == hit or (0 <= index < len(cleaned) and cleaned[index].strip())
-            }
-        )
-    else:
-        keep = list(range(min(HEAD_LINES, len(cleaned))))
+    matched = matched_lines(cleaned, expect)
+    if not matched:
+        head = list(range(min(HEAD_LINES, len(cleaned))))
+        shown = _with_gaps(cleaned, head, set())
+        return "\n".join(shown if len(shown) <= MAX_LINES else [*shown[: MAX_LINES - 1], GAP])
+    shown = _with_gaps(cleaned, _around(cleaned, matched, CONTEXT_LINES), set(matched))
+    if len(shown) > MAX_LINES:
+        shown = _with_gaps(cleaned, sorted(set(matched)), set(matched))
+    return "\n".join(shown)
+
+
+def _around(lines: Sequence[str], matched: Sequence[int], context: int) -> list[int]:
+    return sorted(
+        {
+            index
+            for hit in matched
+            for index in range(hit - context, hit + context + 1)
+            if index == hit or (0 <= index < len(lines) and lines[index].strip())
+        }
+    )
+
+
+def _with_gaps(lines: Sequence[str], keep: Sequence[int], whole: set[int]) -> list[str]:
+    """The kept lines in order, `…` for each run of lines left out; lines not in `whole`
+    cut at MAX_LINE_CHARS."""
     shown: list[str] = []
     previous = -1
     for index in keep:
         if index != previous + 1:
             shown.append(GAP)
-        shown.append(_cut(cleaned[index]))
+        shown.append(lines[index] if index in whole else _cut(lines[index]))
         previous = index
-    if keep and keep[-1] < len(cleaned) - 1:
+    if keep and keep[-1] < len(lines) - 1:
         shown.append(GAP)
-    if len(shown) > MAX_LINES:
-        shown = [*shown[: MAX_LINES - 1], GAP]
-    return "\n".join(shown)
+    return shown
 
 
 def _cut(line: str) -> str:
     return line if len(line) <= MAX_LINE_CHARS else line[: MAX_LINE_CHARS - 1] + GAP
 
 
-def _matched_lines(lines: Sequence[str], expect: str | None) -> list[int]:
+def matched_lines(lines: Sequence[str], expect: str | None) -> list[int]:
     """Indexes of the lines where each Expect line's match ends, in order (as verify matches)."""
     output = "".join(line + "\n" for line in lines)
     starts = [0]
@@ -183,3 +195,40 @@ def _matched_lines(lines: Sequence[str], expect: str | None) -> list[int]:
 
 def _line_index(starts: Sequence[int], offset: int) -> int:
     return bisect.bisect_right(starts, offset) - 1
+
+
+# --- what the recording machine leaves in an output -----------------------------------------
+
+LEARNER_REDIS_PORT = 6379  # the port the course teaches; verify's own Redis has a private one
+# A temporary folder's random name: mktemp's `tmp.XXXXXXXXXX`, Python's `tmpXXXXXXXX` or
+# `<prefix>XXXXXXXX` (mkdtemp with a prefix ending in "-" or "_").
+_RANDOM_NAME = re.compile(r"(tmp\.)([A-Za-z0-9]{10})|(tmp|[\w.-]*[-_])([a-z0-9_]{8})")
+
+
+def as_the_learner_sees(
+    lines: Sequence[str], checkout: Path, temp: Path, redis_port: int | None
+) -> list[str]:
+    """`lines` without what only the recording machine has: the checkout's absolute path
+    (`/…/demo_project/x.py` -> `demo_project/x.py`), a temporary folder's random name
+    (`$TMPDIR/tmp.XXXXXXXXXX`), and verify's private Redis port (-> 6379, the default the
+    course teaches)."""
+    root = re.escape(str(checkout).rstrip("/") + "/")
+    temp_folder = re.compile(re.escape(str(temp).rstrip("/")) + r"/([\w.-]+)")
+    port = re.compile(rf"(?<=:){redis_port}(?!\d)") if redis_port else None
+    seen: list[str] = []
+    for line in lines:
+        line = re.sub(root, "", line)
+        line = temp_folder.sub(_temp_name, line)
+        if port is not None:
+            line = port.sub(str(LEARNER_REDIS_PORT), line)
+        seen.append(line)
+    return seen
+
+
+def _temp_name(found: re.Match[str]) -> str:
+    name = found.group(1)
+    random = _RANDOM_NAME.fullmatch(name)
+    if random is not None:
+        prefix = random.group(1) or random.group(3)
+        name = prefix + "X" * len(random.group(2) or random.group(4))
+    return f"$TMPDIR/{name}"

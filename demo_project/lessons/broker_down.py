@@ -1,22 +1,28 @@
-"""A worker whose broker does not answer: ``python -m lessons.broker_down retry|late-redis``.
+"""A broker that does not answer: ``python -m lessons.broker_down retry|late-redis|service-name``.
 
 ``retry``: a private worker pointed at a port where nothing listens (127.0.0.1:1) keeps
 retrying the connection; the lesson prints its log lines about that, then stops it.
 ``late-redis``: a worker started before its Redis (as Compose's plain ``depends_on`` allows)
 waits, and is ready soon after a Redis comes up on that port. The private port is printed
 as ``<port>``.
+``service-name``: outside Compose, the URL ``redis://redis:6379/0`` names a host nobody
+resolves.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import socket
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from celery import Celery
+
 from demo_project.launch import RedisServer, Worker, free_port, ping_workers
+from demo_project.signals import exit_on_sigterm
 
 WATCH_SECONDS = 15.0
 REDIS_LATE_SECONDS = 3.0
@@ -82,14 +88,31 @@ def late_redis() -> None:
             worker.remove_files()
 
 
+def service_name() -> None:
+    url = "redis://redis:6379/0"
+    # Celery prefers CELERY_BROKER_URL from the environment over a URL given in code.
+    os.environ["CELERY_BROKER_URL"] = url
+    print(f"outside Compose, a Celery app with broker {url}:")
+    with Celery("outside-compose", broker=url, set_as_current=False) as outside:
+        try:
+            outside.connection_for_write().ensure_connection(max_retries=1)
+        except Exception as error:  # kombu wraps redis-py's error in its own
+            print(f"  {type(error).__name__}: {str(error).splitlines()[0]}")
+    try:
+        socket.getaddrinfo("redis", 6379)
+    except socket.gaierror as error:
+        print(f"  the host name 'redis' does not resolve here: {error.strerror}")
+
+
 def main(argv: list[str]) -> int:
-    commands = {"retry": retry, "late-redis": late_redis}
+    commands = {"retry": retry, "late-redis": late_redis, "service-name": service_name}
     if len(argv) != 1 or argv[0] not in commands:
-        print("usage: python -m lessons.broker_down retry|late-redis", file=sys.stderr)
+        print(f"usage: python -m lessons.broker_down {'|'.join(commands)}", file=sys.stderr)
         return 2
     commands[argv[0]]()
     return 0
 
 
 if __name__ == "__main__":
+    exit_on_sigterm()  # a stop from the study app still stops what this lesson started
     sys.exit(main(sys.argv[1:]))

@@ -142,6 +142,38 @@ def _scheduled() -> None:
         result.forget()
 
 
+def _query_task() -> None:
+    name = target()
+    result = app.send_task("tasks.basic.slow", args=(2.0,), queue=DEFAULT_QUEUE)
+    try:
+        deadline = time.monotonic() + 10
+        while result.state != "STARTED" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        found = one(app.control.inspect([name]).query_task(result.id), name)
+        state, request = found[result.id]
+        print(
+            f"query_task({result.id[:8]}…) -> {name}: {state}, {request['name']}"
+            f"{tuple(request['args'])}"
+        )
+        unknown = app.control.inspect([name]).query_task("no-such-id") or {}
+        print(f"query_task('no-such-id') -> {unknown.get(name)}")
+        result.get(timeout=20)
+    finally:
+        result.forget()
+
+
+def _revoked() -> None:
+    name = target()
+    with idle_queue(str(app.conf.broker_url), prefix="lesson-revoke") as queue:
+        result = app.send_task("tasks.basic.add", args=(2, 2), queue=queue)
+        print(f"add(2, 2) waits in a queue no worker consumes: id {result.id[:8]}…")
+        result.revoke()
+        print("result.revoke() broadcast the id to every worker")
+        revoked = one(app.control.inspect([name]).revoked(), name)
+        print(f"the id is in {name}'s revoked list: {result.id in revoked}")
+        result.forget()
+
+
 COMMANDS: dict[str, Callable[[], None]] = {
     "stats": _stats,
     "conf": _conf,
@@ -150,6 +182,8 @@ COMMANDS: dict[str, Callable[[], None]] = {
     "pool-grow": _pool_grow,
     "add-consumer": _add_consumer,
     "scheduled": _scheduled,
+    "query-task": _query_task,
+    "revoked": _revoked,
 }
 
 

@@ -12,7 +12,8 @@ beat=(celery -A config.celery_app beat --pidfile="${pidfile}" --schedule="${dir}
 echo $$ > "${pidfile}"  # a leftover file that happens to name a live process: this shell
 echo "1) celerybeat.pid names a live PID ($$):"
 # --foreground: timeout stays in our process group, so stopping the group reaches beat too.
-timeout --foreground 30 "${beat[@]}" 2>&1 | grep -E "Pidfile|already running" | sed 's/^/   /' || true
+timeout --foreground 30 "${beat[@]}" 2>&1 | grep -E "Pidfile|already running" \
+    | sed -e "s|${dir}|<tmp>|g" -e 's/^/   /' || true
 
 rm -f "${pidfile}"
 echo "2) after rm -f celerybeat.pid:"

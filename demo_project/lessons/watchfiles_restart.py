@@ -1,7 +1,9 @@
-"""watchfiles in development: restart on a Python change, ignore other files.
+"""watchfiles in development: ``python -m lessons.watchfiles_restart [argv|python|css]``.
 
-Starts ``watchfiles --filter python demo_target.main --args '...'`` in a temporary folder,
-edits a CSS file (no restart) and then the Python file (restart), and prints what happened.
+Starts ``watchfiles --filter python demo_target.main --args '...'`` in a temporary folder and
+shows one thing: ``argv`` what the target function finds in ``sys.argv``; ``python`` that an
+edit of a .py file restarts it; ``css`` that an edit of a .css file does not. Without an
+argument: all three, in that order.
 """
 
 from __future__ import annotations
@@ -41,7 +43,10 @@ def _wait_for_starts(log: Path, count: int, timeout: float) -> bool:
     return False
 
 
-def main() -> int:
+def main(mode: str) -> int:
+    if mode not in ("", "argv", "python", "css"):
+        print("usage: python -m lessons.watchfiles_restart [argv|python|css]", file=sys.stderr)
+        return 2
     watchfiles = Path(sys.executable).with_name("watchfiles")
     with tempfile.TemporaryDirectory(prefix="watchfiles-lesson-") as tmp:
         folder = Path(tmp)
@@ -71,23 +76,30 @@ def main() -> int:
             if not _wait_for_starts(log, 1, timeout=20):
                 print("the target never started:", log.read_text(errors="replace"))
                 return 1
-            print(log.read_text(errors="replace").strip().splitlines()[-1])
+            if mode in ("", "argv"):
+                print(log.read_text(errors="replace").strip().splitlines()[-1])
+            if mode == "argv":
+                return 0
             time.sleep(0.5)  # let the watcher settle before the first edit
-            (folder / "style.css").write_text("body { color: red; }\n")
-            time.sleep(2.5)  # longer than watchfiles' 1.6 s debounce
-            print(f"after editing style.css: {_starts(log)} start(s), no restart")
-            with (folder / "demo_target.py").open("a") as source:
-                source.write("# an edit\n")
-            restarted = _wait_for_starts(log, 2, timeout=20)
-            print(
-                f"after editing demo_target.py: {_starts(log)} start(s)"
-                + (", restarted" if restarted else ", NOT restarted")
-            )
-            return 0 if restarted else 1
+            if mode in ("", "css"):
+                (folder / "style.css").write_text("body { color: red; }\n")
+                time.sleep(2.5)  # longer than watchfiles' 1.6 s debounce
+                starts = _starts(log)
+                print(f"after editing style.css: {starts} start(s), {RESTARTED[starts > 1]}")
+            if mode in ("", "python"):
+                with (folder / "demo_target.py").open("a") as source:
+                    source.write("# an edit\n")
+                _wait_for_starts(log, 2, timeout=20)
+                starts = _starts(log)
+                print(f"after editing demo_target.py: {starts} start(s), {RESTARTED[starts > 1]}")
+            return 0
         finally:
             stop_group(process)
 
 
+RESTARTED = {True: "restarted", False: "no restart"}
+
+
 if __name__ == "__main__":
     exit_on_sigterm()  # a stop from the study app still runs the cleanup below
-    sys.exit(main())
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else ""))

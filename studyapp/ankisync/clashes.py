@@ -27,18 +27,18 @@ def clashing_terminal_ids(col: Collection, plan: MergePlan) -> set[int]:
     return set(plan.clashing) | taken_revlog_ids(col, plan.to_anki)
 
 
-def renumber_clashes(col: Collection, store: Store, clashing: Iterable[int]) -> int:
-    """Renumber the terminal's clashing reviews; how many were renumbered."""
+def renumbering(col: Collection, store: Store, clashing: Iterable[int]) -> dict[int, int]:
+    """New ids (old -> new) for the terminal's clashing reviews; nothing is written, so a
+    dry run plans with them too."""
     wanted = sorted(clashing)
     if not wanted:
-        return 0
-    used = {review_id for review_id, _ in store.review_index()}
+        return {}
+    used = {review_id for review_id, _ in store.review_index()} | store.undone_reviews().keys()
     new_ids: dict[int, int] = {}
     for old in wanted:
         new_ids[old] = _free_id(col, old + 1, used)
         used.add(new_ids[old])
-    store.renumber_reviews(new_ids)
-    return len(new_ids)
+    return new_ids
 
 
 def _free_id(col: Collection, start: int, used: set[int]) -> int:
@@ -51,29 +51,27 @@ def _free_id(col: Collection, start: int, used: set[int]) -> int:
         start += SEARCH_AHEAD
 
 
-def adopt_orphan_reviews(col: Collection, store: Store, view: AnkiDeckView) -> int:
-    """Give back to their card the terminal's reviews that Anki still keeps under a card
-    deleted there (Anki keeps a deleted card's log): a course note deleted in Anki and
-    brought back gets new card ids, and its reviews must not be written a second time
-    under a new id. How many were given back."""
-    owner = dict(store.review_index())  # review id -> card id
-    wanted = sorted(
-        review_id
-        for review_id, card_id in owner.items()
-        if card_id in view.cards and review_id not in view.review_ids.get(card_id, ())
-    )
-    orphans: list[int] = []
-    for part in chunks(wanted):
-        orphans += db(col).list(
+def orphaned_reviews(col: Collection, store: Store, card_ids: Iterable[str]) -> dict[int, str]:
+    """The terminal's reviews of these cards that Anki keeps under a card deleted there
+    (Anki keeps a deleted card's log), by id: a course note deleted in Anki and brought
+    back gets new card ids, and its reviews must not be written there a second time."""
+    cards = set(card_ids)
+    owner = {review_id: card_id for review_id, card_id in store.review_index() if card_id in cards}
+    found: dict[int, str] = {}
+    for part in chunks(sorted(owner)):
+        for review_id in db(col).list(
             f"select id from revlog where id in ({marks(len(part))}) "
             "and cid not in (select id from cards)",
             *part,
-        )
-    if not orphans:
-        return 0
+        ):
+            found[review_id] = owner[review_id]
+    return found
+
+
+def adopt_orphaned_reviews(col: Collection, orphans: dict[int, str], view: AnkiDeckView) -> None:
+    """Give those reviews back to the card they belong to (now in `view`)."""
     # The library has no call that moves a review-log row.
     db(col).executemany(
         "update revlog set cid = ? where id = ?",
-        [(view.cards[owner[review_id]].cid, review_id) for review_id in orphans],
+        [(view.cards[card_id].cid, review_id) for review_id, card_id in sorted(orphans.items())],
     )
-    return len(orphans)

@@ -9,24 +9,27 @@ nothing opens a copy of such a file.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studyapp.ankisync.anki_side import db
 from studyapp.ankisync.errors import AnkiSyncError
+from studyapp.backups import Backup, backups_to_prune
 
 if TYPE_CHECKING:
     from anki.collection import Collection
 
 BACKUP_FOLDER = "celery-srs-backups"  # beside the collection, apart from Anki's own backups
-BACKUPS_KEPT = 5
+BACKUP_STAMP = "%Y%m%d-%H%M%S-%f"  # UTC
 OPEN_ELSEWHERE = "Anki already open"
 CURRENT_SCHEMA = 18  # what this library writes; it upgrades older collections on opening
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -65,6 +68,28 @@ def _opened(path: Path, shown_as: Path) -> Iterator[Collection]:
         collection.close()
 
 
+@contextmanager
+def sync_lock(collection: Path) -> Iterator[None]:
+    """One sync of a collection at a time, told apart from Anki having it open: a lock
+    file in the system's temporary folder, named after the collection (nothing beside it),
+    that the system lets go when the process ends, even when it is killed."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: the library's own lock still refuses a second opener
+        yield
+        return
+    name = hashlib.sha256(str(collection.resolve()).encode()).hexdigest()[:16]
+    with (Path(tempfile.gettempdir()) / f"studyapp-sync-{name}.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise AnkiSyncError(
+                f"{collection}: another studyapp sync of this collection is running; wait "
+                "for it to finish (nothing written)"
+            ) from None
+        yield
+
+
 def schema_on_disk(path: Path) -> int:
     """The collection file's schema version, read without the library (which would
     upgrade an older file as it opens it) and without writing anything, not even SQLite's
@@ -82,15 +107,29 @@ def schema_on_disk(path: Path) -> int:
             "sync?); restore it from Anki's backups (nothing written)"
         )
     if head != SQLITE_HEADER:
-        raise AnkiSyncError(f"{path}: not an Anki collection (nothing written)")
+        raise AnkiSyncError(_not_a_collection(path))
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         try:
             return int(connection.execute("select ver from col").fetchone()[0])
         finally:
             connection.close()
+    except sqlite3.DatabaseError as exc:
+        damaged = "malformed" in str(exc)
+        raise AnkiSyncError(damaged_message(path) if damaged else _not_a_collection(path)) from None
     except (sqlite3.Error, TypeError, ValueError):
-        raise AnkiSyncError(f"{path}: not an Anki collection (nothing written)") from None
+        raise AnkiSyncError(_not_a_collection(path)) from None
+
+
+def _not_a_collection(path: Path) -> str:
+    return f"{path}: not an Anki collection (nothing written)"
+
+
+def damaged_message(path: Path) -> str:
+    return (
+        f"{path}: the collection is damaged (SQLite finds it malformed); restore it from one "
+        "of Anki's own backups (nothing written)"
+    )
 
 
 def _copy_collection_file(source: Path, target: Path) -> None:
@@ -112,32 +151,52 @@ def keep_before_upgrade(path: Path, version: int, now: datetime) -> Path:
 
 
 def _open_failure(path: Path, detail: str) -> str:
+    """The library's error (a `DbError {...}` dump) in words."""
     if OPEN_ELSEWHERE in detail:
         return f"{path}: Anki has this collection open; close Anki and try again (nothing written)"
     if "FileTooNew" in detail:
         return f"{path}: made by a newer Anki than this library reads; update the anki package"
     if "NotADatabase" in detail:
-        return f"{path}: not an Anki collection"
-    return f"{path}: cannot open the Anki collection: {detail}"
+        return _not_a_collection(path)
+    if "DatabaseCorrupt" in detail or "malformed" in detail:
+        return damaged_message(path)
+    if "ReadOnly" in detail or "readonly" in detail:
+        return f"{path}: the collection or its folder is read-only; nothing written"
+    if "CannotOpen" in detail or "PermissionDenied" in detail:
+        return f"{path}: cannot open the file (no permission?); nothing written"
+    said = re.search(r'Some\(\\?"([^"\\]+)', detail)
+    return f"{path}: cannot open the Anki collection: {said.group(1) if said else detail}"
 
 
 def schema_version(col: Collection) -> int:
     return int(db(col).scalar("select ver from col"))
 
 
-def backup(col: Collection, now: datetime) -> Path:
+def backup(col: Collection, now: datetime, tz: tzinfo) -> Path:
     """A timestamped copy of the collection next to it, written by Anki's own exporter of
-    a consistent snapshot; only the newest `BACKUPS_KEPT` stay."""
+    a consistent snapshot; older ones are kept as the progress backups are (every one of
+    the last day, then one a day for a week, then one a week for a month)."""
     folder = Path(col.path).parent / BACKUP_FOLDER
     folder.mkdir(exist_ok=True)
-    stamp = now.strftime("%Y%m%d-%H%M%S-%f")
-    target = folder / f"collection-{stamp}.colpkg"
+    target = folder / f"collection-{now.astimezone(UTC).strftime(BACKUP_STAMP)}.colpkg"
     col.create_backup(backup_folder=str(folder), force=True, wait_for_completion=True)
     made = sorted(folder.glob("backup-*.colpkg"), key=os.path.getmtime)
     if made:
         os.replace(made[-1], target)
-    for old in sorted(folder.glob("collection-*.colpkg"))[:-BACKUPS_KEPT]:
-        old.unlink()
     if not target.exists():
         raise AnkiSyncError(f"{col.path}: Anki made no backup; nothing written")
+    for old in backups_to_prune(collection_backups(folder), now, tz):
+        old.path.unlink(missing_ok=True)
     return target
+
+
+def collection_backups(folder: Path) -> list[Backup]:
+    """The sync's backups of a collection in `folder`, by the UTC time in their names."""
+    found = []
+    for path in folder.glob("collection-*.colpkg"):
+        try:
+            made = datetime.strptime(path.stem.removeprefix("collection-"), BACKUP_STAMP)
+        except ValueError:
+            continue  # not one of ours
+        found.append(Backup(path, made.replace(tzinfo=UTC)))
+    return found

@@ -40,6 +40,11 @@ def export_anki(output: Path, paths: Sequence[Path], data_dir: Path) -> str:
             plan = plan_merge(sorted(view.cards), ids_by_card(index), {}, dict(index))
             days = AnkiDays.of(col, study.clock.now(), study.clock.local_tz())
             moved = push_to_anki(col, study, view, plan, days)
+            suspended = [
+                ref.cid for card_id, ref in view.cards.items() if study.state(card_id).suspended
+            ]
+            if suspended:  # carried apart from schedules (see card_changes.py)
+                col.sched.suspend_cards(suspended)  # type: ignore[arg-type]
 
             with atomic_path(output) as target:
                 col.export_anki_package(out_path=str(target), options=options, limit=None)

@@ -17,6 +17,8 @@ class MergePlan:
     schedule_from_terminal: list[str] = field(default_factory=list)
     # Ids of Anki reviews that the terminal uses for another card's review (see clashes.py).
     clashing: list[int] = field(default_factory=list)
+    # Anki's copies of reviews the terminal took back with undo: removed from Anki's log.
+    undone_in_anki: list[int] = field(default_factory=list)
 
     @property
     def changes_nothing(self) -> bool:
@@ -25,6 +27,7 @@ class MergePlan:
             or self.to_anki
             or self.schedule_from_anki
             or self.schedule_from_terminal
+            or self.undone_in_anki
         )
 
 
@@ -67,4 +70,46 @@ def plan_merge(
             plan.schedule_from_anki.append(card_id)
         elif both_ways and last_mine > last_theirs:
             plan.schedule_from_terminal.append(card_id)
+    return plan
+
+
+def without_undone(
+    anki: Mapping[str, Sequence[int]], undone: Mapping[int, str]
+) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Anki's review ids by card, less the reviews the terminal took back with undo (which
+    a sync sent there first); and those, by card."""
+    if not undone:
+        return {card_id: list(ids) for card_id, ids in anki.items()}, {}
+    kept: dict[str, list[int]] = {}
+    taken_back: dict[str, list[int]] = defaultdict(list)
+    for card_id, ids in anki.items():
+        kept[card_id] = []
+        for review_id in ids:
+            if undone.get(review_id) == card_id:
+                taken_back[card_id].append(review_id)
+            else:
+                kept[card_id].append(review_id)
+    return kept, dict(taken_back)
+
+
+def plan_with_undone(
+    card_ids: Sequence[str],
+    terminal_pairs: Sequence[tuple[int, str]],
+    anki: Mapping[str, Sequence[int]],
+    undone: Mapping[int, str],
+    both_ways: bool = True,
+) -> MergePlan:
+    """`plan_merge` over the terminal's (review id, card id) pairs, oldest first, where the
+    reviews the terminal took back are not Anki's to give: both ways, they leave Anki's log
+    and the card takes the terminal's schedule (unless Anki reviewed it since)."""
+    kept, taken_back = without_undone(anki, undone)
+    plan = plan_merge(card_ids, ids_by_card(terminal_pairs), kept, dict(terminal_pairs), both_ways)
+    if both_ways:
+        for card_id, ids in sorted(taken_back.items()):
+            plan.undone_in_anki.extend(ids)
+            if (
+                card_id not in plan.schedule_from_anki
+                and card_id not in plan.schedule_from_terminal
+            ):
+                plan.schedule_from_terminal.append(card_id)
     return plan

@@ -4,6 +4,7 @@ and the profile folders in it (each holds a `collection.anki2`)."""
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -67,7 +68,11 @@ def find_collection(
         named = profiles(base).get(given)
         if named is not None:
             return named
-        raise AnkiSyncError(f"{given}: no such Anki collection or profile")
+        known = ", ".join(map(shlex.quote, profiles(base))) or "none"
+        raise AnkiSyncError(
+            f"{shlex.quote(given)}: no such Anki collection or profile (profiles in {base}: "
+            f"{known})"
+        )
     found = profiles(base)
     if not found:
         raise AnkiSyncError(
@@ -80,8 +85,8 @@ def find_collection(
     if choice in found:
         return found[choice]
     raise AnkiSyncError(
-        f"several Anki profiles in {base}: {', '.join(names)}; name one, e.g. "
-        f"`studyapp sync-anki {names[0]}`"
+        f"several Anki profiles in {base}: {', '.join(map(shlex.quote, names))}; name one, "
+        f"e.g. `studyapp sync-anki {shlex.quote(names[0])}`"
     )
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # anki.cards must not be imported before anki.collection
 
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
 QUEUE_SUSPENDED, QUEUE_LEARNING, QUEUE_REVIEW, QUEUE_DAY_LEARNING = -1, 1, 2, 3
+HIDDEN_QUEUES = (-3, -2, QUEUE_SUSPENDED)  # buried by hand, buried as a sibling, suspended
 DEFAULT_EASE = 2500  # Anki's starting ease factor, kept on review cards even under FSRS
 FALLBACK_DIFFICULTY = 5.0  # middle of FSRS's 1-10, for a card Anki scheduled without FSRS
 
@@ -42,7 +43,7 @@ def state_from_anki(
 
     `memory` is (stability, difficulty) when the card has none of its own (FSRS off in Anki).
     """
-    suspended = previous.suspended or card.queue == QUEUE_SUSPENDED
+    suspended = previous.suspended  # suspension and burial travel apart (card_changes.py)
     phase = _PHASES.get(card.type, Phase.RELEARNING)
     if phase is Phase.NEW:
         return replace(previous, phase=Phase.NEW, step=None, stability=None,
@@ -73,7 +74,6 @@ def state_from_anki(
         reps=card.reps,
         lapses=card.lapses,
         suspended=suspended,
-        buried_until=None,
         first_review=previous.first_review or first_review,
     )
 
@@ -87,7 +87,7 @@ def apply_state(card: AnkiCard, state: CardState, days: AnkiDays, settings: Sett
 
     if state.due is None or state.last_review is None or state.phase is Phase.NEW:
         return
-    suspended_in_anki = card.queue == QUEUE_SUSPENDED  # the learner's choice there stays
+    hidden = card.queue if card.queue in HIDDEN_QUEUES else None  # see card_changes.py
     if card.odid:  # in a filtered deck: the schedule below is its home deck's
         card.did, card.odid, card.odue = card.odid, cast("DeckId", 0), 0
     card.type = cast("CardType", _TYPES[state.phase])
@@ -110,8 +110,8 @@ def apply_state(card: AnkiCard, state: CardState, days: AnkiDays, settings: Sett
         card.ivl = 0 if state.phase is Phase.LEARNING else max(1, round(state.stability or 1))
     if card.type in (REVIEW, RELEARNING) and not card.factor:
         card.factor = DEFAULT_EASE
-    if state.suspended or suspended_in_anki:
-        card.queue = cast("CardQueue", QUEUE_SUSPENDED)
+    if hidden is not None:  # suspended or buried in Anki: it stays so, whatever its schedule
+        card.queue = hidden
     card.reps = state.reps
     card.lapses = state.lapses
     if state.stability is not None and state.difficulty is not None:

@@ -8,17 +8,27 @@ review logs and move each card's schedule from whichever side reviewed it last.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studyapp.ankisync.anki_side import AnkiDeckView, read_deck
+from studyapp.ankisync.card_changes import (
+    CardChange,
+    apply_in_anki,
+    apply_in_terminal,
+    given_due_dates,
+    plan_changes,
+    read_facts,
+    summary,
+)
 from studyapp.ankisync.clashes import (
-    adopt_orphan_reviews,
+    adopt_orphaned_reviews,
     clashing_terminal_ids,
-    renumber_clashes,
+    orphaned_reviews,
+    renumbering,
 )
 from studyapp.ankisync.collection import (
     CURRENT_SCHEMA,
@@ -27,6 +37,7 @@ from studyapp.ankisync.collection import (
     open_collection,
     schema_on_disk,
     schema_version,
+    sync_lock,
 )
 from studyapp.ankisync.course_notes import (
     KEPT_TAG,
@@ -50,10 +61,15 @@ from studyapp.ankisync.deck import (
 )
 from studyapp.ankisync.errors import AnkiSyncError
 from studyapp.ankisync.matching import DeckKeys
-from studyapp.ankisync.merge import MergePlan, ids_by_card, plan_merge
-from studyapp.ankisync.presets import adopted, deck_preset, describe
+from studyapp.ankisync.merge import MergePlan, plan_with_undone
+from studyapp.ankisync.preset_parameters import (
+    keep_own_parameters,
+    parameters_for_anki,
+    write_preset_parameters,
+)
+from studyapp.ankisync.presets import adopted, deck_preset, describe, rollover_hour
 from studyapp.ankisync.sources import import_package
-from studyapp.ankisync.transfer import Moved, pull_to_terminal, push_to_anki
+from studyapp.ankisync.transfer import Moved, pull_to_terminal, push_to_anki, united_counts
 from studyapp.locations import DataFolder
 from studyapp.settings import SettingsError
 from studyapp.study import Study
@@ -74,8 +90,12 @@ class SyncReport:
     left_alone: list[str] = field(default_factory=list)  # card ids gone from the deck files
     deleted_in_anki: list[str] = field(default_factory=list)  # course notes, by card id
     fsrs: str = ""  # the Anki preset's FSRS settings the terminal took on, if it changed
+    day_start: int | None = None  # Anki's rollover hour, when the terminal took it on
+    parameters_to_anki: str = ""  # the preset given the terminal's optimized parameters
     backup: Path | None = None
     notes: NotesPlan = field(default_factory=NotesPlan)
+    undone: int = 0  # reviews taken back in the terminal, removed from Anki's log
+    changes: list[CardChange] = field(default_factory=list)  # suspensions, burials, ...
     old_schema: int | None = None  # an older collection's schema version, upgraded by the sync
     kept_old: Path | None = None  # the older collection as it was, before its upgrade
 
@@ -112,6 +132,15 @@ class SyncReport:
             f"  to the terminal: {self.to_terminal.reviews} reviews, "
             f"{self.to_terminal.cards} card schedules",
         ]
+        if any(change.to_anki for change in self.changes):
+            lines.append(f"  other changes to Anki: {summary(self.changes, to_anki=True)}")
+        if any(not change.to_anki for change in self.changes):
+            lines.append(f"  other changes to the terminal: {summary(self.changes, to_anki=False)}")
+        if self.undone:
+            lines.append(
+                f"  taken back with undo in the terminal: {self.undone} reviews "
+                f"{'would be ' if verb else ''}removed from Anki's log"
+            )
         clashes = self.to_anki.clashes + self.to_terminal.clashes
         if clashes:
             lines.append(f"  left out: {clashes} reviews whose time the other side already uses")
@@ -125,10 +154,17 @@ class SyncReport:
                 f"  left alone in Anki: {len(self.left_alone)} cards no longer in the deck "
                 f"files {_listed(self.left_alone)}"
             )
+        if self.day_start is not None:
+            lines.append(
+                f"  terminal study days{' would' if self.dry_run else ''} start at "
+                f"{self.day_start}:00, as Anki's 'next day starts at'"
+            )
         if self.fsrs:
             lines.append(
                 f"  terminal scheduling{' would' if self.dry_run else ''} follow {self.fsrs}"
             )
+        if self.parameters_to_anki:
+            lines.append(f"  {self.parameters_to_anki}")
         if self.old_schema is not None:
             lines.append(
                 f"  collection{' would be' if verb else ''} upgraded from schema "
@@ -159,8 +195,22 @@ def sync_anki(
     data_dir: Path,
     dry_run: bool = False,
     restore_deleted: bool = False,
+    write_parameters: bool = False,
 ) -> SyncReport:
-    """`restore_deleted`: bring back the course's notes the learner deleted in Anki."""
+    """`restore_deleted`: bring back the course's notes the learner deleted in Anki;
+    `write_parameters`: give the Anki preset the terminal's optimized FSRS parameters."""
+    with sync_lock(collection):
+        return _sync(collection, paths, data_dir, dry_run, restore_deleted, write_parameters)
+
+
+def _sync(
+    collection: Path,
+    paths: Sequence[Path],
+    data_dir: Path,
+    dry_run: bool,
+    restore_deleted: bool,
+    write_parameters: bool = False,
+) -> SyncReport:
     report = SyncReport(collection, dry_run)
     report.old_schema = _old_schema(collection)
     if report.old_schema and not dry_run:  # the library upgrades it as it opens it
@@ -199,22 +249,49 @@ def sync_anki(
         plan = _plan(study, present)
         preset = deck_preset(col, present)
         settings = adopted(study.settings, preset) if preset else study.settings
+        parameters, report.parameters_to_anki = parameters_for_anki(
+            study.settings, preset, write_parameters, dry_run
+        )
+        if parameters:  # the terminal's own stay; Anki's preset takes them below
+            settings = keep_own_parameters(settings, study.settings)
         if settings != study.settings and preset is not None:
             report.fsrs = describe(preset, settings)
-        if dry_run:
-            if report.new_notes:  # what the deck's import would bring in meets the merge too
-                plan = _plan(study, present, also=_incoming(keys, new_guids))
+        rollover = rollover_hour(col)  # so a card is due on the same day on both sides
+        if settings.day_start_hour != rollover:
+            settings = replace(settings, day_start_hour=rollover)
+            report.day_start = rollover
+        days = AnkiDays.of(col, study.clock.now(), study.clock.local_tz())
+        report.changes = plan_changes(
+            read_facts(col, present),
+            study.states,
+            study.store.change_times(),
+            plan,
+            days,
+            study.clock.now(),
+        )
+        _take_due_dates(plan, report.changes)
+        if dry_run:  # planned as the run plans it, on what the run would have written by then
+            incoming = _incoming(keys, new_guids)  # the deck's import brings them in
+            orphans = orphaned_reviews(col, study.store, incoming)
+            plan = _plan(study, present, incoming, orphans)
+            new_ids = renumbering(col, study.store, clashing_terminal_ids(col, plan))
+            if new_ids:
+                plan = _plan(study, present, incoming, orphans, new_ids)
+                _take_due_dates(plan, report.changes)
             report.to_anki = Moved(len(plan.to_anki), len(plan.schedule_from_terminal))
             report.to_terminal = Moved(len(plan.to_terminal), len(plan.schedule_from_anki))
+            report.undone = len(plan.undone_in_anki)
             return report
         if settings != study.settings:  # the terminal's own file, before Anki is touched
             try:
                 study.update_settings(settings)
             except SettingsError as exc:
                 raise AnkiSyncError(f"{exc} (nothing written to Anki)") from None
-        if package is None and plan.changes_nothing:
+        if package is None and plan.changes_nothing and not parameters and not report.changes:
             return report  # nothing to write in Anki, so no backup either
-        report.backup = backup(col, study.clock.now())
+        report.backup = backup(col, study.clock.now(), study.clock.local_tz())
+        if parameters and preset is not None:
+            write_preset_parameters(col, preset.deck_id, study.settings.fsrs_parameters)
         if package is not None:
             import_package(col, package, with_scheduling=False, add_only=True)
             if deleted:  # the importer adds every note Anki lacks: those go again
@@ -223,17 +300,25 @@ def sync_anki(
             apply_changes(col, report.notes.changes)
             if report.new_notes:  # their cards are new to the merge
                 present = read_deck(col, keys)
-                if adopt_orphan_reviews(col, study.store, present):
+                orphans = orphaned_reviews(col, study.store, _incoming(keys, new_guids))
+                if orphans:
+                    adopt_orphaned_reviews(col, orphans, present)
                     present = read_deck(col, keys)
                 plan = _plan(study, present)
             added = stored_notes(col, new_guids)
             record = {**report.notes.record, **{g: digest(n.fields) for g, n in added.items()}}
             save_record(record_file, collection, record)
-        if renumber_clashes(col, study.store, clashing_terminal_ids(col, plan)):
+        new_ids = renumbering(col, study.store, clashing_terminal_ids(col, plan))
+        if new_ids:
+            study.store.renumber_reviews(new_ids)
             plan = _plan(study, present)
-        days = AnkiDays.of(col, study.clock.now(), study.clock.local_tz())
-        report.to_anki = push_to_anki(col, study, present, plan, days)
-        report.to_terminal = pull_to_terminal(col, study, present, plan, days)
+        _take_due_dates(plan, report.changes)  # the plan may have been made again since
+        report.undone = len(plan.undone_in_anki)
+        counts = united_counts(col, study, plan)
+        report.to_anki = push_to_anki(col, study, present, plan, days, counts)
+        report.to_terminal = pull_to_terminal(col, study, present, plan, days, counts)
+        apply_in_anki(col, present, report.changes)
+        apply_in_terminal(study.store, study.store.load_states(), report.changes, days)
         if schema_version(col) != version:
             raise AnkiSyncError(
                 f"{collection}: the schema version changed; restore {report.backup}"
@@ -242,16 +327,36 @@ def sync_anki(
     return report
 
 
+def _take_due_dates(plan: MergePlan, changes: Sequence[CardChange]) -> None:
+    """Cards Anki gave a due date take Anki's schedule, as if Anki had reviewed them last."""
+    for card_id in given_due_dates(changes):
+        if card_id not in plan.schedule_from_anki:
+            plan.schedule_from_anki.append(card_id)
+
+
 def _old_schema(collection: Path) -> int | None:
     version = schema_on_disk(collection)
     return version if version < CURRENT_SCHEMA else None
 
 
-def _plan(study: Study, present: AnkiDeckView, also: Sequence[str] = ()) -> MergePlan:
-    """`also`: cards not in Anki yet that are to be merged as if present with no reviews."""
-    index = study.store.review_index()
+def _plan(
+    study: Study,
+    present: AnkiDeckView,
+    also: Sequence[str] = (),
+    orphans: Mapping[int, str] | None = None,
+    new_ids: Mapping[int, int] | None = None,
+) -> MergePlan:
+    """The merge plan. For a dry run, what the run would have written before planning:
+    `also`, cards the deck's import adds (no reviews in Anki but `orphans`, which it gives
+    back to them), and `new_ids`, the terminal's clashing reviews renumbered."""
+    pairs = study.store.review_index()
+    if new_ids:
+        pairs = sorted((new_ids.get(review_id, review_id), card_id) for review_id, card_id in pairs)
+    anki = dict(present.review_ids)
+    for review_id, card_id in sorted((orphans or {}).items()):
+        anki[card_id] = sorted([*anki.get(card_id, []), review_id])
     cards = sorted({*present.cards, *also})
-    return plan_merge(cards, ids_by_card(index), present.review_ids, dict(index))
+    return plan_with_undone(cards, pairs, anki, study.store.undone_reviews())
 
 
 def _incoming(keys: DeckKeys, guids: set[str]) -> list[str]:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
+from urllib.parse import urlsplit
 
 from deckgen.cardformat.model import Card
 from deckgen.cardformat.recordings import RecordingsError, load_recordings, recordings_path
@@ -165,12 +166,14 @@ def run(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         with contextlib.ExitStack() as stack:
+            redis_port: int | None = None
             if not runnable:
                 results: list[CardResult] = []
             else:
                 from studyapp.runner.stack import provide_stack
 
                 overrides = provide_stack(stack, own=args.own_stack, say=say)
+                redis_port = urlsplit(overrides.get("CELERY_BROKER_URL", "")).port
                 results = asyncio.run(verify_cards(runnable, overrides, args.jobs, report))
     except KeyboardInterrupt:
         kill_all_groups_now()
@@ -185,7 +188,8 @@ def run(args: argparse.Namespace) -> int:
     failed = [r for r in results if not r.passed]
     if args.record:
         today = datetime.now(UTC).date()
-        for changed in record_outputs(parsed.cards, results, today, celery_version()):
+        recorded = record_outputs(parsed.cards, results, today, celery_version(), redis_port)
+        for changed in recorded:
             say(f"recorded {recordings_path(changed)}")
     if args.json:
         document = {

@@ -37,9 +37,14 @@ def start_script_hint(script: str) -> str:
     return f"bash {DEMO_DIR / script}"
 
 
+# How the two messages begin, so a screen can tell which part it waits for.
+REDIS_DOWN = "Redis is not reachable"
+NO_WORKER = "No Celery worker answers"
+
+
 def redis_down_message(broker: str) -> str:
     hint = start_script_hint("redis/start.sh")
-    return f"Redis is not reachable at {broker}; start it with: {hint} ({REDIS_INSTALL_HINT})"
+    return f"{REDIS_DOWN} at {broker}; start it with: {hint} ({REDIS_INSTALL_HINT})"
 
 
 _REDIS_WORDS = re.compile(
@@ -82,5 +87,5 @@ def preflight(
         return redis_down_message(broker)
     if needs_worker(tags) and not checks.worker(broker):
         hint = worker_hint or start_script_hint("worker/start.sh")
-        return f"No Celery worker answers on {broker}; start one with: {hint}"
+        return f"{NO_WORKER} on {broker}; start one with: {hint}"
     return None

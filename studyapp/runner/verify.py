@@ -5,9 +5,9 @@ all found; a `**Service:** yes` card passes when its Expect lines appear before 
 (without Expect: when it is still running after SERVICE_SETTLE_SECONDS), and is then stopped.
 One-shot cards run first (`--jobs N` at a time), services after them, one at a time.
 
-With `--record`, each passing card's output (trimmed by `deckgen.recordings.trim_output`) is
-stored in the `X.verified.json` next to its card file, with the date and the Celery version,
-for `deckgen build` to show on the card's answer.
+With `--record`, each passing card's output (as a learner would see it, trimmed: see
+`deckgen.cardformat.recordings`) is stored in the `X.verified.json` next to its card file,
+with the date and the Celery version, for `deckgen build` to show on the card's answer.
 """
 
 from __future__ import annotations
@@ -18,15 +18,25 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from importlib.metadata import version
 from pathlib import Path
+from tempfile import gettempdir
 
 from deckgen.cardformat.expect import ExpectMatcher
 from deckgen.cardformat.model import Card, RunSpec
-from deckgen.cardformat.recordings import Recording, load_recordings, save_recordings, trim_output
+from deckgen.cardformat.recordings import (
+    Recording,
+    as_the_learner_sees,
+    load_recordings,
+    save_recordings,
+    trim_output,
+)
+from demo_project.contract import DEMO_DIR
 from studyapp.runner.command import prepare
 from studyapp.runner.process import RunOutcome, run_to_completion
 
 SERVICE_SETTLE_SECONDS = 3.0
 OUTPUT_TAIL_LINES = 20
+
+CHECKOUT = DEMO_DIR.parent  # paths below it are recorded relative to it (`demo_project/...`)
 
 
 @dataclass
@@ -158,11 +168,14 @@ def record_outputs(
     results: Sequence[CardResult],
     verified: date,
     celery: str,
+    redis_port: int | None = None,
 ) -> list[Path]:
     """Store each passing card's trimmed output next to its card file; the files changed.
 
     `cards` is every card of the files involved: a recording whose card is gone is dropped,
-    one whose card did not run (or failed) this time is kept as it was.
+    one whose card did not run (or failed) this time is kept as it was. The output is kept
+    as a learner would see it (`as_the_learner_sees`): `redis_port` is the port of the Redis
+    the commands ran against, written as the default 6379 the course teaches.
     """
     by_id = {card.id: card for card in cards}
     files: dict[Path, set[str]] = {}
@@ -173,7 +186,8 @@ def record_outputs(
         ran = by_id.get(result.card_id)
         if not result.passed or ran is None or ran.run is None:
             continue
-        output = trim_output(result.output, ran.run.expect)
+        seen = as_the_learner_sees(result.output, CHECKOUT, Path(gettempdir()), redis_port)
+        output = trim_output(seen, ran.run.expect)
         recording = Recording(verified.isoformat(), celery, output)
         fresh.setdefault(ran.location.path, {})[ran.id] = recording
     changed: list[Path] = []

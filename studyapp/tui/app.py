@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import signal
 import sys
 from collections.abc import Iterable, Sequence
@@ -16,6 +17,12 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 
+from studyapp.clock import (
+    DAYS_AHEAD_VARIABLE,
+    ClockSettingError,
+    ShiftedClock,
+    clock_from_environment,
+)
 from studyapp.settings import SettingsError
 from studyapp.store import StoreError
 from studyapp.study import Study
@@ -76,6 +83,10 @@ class StudyApp(App[int]):
         loop = asyncio.get_running_loop()
         for sig in EXIT_SIGNALS:
             loop.add_signal_handler(sig, self.exit)
+        clock = self.study.clock
+        if isinstance(clock, ShiftedClock):  # never a surprise: the header says so
+            ahead = f"{clock.days} day{'' if clock.days == 1 else 's'}"
+            self.sub_title = f"clock {ahead} ahead ({DAYS_AHEAD_VARIABLE})"
         # The theme picked with Ctrl-P is kept in settings.toml for the next start.
         if self.study.settings.theme in self.available_themes:
             self.theme = self.study.settings.theme
@@ -156,8 +167,9 @@ class StudyApp(App[int]):
 def run_app(paths: Sequence[Path], data_dir: Path) -> int:
     """Open the study app on `paths`; the exit status for the CLI."""
     try:
-        study = Study.open(list(paths), data_dir)
-    except (SettingsError, StoreError) as exc:
+        clock = clock_from_environment(os.environ)
+        study = Study.open(list(paths), data_dir, clock)
+    except (SettingsError, StoreError, ClockSettingError) as exc:
         print(f"studyapp: {exc}", file=sys.stderr)
         return 1
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import pytest
@@ -47,8 +48,11 @@ def test_the_only_profile_is_used_and_several_are_named(tmp_path: Path) -> None:
     with pytest.raises(AnkiSyncError) as refused:
         find_collection(None, base, None)
     assert str(refused.value) == (
-        f"several Anki profiles in {base}: User 1, Work; name one, e.g. `studyapp sync-anki User 1`"
+        f"several Anki profiles in {base}: 'User 1', Work; name one, e.g. "
+        "`studyapp sync-anki 'User 1'`"
     )
+    hint = str(refused.value).split("`")[1]  # typed as shown, a shell gives the name whole
+    assert find_collection(shlex.split(hint)[2], base, None) == first
     assert find_collection(None, base, lambda names: names[1]) == second
     assert find_collection("Work", base, None) == second
     assert find_collection(str(base / "Work"), base, None) == second

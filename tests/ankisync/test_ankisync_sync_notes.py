@@ -4,49 +4,28 @@ learner's text kept."""
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from anki.collection import Collection
-from anki.notes import Note
 from anki_support import card_by_key, key_of
-from sync_support import NOTHING_MOVED, Learner, sync
+from sync_support import (
+    NOTHING_MOVED,
+    Learner,
+    after_the_build,
+    change_card,
+    edit_in_anki,
+    note_of,
+    reviews_in_anki,
+    reviews_in_terminal,
+    sync,
+)
 
+from studyapp.clock import ManualClock
+from studyapp.session import ReviewSession
 from studyapp.study import Study
 
 KEPT_TAG = "studyapp-kept-your-edit"
-
-
-def note_of(col: Collection, card_id: str) -> Note:
-    return col.get_note(card_by_key(col, *key_of(card_id)).nid)
-
-
-def edit_in_anki(col: Collection, card_id: str, back: str = "", tag: str = "") -> None:
-    """The learner edits a note in Anki's editor, some time after importing the deck."""
-    note = note_of(col, card_id)
-    after_the_build(note.id)
-    if back:
-        note["Back"] = back
-    if tag:
-        note.tags.append(tag)
-    col.update_note(note)
-
-
-def after_the_build(nid: int) -> None:
-    """Wait, if need be, until the second after the build of the package a note came from
-    (deckgen's package numbers notes and cards by its build time): a learner works in Anki
-    later, and a package built from now on numbers its cards apart from the old ones."""
-    built = nid // 1000
-    if time.time() < built + 1:
-        time.sleep(built + 1 - time.time())
-
-
-def change_card(cards: Path, old: str, new: str) -> None:
-    deck = cards / "sync.md"
-    text = deck.read_text("utf-8")
-    assert old in text
-    deck.write_text(text.replace(old, new), "utf-8")
 
 
 def style_in_anki(col: Collection, card_id: str) -> tuple[str, str]:
@@ -132,20 +111,6 @@ def test_after_a_sync_only_the_side_that_changed_a_note_counts(
         col.close()
 
 
-def reviews_in_anki(col: Collection, card_id: str) -> list[int]:
-    """The answers in Anki's log of one course card (by its note, as the card id may change)."""
-    cid = card_by_key(col, *key_of(card_id)).id
-    return list(col.db.list("select id from revlog where cid = ? and ease > 0 order by id", cid))
-
-
-def reviews_in_terminal(learner: Learner, card_id: str) -> list[int]:
-    study = Study.open([learner.cards], learner.data)
-    try:
-        return sorted(entry.id for entry in study.store.history(card_id))
-    finally:
-        study.close()
-
-
 def test_a_note_deleted_in_anki_stays_deleted_until_asked_back_and_no_review_doubles(
     learner: Learner, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -188,3 +153,49 @@ def test_a_note_deleted_in_anki_stays_deleted_until_asked_back_and_no_review_dou
         col.close()
     assert reviews_in_terminal(learner, reviewed) == reviews
     assert "left out" not in sync(capsys, learner)
+
+
+def test_a_review_undone_after_it_reached_anki_leaves_ankis_log_at_the_next_sync(
+    learner: Learner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sync(capsys, learner)
+    # Past every review so far: its id is its time, not one nudged next to an Anki row.
+    clock = ManualClock(datetime.now(UTC))
+    study = Study.open([learner.cards], learner.data, clock)
+    try:
+        session = ReviewSession(study, None)
+        card = session.current()
+        assert card is not None
+        clock.advance(timedelta(seconds=7))
+        session.grade(3)
+        good = study.store.history(card.id)[-1].id
+        assert "to Anki: 1 reviews" in sync(capsys, learner)
+        col = Collection(str(learner.collection))
+        assert good in reviews_in_anki(col, card.id)
+        col.close()
+
+        assert session.undo() == "grade"
+        clock.advance(timedelta(seconds=7))
+        session.grade(1)
+        again = study.store.history(card.id)[-1].id
+    finally:
+        study.close()
+
+    planned = sync(capsys, learner, "--dry-run")
+    done = sync(capsys, learner)
+
+    for out, verb in ((planned, "would be "), (done, "")):
+        assert (
+            f"  taken back with undo in the terminal: 1 reviews {verb}removed from Anki's log"
+            in out
+        ), out
+        assert "  to Anki: 1 reviews, 1 card schedules" in out, out
+    col = Collection(str(learner.collection))
+    try:
+        in_anki = reviews_in_anki(col, card.id)
+        assert good not in in_anki and in_anki[-1] == again
+        assert card_by_key(col, *key_of(card.id)).type in (1, 3)  # learning again after Again
+    finally:
+        col.close()
+    assert reviews_in_terminal(learner, card.id) == in_anki
+    assert NOTHING_MOVED in sync(capsys, learner)

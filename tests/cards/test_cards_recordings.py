@@ -8,18 +8,22 @@ from pathlib import Path
 
 import pytest
 
+from deckgen.cardformat.expect import check_expect
 from deckgen.cardformat.load import load
 from deckgen.cardformat.recordings import (
     MAX_LINES,
     Recording,
     RecordingsError,
+    as_the_learner_sees,
     load_recordings,
     recordings_path,
     save_recordings,
     trim_output,
 )
+from deckgen.course import checkout_cards
 from studyapp.runner.verify import CardResult, record_outputs
 
+CARDS_DIR = checkout_cards() or Path("cards")
 DECK = """\
 # Recorded
 ## Counts
@@ -120,8 +124,48 @@ def test_trim_without_expect_keeps_the_head_and_caps_length() -> None:
     assert trim_output(lines, None).splitlines() == [*map(str, range(8)), "…"]
     wide = trim_output(["x" * 500], None)
     assert len(wide) == 160 and wide.endswith("…")
+
+
+def test_trim_never_cuts_or_drops_a_line_the_expect_matched() -> None:
+    # A wide line that proves the card stays whole; its wide neighbours are cut.
+    wide = ["a" * 300, "ok: " + "b" * 300 + " reserved=1", "c" * 300]
+    kept = trim_output(wide, "re: reserved=1$").splitlines()
+    assert kept == ["a" * 159 + "…", wide[1], "c" * 159 + "…"]
+    # More matched lines than MAX_LINES: the context goes, every matched line stays.
+    lines = [f"{n}" for n in range(100)]
     every = "\n".join(f"re: ^{n}$" for n in range(0, 100, 3))
-    assert len(trim_output(lines, every).splitlines()) == MAX_LINES
+    shown = trim_output(lines, every).splitlines()
+    assert [line for line in shown if line != "…"] == [str(n) for n in range(0, 100, 3)]
+    assert len(shown) > MAX_LINES
+
+
+def test_a_recording_holds_what_the_learner_sees_not_the_recording_machine() -> None:
+    checkout, temp = Path("/work/wt-deck"), Path("/tmp")
+    lines = [
+        "loaded /work/wt-deck/demo_project/config/settings.py",
+        "File /work/wt-deck/.venv/lib/python3.11/site-packages/celery/platforms.py:893",
+        "pidfile /tmp/tmp.wPl5vuZw4g/celerybeat.pid, lock /tmp/studyapp-verify-mvxdgj7t/x",
+        "- ** ---------- .> transport:   redis://127.0.0.1:45747/0 (not :457470)",
+    ]
+    assert as_the_learner_sees(lines, checkout, temp, 45747) == [
+        "loaded demo_project/config/settings.py",
+        "File .venv/lib/python3.11/site-packages/celery/platforms.py:893",
+        "pidfile $TMPDIR/tmp.XXXXXXXXXX/celerybeat.pid, lock $TMPDIR/studyapp-verify-XXXXXXXX/x",
+        "- ** ---------- .> transport:   redis://127.0.0.1:6379/0 (not :457470)",
+    ]
+
+
+def test_every_recording_in_the_course_passes_its_own_cards_expect() -> None:
+    """What Anki shows as a card's proof is proof: its Expect finds every line in it."""
+    course = load([CARDS_DIR])
+    failing = {
+        card.id: check_expect(card.run.expect, file.recordings[card.id].output).describe()
+        for file in course.files
+        for card in file.cards
+        if card.id in file.recordings and card.run is not None and card.run.expect
+        if not check_expect(card.run.expect, file.recordings[card.id].output).ok
+    }
+    assert failing == {}
 
 
 def test_record_outputs_updates_passing_keeps_failing_drops_vanished(tmp_path: Path) -> None:

@@ -1,8 +1,10 @@
-"""The proof on the answer in Anki: a card's recorded output (`X.verified.json`) under
-"What it printed, verified <date>", and its Expect without raw `re:` patterns."""
+"""The proof on the answer in Anki, once: a card's recorded output (`X.verified.json`)
+under "What it printed, verified <date>" with the lines its Expect checks marked; without a
+recording, its Expect without raw `re:` patterns."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -36,7 +38,7 @@ DECK = textwrap.dedent(
     **Expect:** `re: tasks\\.`
     """
 )
-OUTPUT = "-> verify@vm: OK\n        pong <&> done\n\n1 node online."
+OUTPUT = "        pong <&> done\n-> verify@vm: OK\n\n1 node online."
 
 
 def answers(col: Collection, package: Path) -> dict[str, str]:
@@ -61,7 +63,9 @@ def test_recorded_output_and_plain_expect_on_the_answer(
     assert '<div class="deckgen-output">' in ping
     assert "What it printed, verified 2026-12-01" in ping
     assert "pong &lt;&amp;&gt; done" in ping and "1 node online." in ping
-    assert "<code>pong</code>" in ping and "and 2 pattern checks" in ping
+    proof = re.findall(r'<span class="deckgen-proof"[^>]*>(.*?)</span>', ping)
+    assert proof == ["        pong &lt;&amp;&gt; done", "-&gt; verify@vm: OK", "1 node online."]
+    assert "Expect" not in ping and "pattern check" not in ping  # the proof appears once
     assert "re:" not in ping and "\\S+" not in ping
     unrecorded = shown["unrecorded"]
     assert 'class="deckgen-output"' not in unrecorded and "What it printed" not in unrecorded

@@ -15,7 +15,7 @@ import pytest
 from runner_procs import Proc, descendants, kill_leftovers, proc_alive, wait_until
 from runner_support import card_markdown, write_deck
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Log
+from textual.widgets import DataTable
 
 from demo_project.launch import RedisServer, demo_env
 from studyapp.runner.process import group_alive, group_members
@@ -24,6 +24,7 @@ from studyapp.tui.app import StudyApp
 from studyapp.tui.screens.confirm_run import ConfirmRunScreen
 from studyapp.tui.screens.services import ServicesScreen
 from studyapp.tui.widgets.run_panel import RunPanel
+from studyapp.tui.widgets.services_bar import ServicesBar
 
 HERE = Path(__file__).resolve().parent
 
@@ -56,9 +57,7 @@ async def test_review_screen_runs_the_card_and_lists_services(study: Study) -> N
         await pilot.press("space", "r")  # r runs once the answer shows
         await until(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
         await pilot.press("y")
-        await until(
-            pilot, lambda: [str(x) for x in panel.query_one(Log).lines] == ["hi from the card"]
-        )
+        await until(pilot, lambda: panel.output_lines == ["hi from the card"])
         await until(pilot, lambda: "Expect passed" in str(panel.query_one("#run-expect").render()))
         await pilot.press("S")
         await until(pilot, lambda: isinstance(app.screen, ServicesScreen))
@@ -83,7 +82,7 @@ async def test_worker_needed_message_then_w_starts_one_and_the_card_passes(
     opened = Study.open([cards], tmp_path / "data")
     app = StudyApp(opened)
     try:
-        async with app.run_test(size=(100, 40)) as pilot:
+        async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             await pilot.press("enter")
             await until(pilot, lambda: bool(app.screen.query(RunPanel)))
@@ -99,7 +98,13 @@ async def test_worker_needed_message_then_w_starts_one_and_the_card_passes(
             await pilot.press("W")
             worker = app.services.get("worker")
             assert worker is not None and worker.running
-            await until(pilot, lambda: "ready" in "\n".join(worker.output), timeout=60)
+            # The stale message goes once the services bar sees the worker answer.
+            await until(pilot, lambda: "Worker ready" in str(status.render()), timeout=60)
+            assert str(status.render()) == "Worker ready: press r to run the command."
+            bar = panel.query_one(ServicesBar)
+            bar_text = str(bar.render())
+            assert bar_text.endswith("(S: 1 started here)")
+            assert len(bar_text) <= bar.content_region.width, "one line, nothing cut at 80"
             await pilot.press("r")
             await until(
                 pilot, lambda: "Expect passed" in str(panel.query_one("#run-expect").render())

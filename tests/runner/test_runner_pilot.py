@@ -8,7 +8,7 @@ from collections.abc import Callable
 from runner_procs import pid_alive
 from runner_support import MakeCard, RunnerApp
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Label, Log
+from textual.widgets import DataTable, Label
 
 from studyapp.runner.services import ServiceManager
 from studyapp.runner.trust import TrustStore
@@ -30,7 +30,7 @@ async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: f
 
 
 def log_lines(app: RunnerApp) -> list[str]:
-    return [str(line) for line in app.panel.query_one(Log).lines]
+    return app.panel.output_lines
 
 
 def label(app: RunnerApp, name: str) -> str:
@@ -56,6 +56,24 @@ async def test_quick_command_lines_appear_in_order_then_status_and_expect(
         assert label(app, "run-status").startswith("exit 0 in ")
         assert label(app, "run-expect") == "Expect passed (2 lines)"
         assert app.finished[0].expect is not None and app.finished[0].expect.ok
+
+
+async def test_expect_passed_says_still_running_until_the_command_ends(
+    make_card: MakeCard, trust: TrustStore
+) -> None:
+    script = "import time\nprint('ready', flush=True); time.sleep(1.5); print('bye')"
+    card = make_card("slow", f'python -c "{script}"', expect="ready")
+    trust.trust(card.location.path)
+    app = RunnerApp(card, trust, ServiceManager())
+    async with app.run_test() as pilot:
+        await pilot.press("r")
+        await wait_for(pilot, lambda: log_lines(app) == ["ready"])
+        await wait_for(pilot, lambda: label(app, "run-expect") != "")
+        assert label(app, "run-expect") == "Expect passed (1 line) — still running (x stops)"
+        assert app.panel.process is not None, "the command has not ended yet"
+        await wait_for(pilot, lambda: bool(app.finished))
+        assert label(app, "run-expect") == "Expect passed (1 line)"
+        assert label(app, "run-status").startswith("exit 0 in ")
 
 
 async def test_failed_expect_is_shown(make_card: MakeCard, trust: TrustStore) -> None:
@@ -166,7 +184,10 @@ async def test_service_keeps_running_after_the_card_changes_and_stops_on_exit(
     app = RunnerApp(card, trust, services)
     async with app.run_test() as pilot:
         await pilot.press("r")
-        await wait_for(pilot, lambda: label(app, "run-expect") == "Expect passed (1 line)")
+        await wait_for(
+            pilot,
+            lambda: label(app, "run-expect") == "Expect passed (1 line) — still running (x stops)",
+        )
         service = services.get("svc")
         assert service is not None and service.process is not None
         app.panel.show_card(None)  # the learner moves on

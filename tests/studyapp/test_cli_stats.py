@@ -39,11 +39,18 @@ def test_stats_json_reports_what_was_studied(
     assert len(stats["reviews_per_day"]) == 26 * 7
     assert len(stats["forecast"]) == 30 and stats["forecast"][0] == 1
     assert stats["true_retention"] is None  # no review-kind answers yet
+    assert stats["review_answers"] == {"passed": 0, "answered": 0}
+    assert stats["learning_answers"] == {"passed": 1, "answered": 2}
     assert stats["errors"] == []
 
     text = run_studyapp(capsys, "stats", "--data-dir", data_dir, cards_dir)
     assert text.returncode == 0, text.stderr
     assert "3 (1 new, 1 learning, 1 review, 0 relearning, 0 suspended)" in text.stdout
+    # Right under "Reviews: 2 today", a retention of none must not read as a bug.
+    assert (
+        "True retention (review cards only, last 30 days): none yet (no review card answered);"
+        " learning cards: 50.0% of 2 passed"
+    ) in text.stdout
 
 
 def test_no_cards_names_where_it_looked(

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.text import Text
 from test_tui_support import TERMINAL, open_deck, open_fixture_study
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, DataTable, Input, Label, Log, Static
+from textual.widgets import Checkbox, DataTable, Input, Label, Static
 
 from studyapp.clock import ManualClock
 from studyapp.locations import DataFolder
@@ -200,13 +200,13 @@ async def test_no_spoilers_r_runs_once_the_answer_shows(run_study: Study) -> Non
         assert not app.screen.active_bindings["r"].enabled  # the footer greys it out
         await pilot.press("r")
         await pilot.pause(0.3)
-        assert list(panel.query_one(Log).lines) == [], "nothing ran before the answer"
+        assert panel.output_lines == [], "nothing ran before the answer"
 
         await pilot.press("space")
         assert footer_keys(app)["space"] == "Good"
         assert "press r to run it" in str(hint.render())
         await pilot.press("r")
-        await until(pilot, lambda: "spoiler" in list(panel.query_one(Log).lines))
+        await until(pilot, lambda: "spoiler" in panel.output_lines)
         await until(pilot, lambda: "passed" in str(panel.query_one("#run-expect").render()))
         assert not hint.display, "the 'press r' line goes once the command has run"
 
@@ -219,7 +219,7 @@ async def test_a_setting_allows_running_before_the_answer(run_study: Study) -> N
         panel = screen.query_one(RunPanel)
         assert footer_keys(app)["space"] == "Answer"
         await pilot.press("r")
-        await until(pilot, lambda: "spoiler" in list(panel.query_one(Log).lines))
+        await until(pilot, lambda: "spoiler" in panel.output_lines)
 
 
 async def test_edit_keeps_the_answer_and_the_output(
@@ -235,16 +235,18 @@ async def test_edit_keeps_the_answer_and_the_output(
         await pilot.press("e")
         await pilot.pause()
         assert screen.revealed
-        assert list(panel.query_one(Log).lines) == ["spoiler", "spoiler two", "see"]
+        assert panel.output_lines == ["spoiler", "spoiler two", "see"]
         assert "passed" in str(panel.query_one("#run-expect").render())
 
 
-def test_expect_shows_plain_lines_and_counts_the_patterns(run_study: Study) -> None:
+def test_expect_shows_every_line_in_order_patterns_in_words(run_study: Study) -> None:
     card = run_study.card("echo-card")
     assert card is not None and card.run is not None
     shown = run_markdown(card.run)
-    assert "spoiler" in shown and "and 2 pattern checks" in shown
-    assert "re:" not in shown and "\\w" not in shown
+    # `spoiler`, `re: ^spoiler \w+$`, `re: ^s`: the text each looks for, in order.
+    assert "```text\nspoiler\nspoiler …\ns\n```" in shown
+    assert "(# stands for a number, … for any text)" in shown
+    assert "re:" not in shown and "\\w" not in shown and "pattern check" not in shown
 
 
 async def test_keys_list_the_grades_first_and_notifications_spare_the_rating_bar(
@@ -345,13 +347,14 @@ async def test_browse_filters_and_actions(fixture_study: tuple[Study, ManualCloc
         assert isinstance(app.screen, BrowseScreen) and results.display
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 async def test_stats_show_a_loading_state_then_the_figures(
-    fixture_study: tuple[Study, ManualClock],
+    fixture_study: tuple[Study, ManualClock], size: tuple[int, int]
 ) -> None:
     study, _ = fixture_study
     ReviewSession(study, None).grade(4)
     app = StudyApp(study)
-    async with app.run_test(size=TERMINAL) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = StatsScreen(study)
         await app.push_screen(screen)
         await screen.workers.wait_for_complete()
@@ -359,4 +362,17 @@ async def test_stats_show_a_loading_state_then_the_figures(
         assert not screen.query("#stats-loading")
         expected = sum(study.stats().forecast)
         assert text_of(app, "#forecast-total") == f"{expected} review{'s' * (expected != 1)} due"
-        assert text_of(app, "#retention") == "no review answers in the last 30 days"
+        # A learner who only did learning steps: true retention says it counts review cards
+        # only, and the learning cards' figure stands next to it.
+        retention = text_of(app, "#retention")
+        assert retention == "none yet: no review card answered in the last 30 days"
+        assert text_of(app, "#learning-answers") == "Learning cards: 100.0% of 1 passed"
+        body = app.screen.query_one("#stats-body")
+        for selector in ("#retention", "#learning-answers"):
+            shown = app.screen.query_one(selector)
+            body.scroll_to_widget(shown, animate=False)  # below the fold at 80x24
+            await pilot.pause()
+            assert shown.region.height >= 1 and shown.region.width > 0
+            assert app.screen.region.contains_region(shown.region), "not cut off"
+        hint = app.screen.query_one("#retention-box .hint", Static)
+        assert "review cards only" in str(hint.content)

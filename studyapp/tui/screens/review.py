@@ -18,7 +18,7 @@ from textual.widgets import Button, Footer, Header, Label
 from deckgen.cardformat.model import Card
 from studyapp.session import ReviewSession
 from studyapp.store import StoreError
-from studyapp.study import Study
+from studyapp.study import HeldBack, Study
 from studyapp.tui.editor import NoEditorError, editor_command
 from studyapp.tui.screens.summary import SummaryScreen
 from studyapp.tui.widgets.card_view import CardView
@@ -31,10 +31,27 @@ GOOD = 3
 _UNDONE = {"grade": "Last grade undone.", "suspend": "Suspend undone.", "bury": "Bury undone."}
 
 
+def held_back_text(held: HeldBack) -> str:
+    """One line saying which cards today's queue leaves out, and why ("" when none)."""
+    if held.total == 0:
+        return ""
+    if held.buried == 0:
+        why = "same note or command as a card answered today"
+    elif held.siblings == 0:
+        why = "buried with b"
+    else:
+        siblings = f"{held.siblings} sibling{'' if held.siblings == 1 else 's'}"
+        why = f"{siblings} of answered cards, {held.buried} buried with b"
+    return f"{held.total} held back until tomorrow: {why}"
+
+
 class ReviewScreen(Screen[None], inherit_bindings=False):
     # Nothing focused and no inherited bindings (Tab focus, copy): the screen's own keys,
     # grades first, are what `?` lists.
     AUTO_FOCUS = ""
+    # Below 32 rows (80x24) the answer buttons lose their borders: two rows more for the card
+    # and the run output.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012 (Screen declares it)
     # The grades first: `?` lists them in this order, with what each means.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "grade(1)", "Again", show=False, tooltip="forgot: see it again soon"),
@@ -77,6 +94,7 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label(id="review-status")
+        yield Label(id="held-back")
         scroll = VerticalScroll(id="card-scroll")
         scroll.can_focus = False
         with scroll:
@@ -124,6 +142,9 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
         self.query_one("#review-status", Label).update(
             f"New {new}   Learning {learning}   Due {due}"
         )
+        held_back = self.query_one("#held-back", Label)
+        held_back.update(held_back_text(self.study.held_back(self.session.deck)))
+        held_back.display = bool(held_back.content)
         self._shown_at = time.monotonic()
         self.post_message(self.CardShown(card))
 
@@ -181,6 +202,16 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
         panel = self.run_panel(create=message.card.run is not None)
         if panel is not None:
             panel.show_card(message.card)
+
+    def on_run_panel_output_shown(self, message: RunPanel.OutputShown) -> None:
+        """A run started: the card shrinks to what it needs (at most about half the screen),
+        scrolled to its answer, and the output takes the rest; a new card gets it all back."""
+        self.set_class(message.shown, "-with-output")
+        if message.shown and self.revealed:
+            scroll = self.query_one("#card-scroll", VerticalScroll)
+            self.call_after_refresh(
+                scroll.scroll_to_widget, self.query_one("#card-back"), animate=False, top=True
+            )
 
     def on_run_panel_confirmation_needed(self, request: RunPanel.ConfirmationNeeded) -> None:
         """A card file's command has not been confirmed yet: ask, and tell the panel."""

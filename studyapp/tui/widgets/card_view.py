@@ -11,32 +11,35 @@ from textual.widgets import Label, Markdown, Rule
 
 from deckgen.cardformat.card_types import answer_markdown, question_markdown
 from deckgen.cardformat.expect import parse_expect
+from deckgen.cardformat.markdown import card_markdown
 from deckgen.cardformat.model import Card, RunSpec
+from studyapp.expect_words import ANY, NUMBER, pattern_in_words
 
 
 @cache
 def shared_parser() -> MarkdownIt:
-    """One parser for every update: building Textual's "gfm-like" parser costs each time."""
-    return MarkdownIt("gfm-like")
+    """The card format's Markdown, as the Anki build renders it (raw HTML shown as text, the
+    same extensions), made once: building a parser costs on every update."""
+    return card_markdown()
 
 
 def run_markdown(run: RunSpec) -> str:
     """The Run command (and what it must print) as Markdown, shown below the Back.
 
-    Expect shows its plain lines; `re:` lines are counted rather than shown (a regular
-    expression teaches nothing on screen; a failing one is still named when the run ends)."""
+    Expect shows its lines in order; a `re:` line shows as the text it looks for, `#` where
+    a number goes and `…` where any text goes (a regular expression teaches nothing on
+    screen; a failing one is still named when the run ends)."""
     service = " (keeps running)" if run.service else ""
     parts = [f"**Run in demo_project/**{service}", "", "```bash", run.command.rstrip(), "```"]
-    lines = parse_expect(run.expect)
-    plain = [line.text for line in lines if line.pattern is None and line.error is None]
-    patterns = len(lines) - len(plain)
+    lines = [line for line in parse_expect(run.expect) if line.error is None]
     if lines:
-        parts += ["", "**Expect in the output**", ""]
-        if plain:
-            parts += ["```text", *plain, "```"]
-        if patterns:
-            checks = f"{patterns} pattern check{'' if patterns == 1 else 's'}"
-            parts += ["", f"and {checks}" if plain else checks]
+        shown = [
+            line.text if line.pattern is None else pattern_in_words(line.pattern.pattern)
+            for line in lines
+        ]
+        parts += ["", "**Expect in the output**, in this order", "", "```text", *shown, "```"]
+        if any(line.pattern is not None for line in lines):
+            parts += ["", f"({NUMBER} stands for a number, {ANY} for any text)"]
     return "\n".join(parts)
 
 

@@ -6,6 +6,9 @@ that Redis / a worker are up when the command needs them (one line instead of a 
 runs: a one-shot command in an async worker with its timeout, a `**Service:** yes` command as
 a managed service that keeps running after the card changes. `stop()` (x) ends the whole
 process group; Ctrl-C quits the app, which stops it too.
+
+Output lines wrap (OutputLog). A blocked run ("No Celery worker answers") does not leave its
+message standing once the services bar sees the missing part up: it turns into "ready".
 """
 
 from __future__ import annotations
@@ -19,17 +22,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Label, Log
+from textual.widgets import Label
 
 from deckgen.cardformat.expect import ExpectMatcher, ExpectResult
 from deckgen.cardformat.model import Card, RunSpec
-from studyapp.runner.preflight import preflight
+from studyapp.runner.preflight import NO_WORKER, REDIS_DOWN, preflight
 from studyapp.runner.process import RunningProcess, RunOutcome, run_to_completion
 from studyapp.runner.services import ManagedService, ServiceManager
 from studyapp.runner.trust import TrustStore, read_snapshot
+from studyapp.tui.widgets.output_log import OutputLog
 from studyapp.tui.widgets.services_bar import ServicesBar
 
 WORKER_KEY_HINT = "press W (or run: bash demo_project/worker/start.sh)"
+STILL_RUNNING = " — still running (x stops)"
 
 
 def _sentence(text: str) -> str:
@@ -55,6 +60,13 @@ class RunPanel(Vertical):
 
         card_id: str
         reason: str
+
+    @dataclass
+    class OutputShown(Message):
+        """The output area appeared (a run started) or went (a new card): the screen makes
+        room for it."""
+
+        shown: bool
 
     @dataclass
     class ConfirmationNeeded(Message):
@@ -84,6 +96,7 @@ class RunPanel(Vertical):
         self._started_at = 0.0
         self._ready = False  # children exist (set on mount)
         self._runnable = True
+        self._waiting_for: str | None = None  # "redis" or "worker" while a run is blocked
         # Hidden until a card with a command shows: the services bar inside probes only while
         # shown, and its probe (importing redis and celery in a thread) would compete with the
         # first card's paint for the interpreter.
@@ -96,7 +109,9 @@ class RunPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield self.services_bar
         yield Label(id="run-hint", markup=False)
-        yield Log(id="run-output", max_lines=2000)
+        output = OutputLog(id="run-output", max_lines=2000)
+        output.display = False  # until a run starts
+        yield output
         yield Label(id="run-status", markup=False)
         yield Label(id="run-expect", markup=False)
 
@@ -116,6 +131,11 @@ class RunPanel(Vertical):
         return self._process
 
     @property
+    def output_lines(self) -> list[str]:
+        """The output on show, line by line as printed (before wrapping)."""
+        return list(self.query_one(OutputLog).printed)
+
+    @property
     def busy(self) -> bool:
         return self._process is not None or (self._service is not None and self._service.running)
 
@@ -132,7 +152,7 @@ class RunPanel(Vertical):
         self.card = card
         if not self._ready:
             return
-        self.query_one(Log).clear()
+        self._show_output(False)
         self._set_status("")
         self._set_expect("")
         self.display = card is not None and card.run is not None
@@ -166,7 +186,7 @@ class RunPanel(Vertical):
         if self.card is not None and self.card.id == card.id:
             self.card = card
             has_run = card.run is not None
-            self.display = has_run or bool(self.query_one(Log).lines)
+            self.display = has_run or bool(self.output_lines)
         else:
             self.show_card(card)
 
@@ -212,9 +232,13 @@ class RunPanel(Vertical):
             return  # the learner moved on meanwhile
         if problem is not None:
             self._set_status(problem, "run-blocked")
+            self._waiting_for = (
+                "worker" if problem.startswith(NO_WORKER) else
+                "redis" if problem.startswith(REDIS_DOWN) else None
+            )  # fmt: skip
             self.post_message(self.Blocked(card.id, problem))
             return
-        self.query_one(Log).clear()
+        self._show_output(True)
         self._set_expect("")
         self.query_one("#run-hint").display = False  # it has been run: no need to say how
         self._matcher = ExpectMatcher(run.expect)
@@ -259,6 +283,7 @@ class RunPanel(Vertical):
         if self.card is not None and self.card.run is not None and self._matcher is None:
             self._matcher = ExpectMatcher(self.card.run.expect)
         self._service = service
+        self._show_output(True)
         self.query_one("#run-hint").display = False
         self._set_status(
             f"$ {service.command.display()}   (service running in the background; x stops it)",
@@ -275,20 +300,36 @@ class RunPanel(Vertical):
             self._show_outcome(self.card, outcome, service=True)
 
     def _on_line(self, line: str) -> None:
-        self.query_one(Log).write_line(line)
+        self.query_one(OutputLog).write_line(line)
         matcher = self._matcher
         if matcher is not None and matcher.lines and not matcher.done and matcher.feed(line + "\n"):
-            self._set_expect(_sentence(matcher.result().describe()), "expect-ok")
+            # Passed, but the command has not ended: its exit status is still to come.
+            self._set_expect(_sentence(matcher.result().describe()) + STILL_RUNNING, "expect-ok")
+
+    def _show_output(self, shown: bool) -> None:
+        """Clear the output; show the area (a run starts) or hide it (a new card)."""
+        self._waiting_for = None
+        output = self.query_one(OutputLog)
+        output.clear_lines()
+        if output.display != shown:
+            output.display = shown
+            self.post_message(self.OutputShown(shown))
+
+    def on_services_bar_changed(self, message: ServicesBar.Changed) -> None:
+        """The part a blocked run waited for is up now: say so instead of the old message."""
+        waiting, status = self._waiting_for, message.status
+        if (waiting == "worker" and status.worker) or (waiting == "redis" and status.redis):
+            self._waiting_for = None
+            ready = "Worker ready" if waiting == "worker" else "Redis is up"
+            self._set_status(f"{ready}: press r to run the command.", "run-ok")
 
     def _show_outcome(self, card: Card, outcome: RunOutcome, service: bool) -> None:
         ok = outcome.succeeded or (service and outcome.stopped)
         self._set_status(outcome.status_text(), "run-ok" if ok else "run-failed")
         expect = self._matcher.result() if self._matcher and self._matcher.lines else None
         if expect is not None:
-            text = expect.describe()
-            self._set_expect(
-                text[0].upper() + text[1:], "expect-ok" if expect.ok else "expect-failed"
-            )
+            css_class = "expect-ok" if expect.ok else "expect-failed"
+            self._set_expect(_sentence(expect.describe()), css_class)
         self._matcher = None
         self.post_message(self.Finished(card.id, outcome, expect))
 

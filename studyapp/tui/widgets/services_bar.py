@@ -6,7 +6,10 @@ a thread worker on an interval timer and post the answer back with `call_from_th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import work
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -22,6 +25,12 @@ def services_of(app: object) -> ServiceManager:
 
 
 class ServicesBar(Static):
+    @dataclass
+    class Changed(Message):
+        """A probe answered (every few seconds while shown)."""
+
+        status: StackStatus
+
     def __init__(self, manager: ServiceManager | None = None, *, id: str | None = None) -> None:
         super().__init__("services: checking…", id=id, markup=False)
         self._manager = manager
@@ -53,6 +62,8 @@ class ServicesBar(Static):
     def show_status(self, status: StackStatus) -> None:
         self.status = status
         managed = sum(1 for s in self.manager.services if s.running)
-        suffix = f"   ({managed} started here; S lists them)" if managed else "   (S: services)"
+        # Short enough for one line at 80 columns with every part named.
+        suffix = f"   (S: {managed} started here)" if managed else "   (S: services)"
         self.update(status.as_text() + suffix)
         self.set_class(not status.redis, "-redis-down")
+        self.post_message(self.Changed(status))
