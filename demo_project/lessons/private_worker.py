@@ -38,5 +38,5 @@ def private_worker(
         worker.start().wait_ready(timeout=30)
         yield worker
     finally:
+        worker.remove_files()  # first: the worker keeps its open log while it stops
         worker.stop(grace=STOP_GRACE_SECONDS)
-        worker.log_path.unlink(missing_ok=True)

@@ -119,16 +119,23 @@ async def test_stopping_a_lesson_stops_the_watcher_it_started() -> None:
         kill_leftovers(seen)
 
 
-async def test_stopping_a_lesson_stops_its_private_worker_and_removes_its_log(
-    redis_urls: dict[str, str], tmp_path: Path
+@pytest.mark.parametrize(
+    ("lesson", "first_line"),
+    [
+        ("worker_loop 1", "sent 6 tasks"),  # lessons.private_worker
+        ("beat_lock", "celery worker --beat"),  # `with Worker(...)`, stopped as it ends
+    ],
+)
+async def test_stopping_a_lesson_stops_its_worker_and_removes_its_log(
+    redis_urls: dict[str, str], tmp_path: Path, lesson: str, first_line: str
 ) -> None:
     """A learner grading a card (or pressing x) while its lesson still runs."""
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     outcome, seen = await run_and_stop_when(
-        "python -m lessons.worker_loop 1",
-        {**redis_urls, "TMPDIR": str(scratch)},
-        lambda line, _procs: line.startswith("sent 6 tasks"),
+        f"python -m lessons.{lesson}",
+        {**redis_urls, "TMPDIR": str(scratch), "DEMO_VAR_DIR": str(tmp_path / "var")},
+        lambda line, _procs: line.startswith(first_line),
     )
     try:
         assert outcome.stopped, outcome.output
