@@ -15,6 +15,7 @@ from typing import Any
 
 from config.celery_app import app
 from lessons.idle_queue import idle_queue
+from lessons.private_worker import private_worker
 
 from demo_project.contract import DEFAULT_QUEUE
 from demo_project.signals import exit_on_sigterm
@@ -98,14 +99,16 @@ def _wait_for(name: str, count: int, timeout: float = 5.0) -> int:
 
 
 def _pool_grow() -> None:
-    name = target()
-    start = _processes(name)
-    print(f"pool processes: {start}")
-    grown = one(app.control.pool_grow(1, destination=[name], reply=True)[0], name)
-    print(f"pool_grow(1) -> {grown}")
-    print(f"pool processes: {_wait_for(name, start + 1)}")
-    # Back to the size it had; billiard retires the extra process a few seconds later.
-    app.control.pool_shrink(1, destination=[name], reply=True)
+    # A private worker: resizing the learner's (or verify's) worker would disturb other cards.
+    with (
+        idle_queue(str(app.conf.broker_url), prefix="lesson-grow") as queue,
+        private_worker(queue, f"{queue}@lesson", concurrency=1) as worker,
+    ):
+        name = worker.nodename
+        print(f"pool processes: {_processes(name)}")
+        grown = one(app.control.pool_grow(1, destination=[name], reply=True)[0], name)
+        print(f"pool_grow(1) -> {grown}")
+        print(f"pool processes: {_wait_for(name, 2)}")
 
 
 def _add_consumer() -> None:
