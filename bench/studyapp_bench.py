@@ -4,13 +4,18 @@ Prints, against the targets:
   (a) process start -> first card shown, headless (a fresh subprocess; target 0.5 s)
   (b) grade key -> next card shown, median and worst over 200 grades (target 30 ms median)
   (c) peak memory of the subprocess in (a) (target 150 MB)
+  (d) `studyapp optimize` on 100,000 reviews, in-process (target: at most 1.2x the time of
+      fsrs-rs-python's compute_parameters alone on the same training items)
 
 Each figure also prints its ratio to a reference timed in the same run, so a loaded (shared)
-machine shows up as a slow reference rather than as a regression:
+machine shows up as a slow reference rather than as a regression (for (a) in CPU seconds too,
+the steadier figure when other work shares the cores):
   (a) against a bare Textual app started the same way (spawn -> first screen mounted);
-  (b) against a key press -> label update in a bare Textual app under the same Pilot.
+  (b) against a key press -> label update in a bare Textual app under the same Pilot;
+  (d) against compute_parameters alone, interleaved with it, and split into its parts.
 
 Usage: .venv/bin/python bench/studyapp_bench.py [--runs N] [--grades N] [--keep DIR]
+                                                [--optimize-only]
 Figures are indicative on a shared machine; nothing here asserts a time.
 """
 
@@ -27,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,6 +49,8 @@ TERMINAL = (100, 34)
 TARGET_FIRST_CARD_S = 0.5
 TARGET_GRADE_MEDIAN_MS = 30.0
 TARGET_PEAK_MB = 150.0
+TARGET_OPTIMIZE_RATIO = 1.2
+OPTIMIZE_CARDS, OPTIMIZE_REVIEWS_PER_CARD = 12_800, 6  # with learning steps: ~100,000 answers
 
 
 def card_id(area: int, deck: int, number: int) -> str:
@@ -129,11 +137,8 @@ def seed_progress(cards: Path, data_dir: Path, ids: list[str]) -> None:
 def first_card_child(cards: Path, data_dir: Path) -> None:
     """Runs in the subprocess: open the app headless, Enter on "All decks", print when shown.
 
-    Prints `PHASE name epoch-seconds` lines; the parent subtracts its spawn time.
+    Prints `PHASE name epoch-seconds cpu-seconds` lines; the parent subtracts its spawn time.
     """
-
-    def phase(name: str) -> None:
-        print(f"PHASE {name} {time.time():.6f}", flush=True)
 
     from textual.pilot import Pilot
     from textual.widgets import DataTable
@@ -172,6 +177,13 @@ def first_card_child(cards: Path, data_dir: Path) -> None:
 PHASES = ("imports", "study_open", "deck_list", "first_card")
 
 
+def phase(name: str) -> None:
+    """In a child: when `name` was reached (epoch seconds) and the CPU seconds spent so far
+    (user + system, interpreter start included)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"PHASE {name} {time.time():.6f} {usage.ru_utime + usage.ru_stime:.6f}", flush=True)
+
+
 def reference_child() -> None:
     """Runs in the subprocess: a bare Textual app, started and stopped as the study app is."""
     from textual.app import App, ComposeResult
@@ -187,15 +199,54 @@ def reference_child() -> None:
             self.call_after_refresh(self.shown)
 
         def shown(self) -> None:
-            print(f"PHASE first_card {time.time():.6f}", flush=True)
+            phase("first_card")
             self.exit(0)
 
     Bare().run(headless=True, size=TERMINAL)
 
 
+def floor_child() -> None:
+    """Runs in the subprocess: the bound no study app can beat with these widgets. A bare
+    Textual app shows what the study app's path to the first card shows (a deck table,
+    Enter, a screen with a card's Front as Markdown between a header and a footer) with no
+    study code and no data: only Textual's widgets and their Markdown parser."""
+    from textual.app import App, ComposeResult
+    from textual.screen import Screen
+    from textual.widgets import DataTable, Footer, Header, Markdown
+
+    front = "What does fact 1 of topic 0.0 say of `celery`?"
+
+    class Card(Screen[None]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Markdown(front)
+            yield Footer()
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(self.shown)
+
+        def shown(self) -> None:
+            phase("first_card")
+            self.app.exit(0)
+
+    class Floor(App[int]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield DataTable()
+            yield Footer()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns("deck", "new", "learn", "due")
+            table.add_row("All decks", 20, 0, 200)
+            self.call_after_refresh(lambda: self.push_screen(Card()))
+
+    Floor().run(headless=True, size=TERMINAL)
+
+
 def child_phases(*args: str) -> dict[str, float]:
     """Run this script as a child with `args`; seconds from just before the spawn to each
-    `PHASE <name> <time.time()>` line it prints."""
+    `PHASE <name> <time.time()> <cpu>` line it prints, and `<name>_cpu`: its CPU seconds."""
     started = time.time()
     output = subprocess.run(
         [sys.executable, __file__, *args],
@@ -208,13 +259,14 @@ def child_phases(*args: str) -> dict[str, float]:
     phases = {}
     for line in output.splitlines():
         if line.startswith("PHASE "):
-            _, name, stamp = line.split()
+            _, name, stamp, cpu = line.split()
             phases[name] = float(stamp) - started
+            phases[f"{name}_cpu"] = float(cpu)
     return phases
 
 
-def measure_reference_start() -> float:
-    return child_phases("--reference-child")["first_card"]
+def measure_reference_start() -> dict[str, float]:
+    return child_phases("--reference-child")
 
 
 async def measure_reference_keys(presses: int) -> list[float]:
@@ -243,6 +295,10 @@ async def measure_reference_keys(presses: int) -> list[float]:
                 await asyncio.sleep(0.001)
             timings.append(changed[before] - pressed)
     return timings
+
+
+def measure_floor_start() -> dict[str, float]:
+    return child_phases("--floor-child")
 
 
 def measure_first_card(cards: Path, data_dir: Path) -> dict[str, float]:
@@ -291,6 +347,122 @@ async def measure_grades(cards: Path, data_dir: Path, grades: int) -> list[float
     return timings
 
 
+def optimize_history(data_dir: Path) -> int:
+    """A learner's log of about 100,000 answers drawn from known FSRS parameters (the
+    optimizer test's generator); returns its length."""
+    sys.path.insert(0, str(ROOT / "tests" / "studyapp"))
+    from fsrs_history import history
+
+    from studyapp.records import CardState, Phase
+    from studyapp.store import Store
+
+    log = history(OPTIMIZE_CARDS, OPTIMIZE_REVIEWS_PER_CARD)
+    last = {entry.card_id: entry.reviewed_at for entry in log}
+    store = Store.open(data_dir)
+    try:
+        store.bulk_insert_revlog(log)
+        store.save_states(
+            CardState(card, Phase.REVIEW, None, 5.0, 5.0, when + timedelta(days=3), when, 8)
+            for card, when in last.items()
+        )
+    finally:
+        store.close()
+    return len(log)
+
+
+def measure_optimize(base: Path, runs: int) -> None:
+    """(d): the whole of `optimize_folder` (what `studyapp optimize` runs after its imports)
+    against compute_parameters alone on the training items it builds, interleaved."""
+    from fsrs_rs_python import DEFAULT_PARAMETERS, FSRS, TrainingConfig
+
+    from studyapp.clock import ManualClock
+    from studyapp.memory_states import recompute
+    from studyapp.optimize import (
+        EPOCHS,
+        evaluate,
+        optimize_folder,
+        relearning_steps_within_a_day,
+        training_set,
+    )
+    from studyapp.scheduler import Scheduler
+    from studyapp.settings import Settings
+    from studyapp.store import Store
+
+    source = base / "optimize-data"
+    began = time.perf_counter()
+    answers_count = optimize_history(source)
+    print(f"(d) history: {answers_count} answers (built in {time.perf_counter() - began:.1f} s)")
+    settings = Settings()
+    store = Store.open(source)
+    answers = store.answers_by_card()
+    store.close()
+    now = max(at for _, at, _, _ in answers)
+    clock = ManualClock(datetime.fromtimestamp(now / 1000, UTC) + timedelta(days=1))
+    next_day = Scheduler(settings).next_day_start(clock.now())
+    training = training_set(answers, next_day)
+
+    def compute_alone() -> float:
+        began = time.perf_counter()
+        FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(
+            training.items,
+            card_ids=training.card_numbers,
+            enable_short_term=True,
+            num_relearning_steps=relearning_steps_within_a_day(settings),
+            training_config=TrainingConfig(num_epochs=EPOCHS),
+        )
+        return time.perf_counter() - began
+
+    def optimize_once(run: int) -> float:
+        folder = base / f"optimize-run-{run}"  # a fresh copy: each run starts from defaults
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(source, folder)
+        began = time.perf_counter()
+        applied = optimize_folder(folder, clock, dry_run=False)
+        elapsed = time.perf_counter() - began
+        assert applied.saved, "the fit did not beat the defaults"
+        return elapsed
+
+    def timed(action: Callable[[], object]) -> float:
+        began = time.perf_counter()
+        action()
+        return time.perf_counter() - began
+
+    alone, whole = [], []
+    for run in range(runs):
+        alone.append(compute_alone())
+        whole.append(optimize_once(run))
+    reference, total = statistics.median(alone), statistics.median(whole)
+    ratio = total / reference
+    print(
+        f"    optimize: median {total:.3f} s over {runs} runs; compute_parameters alone on the "
+        f"same {len(training.items)} items: median {reference:.3f} s; ratio {ratio:.2f}, "
+        f"target {TARGET_OPTIMIZE_RATIO} [{verdict(ratio <= TARGET_OPTIMIZE_RATIO)}]"
+    )
+    # The parts of optimize other than the training, each timed on its own.
+    store = Store.open(source)
+    try:
+        read = timed(store.answers_by_card)
+        build = timed(lambda: training_set(answers, next_day))
+        fitted = optimize_folder(base / "optimize-run-0", clock, dry_run=True).fit
+        evaluations = timed(lambda: evaluate(fitted.current, training.items)) + timed(
+            lambda: evaluate(fitted.fitted, training.items)
+        )
+        scheduler = Scheduler(replace(settings, fsrs_parameters=fitted.fitted))
+        memory = timed(lambda: recompute(store, scheduler, clock.now(), "bench", answers))
+    finally:
+        store.close()
+    print(
+        f"    besides training: read {answers_count} answers {read:.3f} s, build the items "
+        f"{build:.3f} s, evaluate before and after (Anki's Evaluate) {evaluations:.3f} s, "
+        f"recompute {fitted.cards} memory states {memory:.3f} s"
+    )
+    floor = reference + read + build + evaluations
+    print(
+        f"    bound: training + reading + items + the two evaluations = {floor:.3f} s, "
+        f"{floor / reference:.2f}x the training alone, before saving anything"
+    )
+
+
 def verdict(ok: bool) -> str:
     return "OK" if ok else "OVER TARGET"
 
@@ -300,8 +472,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="subprocess starts to time")
     parser.add_argument("--grades", type=int, default=200)
     parser.add_argument("--keep", type=Path, help="build the collection here and keep it")
+    parser.add_argument(
+        "--optimize-only", action="store_true", help="only (d), `studyapp optimize`'s timing"
+    )
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--reference-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--floor-child", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
         first_card_child(*options.child)
@@ -309,9 +485,15 @@ def main() -> int:
     if options.reference_child:
         reference_child()
         return 0
+    if options.floor_child:
+        floor_child()
+        return 0
 
     with tempfile.TemporaryDirectory(prefix="studyapp-bench-") as scratch:
         base = options.keep or Path(scratch)
+        if options.optimize_only:
+            measure_optimize(base, options.runs)
+            return 0
         cards, data_dir = base / "cards", base / "data"
         if cards.exists():
             print(f"collection: reusing {base} (grades from earlier runs are in it)")
@@ -337,11 +519,17 @@ def main() -> int:
         )
         runs = []
         references = []
-        for _ in range(options.runs):  # interleaved, so both see the same load
+        floors = []
+        for _ in range(options.runs):  # interleaved, so all three see the same load
             runs.append(measure_first_card(cards, data_dir))
             references.append(measure_reference_start())
+            floors.append(measure_floor_start())
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        reference = statistics.median(references)
+        reference = statistics.median(ref["first_card"] for ref in references)
+        reference_cpu = statistics.median(ref["first_card_cpu"] for ref in references)
+        first_cpu = statistics.median(run["first_card_cpu"] for run in runs)
+        floor = statistics.median(run["first_card"] for run in floors)
+        floor_cpu = statistics.median(run["first_card_cpu"] for run in floors)
         starts = [run["first_card"] for run in runs]
         first = statistics.median(starts)
         print(
@@ -352,6 +540,17 @@ def main() -> int:
         print(
             f"    reference, a bare Textual app started the same way: median {reference:.3f} s; "
             f"first card / reference = {first / reference:.2f}"
+        )
+        print(
+            f"    in CPU seconds (the child's own, interpreter start included): first card "
+            f"{first_cpu:.3f} s, reference {reference_cpu:.3f} s; "
+            f"first card / reference = {first_cpu / reference_cpu:.2f}"
+        )
+        print(
+            f"    bound, the same widgets showing one card with no study code: median "
+            f"{floor:.3f} s ({floor / reference:.2f}x the reference), CPU {floor_cpu:.3f} s "
+            f"({floor_cpu / reference_cpu:.2f}x); the study app adds "
+            f"{first - floor:.3f} s, CPU {first_cpu - floor_cpu:.3f} s"
         )
         marks = "  ".join(
             f"{name} {statistics.median(run[name] for run in runs):.3f}" for name in PHASES
@@ -378,6 +577,7 @@ def main() -> int:
             f"(c) peak memory (subprocess): {peak_mb:.0f} MB; target {TARGET_PEAK_MB} MB, "
             f"ratio {peak_mb / TARGET_PEAK_MB:.2f} [{verdict(peak_mb <= TARGET_PEAK_MB)}]"
         )
+        measure_optimize(base, options.runs)
     return 0
 
 

@@ -10,17 +10,20 @@ so no card moves in the learner's schedule.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
 
-from studyapp.records import CardState, RevlogEntry, datetime_to_ms, ms_to_datetime
-from studyapp.scheduler import Scheduler
+from fsrs_rs_python import FSRSItem, FSRSReview
+
+from studyapp.records import datetime_to_ms, ms_to_datetime
+from studyapp.scheduler import Scheduler, study_day_gaps
 from studyapp.store import Store
 
 META_KEY = "memory_states"
 ENGINE = "fsrs-rs (Anki's FSRS), study days"
-RATINGS = range(1, 5)  # Anki's manual entries (rescheduling, resets) have no rating
 
 
 @dataclass(frozen=True)
@@ -60,37 +63,41 @@ def ensure_current_engine(store: Store, scheduler: Scheduler, now: datetime) -> 
     return recompute(store, scheduler, now, "new scheduling engine")
 
 
-def recompute(store: Store, scheduler: Scheduler, now: datetime, reason: str) -> Recomputed:
+def recompute(
+    store: Store,
+    scheduler: Scheduler,
+    now: datetime,
+    reason: str,
+    answers: Sequence[tuple[str, int, int, int]] | None = None,
+) -> Recomputed:
+    """Every reviewed card's memory state from its graded answers (since it was last learnt
+    anew, if it was forgotten), in one fsrs-rs call, elapsed time in study days. `answers`:
+    `store.answers_by_card()` when the caller has just read it."""
+    if answers is None:
+        answers = store.answers_by_card()
     states = store.load_states()
-    answers = answers_by_card(store.load_revlog())
-    memory = []
-    for card_id, state in states.items():
-        replayed = _replay(scheduler, state, answers.get(card_id, []))
-        if replayed is not None and state.last_review is not None:
-            memory.append((card_id, state.last_review, *replayed))
+    next_day_start = scheduler.next_day_start(now)
+    items: list[FSRSItem] = []
+    owners: list[tuple[str, datetime]] = []
+    for card_id, rows in groupby(answers, key=itemgetter(0)):
+        state = states.get(card_id)
+        if state is None or state.is_new or state.last_review is None:
+            continue
+        since = -1 if state.first_review is None else datetime_to_ms(state.first_review)
+        graded = [(at, rating) for _, at, rating, _ in rows if at >= since]
+        if not graded:
+            continue
+        gaps = study_day_gaps([at for at, _ in graded], next_day_start)
+        items.append(FSRSItem([FSRSReview(r, g) for (_, r), g in zip(graded, gaps, strict=True)]))
+        owners.append((card_id, state.last_review))
+    memory = scheduler.memory_state_batch(items) if items else []
     value = {"at_ms": datetime_to_ms(now), "engine": ENGINE, "reason": reason}
     changed = store.rewrite_memory_states(
-        memory, META_KEY, json.dumps({**value, "cards": len(memory)})
+        (
+            (card_id, last_review, found.stability, found.difficulty)
+            for (card_id, last_review), found in zip(owners, memory, strict=True)
+        ),
+        META_KEY,
+        json.dumps({**value, "cards": len(owners)}),
     )
     return Recomputed(now, changed, ENGINE, reason)
-
-
-def answers_by_card(log: list[RevlogEntry]) -> dict[str, list[tuple[datetime, int]]]:
-    answers: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
-    for entry in log:  # oldest first
-        if entry.rating in RATINGS:
-            answers[entry.card_id].append((entry.reviewed_at, entry.rating))
-    return answers
-
-
-def _replay(
-    scheduler: Scheduler, state: CardState, answers: list[tuple[datetime, int]]
-) -> tuple[float, float] | None:
-    if state.is_new or state.last_review is None:
-        return None
-    if state.first_review is not None:  # a card forgotten and learnt again starts afresh
-        answers = [answer for answer in answers if answer[0] >= state.first_review]
-    memory = scheduler.replay(answers) if answers else None
-    if memory is None:
-        return None
-    return memory.stability, memory.difficulty

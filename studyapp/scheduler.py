@@ -19,12 +19,20 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import IntEnum
+from itertools import pairwise
 
-from fsrs_rs_python import DEFAULT_PARAMETERS, FSRS, ItemState, MemoryState, NextStates
+from fsrs_rs_python import (
+    DEFAULT_PARAMETERS,
+    FSRS,
+    FSRSItem,
+    ItemState,
+    MemoryState,
+    NextStates,
+)
 
 from studyapp.fuzz import (
     fuzz_factor,
@@ -89,6 +97,14 @@ def days_elapsed(last_review: datetime | None, next_day_start: datetime) -> int:
     if last_review is None:
         return 0
     return max(0, int((next_day_start - last_review).total_seconds()) // SECONDS_PER_DAY)
+
+
+def study_day_gaps(times_ms: Sequence[int], next_day_start: datetime) -> list[int]:
+    """Study days between each answer and the one before (0 for the first), counted as Anki
+    counts them for FSRS: each answer's whole days before a later study day's start."""
+    next_day_ms = datetime_to_ms(next_day_start)
+    days_ago = [(next_day_ms - at) // (SECONDS_PER_DAY * 1000) for at in times_ms]
+    return [0] + [max(0, before - after) for before, after in pairwise(days_ago)]
 
 
 class Scheduler:
@@ -170,6 +186,10 @@ class Scheduler:
         if state.due is None or state.last_review is None:
             return 0
         return max(0, (self._study_date(state.due) - self._study_date(state.last_review)).days)
+
+    def memory_state_batch(self, items: list[FSRSItem]) -> list[MemoryState]:
+        """The memory state each card's whole history leads to (fsrs-rs, in one call)."""
+        return self._fsrs.memory_state_batch(items)
 
     def replay(self, answers: Iterable[tuple[datetime, int]]) -> MemoryState | None:
         """The memory state a card's answers (time, rating 1-4), oldest first, lead to."""

@@ -142,10 +142,10 @@ class ReviewSession:
                 return None
             self._ratings[last.rating] -= 1
             for before, after in last.buried:
-                study.store.restore_state(after, before)
+                study.store.restore_state(after, before, study.clock.now())
                 study.remember(before)
         else:
-            study.store.restore_state(last.state, last.before)
+            study.store.restore_state(last.state, last.before, study.clock.now())
             restored = last.before
         study.remember(restored)
         self.rebuild()

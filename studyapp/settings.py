@@ -93,8 +93,9 @@ class Settings:
     )
     bury_siblings: bool = setting(
         True,
-        "Bury cards with the same command",
-        "once a card is answered, hide cards running the same command until tomorrow",
+        "Bury siblings",
+        "once a card is answered, hide until tomorrow its note's other cards (a reversed "
+        "card's other side) and the cards already studied that run the same command",
     )
     run_before_answer: bool = setting(
         False,
@@ -107,17 +108,39 @@ class Settings:
         "the app's colour theme (Ctrl-P > Change theme)",
         on_screen=False,
     )
-    # Empty: fsrs' defaults. `studyapp sync-anki` copies the Anki deck preset's own
-    # (optimized) parameters here, so both sides schedule alike.
+    # Empty: FSRS's defaults. `studyapp optimize` fits them to the learner's reviews;
+    # `studyapp sync-anki` copies the Anki deck preset's own, so both sides schedule alike.
     fsrs_parameters: tuple[float, ...] = setting(
         (),
         "FSRS parameters",
         f"FSRS parameters ({FSRS_PARAMETER_COUNT} numbers; [] for the defaults), "
-        "set from Anki's deck preset by `studyapp sync-anki`",
+        "fitted by `studyapp optimize` or set from Anki's deck preset by `studyapp sync-anki`",
         counts=(0, FSRS_PARAMETER_COUNT),
         item=float,
         on_screen=False,
     )
+    fsrs_parameters_optimized: str = setting(
+        "",
+        "FSRS parameters optimized on",
+        "the date `studyapp optimize` fitted fsrs_parameters to your reviews "
+        "(empty when they are the defaults or Anki's)",
+        on_screen=False,
+    )
+    anki_sync_by_itself: bool = setting(
+        True,
+        "Sync with Anki by itself",
+        "at start and quit, with the Anki collection synced before, when Anki is closed",
+        on_screen=False,
+    )
+
+
+def parameters_origin(settings: Settings) -> str:
+    """Where the FSRS parameters in use come from, for the settings screen and the CLI."""
+    if not settings.fsrs_parameters:
+        return "default"
+    if settings.fsrs_parameters_optimized:
+        return f"optimized on {settings.fsrs_parameters_optimized} (studyapp optimize)"
+    return "from Anki's deck preset (studyapp sync-anki)"
 
 
 def described(name: str) -> Described:

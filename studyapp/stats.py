@@ -24,12 +24,33 @@ RETENTION_DAYS = 30
 
 
 @dataclass(frozen=True)
+class PassRate:
+    """Answers of one kind in the last RETENTION_DAYS, and how many were not Again."""
+
+    passed: int = 0
+    answered: int = 0
+
+    @property
+    def share(self) -> float | None:
+        return self.passed / self.answered if self.answered else None
+
+    def describe(self) -> str:
+        if not self.answered:
+            return f"no answers in the last {RETENTION_DAYS} days"
+        return f"{self.passed / self.answered:.1%} of {self.answered} passed"
+
+
+@dataclass(frozen=True)
 class Stats:
     reviews_per_day: dict[date, int]  # every study day of the last weeks, oldest first
     forecast: list[int]  # cards due on each of the next days; [0] is today (and overdue)
     true_retention: float | None  # share of review-kind answers that were not Again
     by_state: dict[str, int]  # new / learning / review / relearning / suspended
     memory_states: Recomputed | None = None  # when they were last recomputed from the log
+    # True retention counts review cards only (as Anki's); learning and relearning steps,
+    # all a new learner has answered for days, are counted beside it.
+    review_answers: PassRate = PassRate()
+    learning_answers: PassRate = PassRate()
 
 
 @dataclass(frozen=True)
@@ -72,14 +93,19 @@ def compute_stats(given: StatsInput, reviews: Sequence[tuple[int, ReviewKind, in
     # Day boundaries computed once, then each review found by bisection.
     starts_ms = [datetime_to_ms(start) for start in given.day_starts(first_day, days_count)]
     retention_since = datetime_to_ms(given.now - timedelta(days=RETENTION_DAYS))
-    passed = answered = 0
+    passed = answered = learning_passed = learning_answered = 0
     for review_id, kind, rating in reviews:
         index = bisect_right(starts_ms, review_id) - 1
         if 0 <= index < days_count:
             per_day[days[index]] += 1
-        if kind is ReviewKind.REVIEW and review_id >= retention_since:
+        if review_id < retention_since:
+            continue
+        if kind is ReviewKind.REVIEW:
             answered += 1
             passed += rating > 1
+        elif kind in (ReviewKind.LEARN, ReviewKind.RELEARN):
+            learning_answered += 1
+            learning_passed += rating > 1
     forecast = [0] * FORECAST_DAYS
     future_starts = given.day_starts(given.today, FORECAST_DAYS)[1:]
     by_state = Counter(dict.fromkeys(STATE_NAMES, 0))
@@ -96,6 +122,8 @@ def compute_stats(given: StatsInput, reviews: Sequence[tuple[int, ReviewKind, in
         true_retention=passed / answered if answered else None,
         by_state=dict(by_state),
         memory_states=given.memory_states,
+        review_answers=PassRate(passed, answered),
+        learning_answers=PassRate(learning_passed, learning_answered),
     )
 
 
@@ -104,6 +132,14 @@ def stats_to_json(stats: Stats) -> dict[str, Any]:
         "reviews_per_day": {day.isoformat(): count for day, count in stats.reviews_per_day.items()},
         "forecast": list(stats.forecast),
         "true_retention": stats.true_retention,
+        "review_answers": {
+            "passed": stats.review_answers.passed,
+            "answered": stats.review_answers.answered,
+        },
+        "learning_answers": {
+            "passed": stats.learning_answers.passed,
+            "answered": stats.learning_answers.answered,
+        },
         "by_state": dict(stats.by_state),
         "memory_states": None
         if stats.memory_states is None

@@ -81,6 +81,14 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    # v4: when the learner last changed a card other than by grading it (suspend, bury,
+    # forget): the Anki sync lets the later of such a change and Anki's own win.
+    """
+    CREATE TABLE state_change (
+        card_id TEXT PRIMARY KEY,
+        changed_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -197,25 +205,47 @@ class Store:
             )
 
     def modify_state(
-        self, fallback: CardState, change: Callable[[CardState], CardState]
+        self,
+        fallback: CardState,
+        change: Callable[[CardState], CardState],
+        when: datetime | None = None,
     ) -> tuple[CardState, CardState]:
         """Apply `change` to the card's stored row (or `fallback` if none): (before, after).
 
         Reading inside the write transaction means a change another instance committed
-        meanwhile is built upon, not overwritten.
+        meanwhile is built upon, not overwritten. `when`: the learner changed the card at
+        that moment (see `change_times`).
         """
         with self._write() as db:
             before = self._load_state(db, fallback.card_id) or fallback
             after = change(before)
             db.execute(_UPSERT_STATE, _state_to_row(after))
+            self._stamp_change(db, fallback.card_id, when)
         return before, after
 
-    def restore_state(self, written: CardState, previous: CardState) -> None:
+    def restore_state(
+        self, written: CardState, previous: CardState, when: datetime | None = None
+    ) -> None:
         """Undo a change: put `previous` back if the card is still as `written` left it,
         else ConflictError and nothing is touched."""
         with self._write() as db:
             self._refuse_if_changed(db, written)
             db.execute(_UPSERT_STATE, _state_to_row(previous))
+            self._stamp_change(db, written.card_id, when)
+
+    @staticmethod
+    def _stamp_change(db: sqlite3.Connection, card_id: str, when: datetime | None) -> None:
+        if when is not None:
+            db.execute(
+                "INSERT OR REPLACE INTO state_change (card_id, changed_at) VALUES (?, ?)",
+                (card_id, datetime_to_ms(when)),
+            )
+
+    def change_times(self) -> dict[str, datetime]:
+        """When the learner last suspended, buried, forgot (or undid that for) each card."""
+        with self._reading() as db:
+            rows = db.execute("SELECT card_id, changed_at FROM state_change").fetchall()
+        return {card_id: ms_to_datetime(ms) for card_id, ms in rows}
 
     @classmethod
     def _refuse_if_changed(cls, db: sqlite3.Connection, written: CardState) -> None:
@@ -298,6 +328,16 @@ class Store:
             rows = db.execute(f"SELECT {_REVLOG_COLUMNS} FROM revlog ORDER BY id").fetchall()
         return [_row_to_entry(row) for row in rows]
 
+    def answers_by_card(self) -> list[tuple[str, int, int, int]]:
+        """(card id, time in ms, rating 1-4, kind) of every graded review, by card, oldest
+        first within a card: what FSRS learns from. Raw rows: fitting FSRS reads the whole
+        log, and an object per review would cost more than the fit itself."""
+        with self._reading() as db:
+            return db.execute(
+                "SELECT card_id, id, rating, kind FROM revlog WHERE rating BETWEEN 1 AND 4 "
+                "ORDER BY card_id, id"
+            ).fetchall()
+
     def review_index(self) -> list[tuple[int, str]]:
         """(review id, card id) of every review, oldest first: all a sync needs to compare."""
         with self._reading() as db:
@@ -332,6 +372,17 @@ class Store:
                 "UPDATE revlog SET id = ? WHERE id = ?",
                 ((new, old) for old, new in new_ids.items()),
             )
+
+    def answer_counts(self) -> dict[str, tuple[int, int]]:
+        """Each card's answers and lapses (Again on a review) in the log, as Anki counts
+        its card's reps and lapses."""
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT card_id, count(*), sum(rating = 1 AND kind = ?) FROM revlog "
+                "WHERE kind != ? GROUP BY card_id",
+                (int(ReviewKind.REVIEW), int(ReviewKind.MANUAL)),
+            ).fetchall()
+        return {card_id: (reps, lapses) for card_id, reps, lapses in rows}
 
     def undone_reviews(self) -> dict[int, str]:
         """Review id -> card id of every review taken back with undo."""

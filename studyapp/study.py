@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -26,7 +26,7 @@ from studyapp.memory_states import ensure_current_engine, last_recomputed
 from studyapp.queue import Category, Limits, StudyDay, category_today, deck_counts, study_day
 from studyapp.records import CardState, Phase, ReviewKind, RevlogEntry
 from studyapp.scheduler import Scheduler
-from studyapp.settings import Settings, load_settings, save_settings
+from studyapp.settings import Settings, load_settings, save_settings, settings_path
 from studyapp.siblings import SiblingIndex
 from studyapp.store import Store
 
@@ -34,6 +34,18 @@ if TYPE_CHECKING:  # browse, card info and stats load when first used, not at st
     from studyapp.browse import BrowseRow
     from studyapp.card_info import CardInfo
     from studyapp.stats import Stats, StatsInput
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """Cards of a deck buried until a later study day."""
+
+    siblings: int  # a card of the same note, command or lesson was answered today
+    buried: int  # buried by hand (b) or otherwise
+
+    @property
+    def total(self) -> int:
+        return self.siblings + self.buried
 
 
 @dataclass(frozen=True)
@@ -101,6 +113,7 @@ class Study:
         self._states: dict[str, CardState] = store.load_states()
         self.states: Mapping[str, CardState] = MappingProxyType(self._states)
         self._followers: weakref.WeakSet[QueueFollower] = weakref.WeakSet()
+        self._settings_seen = self._settings_stamp()
 
     @classmethod
     def open(cls, paths: Sequence[Path], data_dir: Path, clock: Clock | None = None) -> Study:
@@ -128,6 +141,7 @@ class Study:
 
         Card states are read again too: another instance may have studied meanwhile.
         """
+        self.follow_settings_file()
         self._states.clear()
         self._states.update(self.store.load_states())
         try:
@@ -177,7 +191,7 @@ class Study:
     ) -> tuple[CardState, CardState]:
         """Apply `change` to the stored row (so a grade another instance made is kept);
         returns (before, after)."""
-        before, after = self.store.modify_state(self.state(card_id), change)
+        before, after = self.store.modify_state(self.state(card_id), change, self.clock.now())
         self._states[card_id] = after
         return before, after
 
@@ -189,20 +203,7 @@ class Study:
 
     def forget(self, card_id: str) -> None:
         """Make the card new again, as Anki's Reset; its review log is kept."""
-        self.change_state(
-            card_id,
-            lambda s: replace(
-                s,
-                phase=Phase.NEW,
-                step=None,
-                stability=None,
-                difficulty=None,
-                due=None,
-                last_review=None,
-                buried_until=None,
-                first_review=None,
-            ),
-        )
+        self.change_state(card_id, forgotten)
         self._queues_changed()
 
     def unbury(self, card_id: str) -> None:
@@ -210,23 +211,60 @@ class Study:
         self._queues_changed()
 
     def bury_siblings(self, card_id: str) -> list[tuple[CardState, CardState]]:
-        """Bury until tomorrow the new and review siblings of a card just answered (learning
-        ones keep their steps, as in Anki); returns (before, after) of each buried."""
+        """Bury until tomorrow the siblings of a card just answered; returns (before, after)
+        of each buried.
+
+        The new and review cards of its note, as Anki buries siblings (learning ones keep
+        their steps). Of the cards sharing its command or lesson only the review ones, cards
+        already studied: a card never seen is never hidden by another card's output."""
         now = self.clock.now()
         day = self.study_day(now)
+        related = self._sibling_index().related(card_id)
         buried = []
-        for sibling in self.siblings(card_id):
-            category = category_today(self._states.get(sibling), day, now)
-            if category in (Category.NEW, Category.REVIEW):
-                buried.append(
-                    self.change_state(sibling, lambda s: replace(s, buried_until=day.end))
-                )
+        for siblings, kinds in (
+            (related.same_note, (Category.NEW, Category.REVIEW)),
+            (related.same_command, (Category.REVIEW,)),
+        ):
+            for sibling in siblings:
+                if category_today(self._states.get(sibling), day, now) in kinds:
+                    buried.append(
+                        self.change_state(sibling, lambda s: replace(s, buried_until=day.end))
+                    )
         return buried
 
+    def held_back(self, deck: str | None) -> HeldBack:
+        """The deck's cards buried until a later study day: how many because a sibling was
+        answered today (so the day's queue can say why they are missing), how many else."""
+        now = self.clock.now()
+        day_start = self.study_day(now).start
+        siblings = others = 0
+        for card in self.cards_in_deck(deck):
+            state = self._states.get(card.id)
+            if state is None or state.buried_until is None or state.buried_until <= now:
+                continue
+            related = self._sibling_index().related(card.id)
+            # Whom bury_siblings would have buried it for: its note, or a command it shares
+            # once studied (a new card buried by hand is not a sibling's doing).
+            candidates = related.same_note + ([] if state.is_new else related.same_command)
+            answered_today = any(
+                (other := self._states.get(sibling)) is not None
+                and other.last_review is not None
+                and other.last_review >= day_start
+                for sibling in candidates
+            )
+            if answered_today:
+                siblings += 1
+            else:
+                others += 1
+        return HeldBack(siblings, others)
+
     def siblings(self, card_id: str) -> list[str]:
+        return self._sibling_index().siblings(card_id)
+
+    def _sibling_index(self) -> SiblingIndex:
         if self._siblings is None:
             self._siblings = SiblingIndex(self.cards)
-        return self._siblings.siblings(card_id)
+        return self._siblings
 
     def _queues_changed(self) -> None:
         for follower in list(self._followers):
@@ -235,10 +273,40 @@ class Study:
     # settings ------------------------------------------------------------------------------
 
     def update_settings(self, settings: Settings) -> None:
-        save_settings(self.data_dir, settings)
+        """Save what differs from the settings this app holds, over the file as it stands
+        now (`studyapp sync-anki` may have changed other values meanwhile), and take the
+        result: a theme change never writes old FSRS values back."""
+        changed = {
+            name: value
+            for name, value in asdict(settings).items()
+            if value != getattr(self.settings, name)
+        }
+        merged = replace(load_settings(self.data_dir), **changed)
+        save_settings(self.data_dir, merged)
+        self._take_settings(merged)
+
+    def follow_settings_file(self) -> bool:
+        """Take the settings file's values if it changed since this app read it (a sync run
+        elsewhere adopted Anki's); True when it had."""
+        if self._settings_stamp() == self._settings_seen:
+            return False
+        self._take_settings(load_settings(self.data_dir))
+        return True
+
+    def _take_settings(self, settings: Settings) -> None:
+        self._settings_seen = self._settings_stamp()
+        if settings == self.settings:
+            return
         self.settings = settings
         self.scheduler = Scheduler(settings, self.clock.local_tz())
         self._queues_changed()
+
+    def _settings_stamp(self) -> tuple[int, int] | None:
+        try:
+            info = settings_path(self.data_dir).stat()
+        except OSError:
+            return None
+        return info.st_mtime_ns, info.st_size
 
     # days and limits -------------------------------------------------------------------------
 
@@ -368,3 +436,18 @@ class Study:
         return card_info(
             card, state, self.history(card_id), self.scheduler.retrievability(state, now)
         )
+
+
+def forgotten(state: CardState) -> CardState:
+    """A card made new again, as Anki's Reset (its counts and review log are kept)."""
+    return replace(
+        state,
+        phase=Phase.NEW,
+        step=None,
+        stability=None,
+        difficulty=None,
+        due=None,
+        last_review=None,
+        buried_until=None,
+        first_review=None,
+    )

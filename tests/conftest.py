@@ -1,5 +1,6 @@
 """For every test: the card cache (deckgen.cardformat.cache) in a folder of this run, never
-the user's, and removed afterwards. Processes the tests start inherit it."""
+the user's, and removed afterwards (processes the tests start inherit it); and its tier
+markers (slow, redis, worker, anki), from what it uses."""
 
 from __future__ import annotations
 
@@ -18,3 +19,54 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(os.environ.pop(CACHE_DIR_ENV, ""), ignore_errors=True)
+
+
+# --- Tiers -----------------------------------------------------------------------------------
+# Every test is marked by what it uses, found from its fixtures, its folder and the names its
+# module imports, so a new test lands in the right tier without a line of its own:
+#   redis   starts a redis-server;  worker  starts Celery worker processes (and a Redis);
+#   anki    drives the official `anki` library;
+#   slow    any redis or worker test, and the folders and modules listed in SLOW_MODULES.
+# The markers are registered in pyproject.toml; `pytest -m "not slow"` is the fast tier.
+REDIS_FIXTURES = {"redis_server", "demo_env", "demo_app", "running_stack"}
+WORKER_FIXTURES = {"worker", "module_worker", "running_stack"}
+ANKI_FIXTURES = {"studied_anki", "learner", "opened", "collection", "imported_course"}
+ANKI_FOLDERS = {"ankisync"}
+# Whole folders or modules whose tests take seconds each (whole-course builds, real app
+# processes, pty sessions), measured: see the README's test section.
+SLOW_MODULES: set[str] = set()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for marker in sorted(tiers_of(item)):
+            item.add_marker(marker)
+
+
+def tiers_of(item: pytest.Item) -> set[str]:
+    from demo_project.launch import RedisServer, Worker
+
+    fixtures = set(getattr(item, "fixturenames", ()))
+    module = getattr(item, "module", None)
+    names = list(vars(module).values()) if module is not None else []
+    relative = item.path.relative_to(item.config.rootpath / "tests").as_posix()
+    folder = relative.split("/", 1)[0]
+    tiers = set()
+    if fixtures & REDIS_FIXTURES or any(value is RedisServer for value in names):
+        tiers.add("redis")
+    if fixtures & WORKER_FIXTURES or any(value is Worker for value in names):
+        tiers |= {"worker", "redis"}
+    if (
+        fixtures & ANKI_FIXTURES
+        or folder in ANKI_FOLDERS
+        or any(_from_anki(value) for value in names)
+    ):
+        tiers.add("anki")
+    if tiers & {"redis", "worker"} or folder in SLOW_MODULES or relative in SLOW_MODULES:
+        tiers.add("slow")
+    return tiers
+
+
+def _from_anki(value: object) -> bool:
+    home = getattr(value, "__module__", None) or getattr(value, "__name__", "")
+    return isinstance(home, str) and (home == "anki" or home.startswith("anki."))

@@ -36,7 +36,9 @@ CELERY_RESULT_ACCEPT_CONTENT = ["json"]
 # Without this a running task still reads PENDING; with it the worker stores STARTED.
 CELERY_TASK_TRACK_STARTED = True
 # Events let Flower (and `celery events`) follow tasks: sent by workers and by the caller.
-CELERY_WORKER_SEND_TASK_EVENTS = True
+# (CELERY_WORKER_SEND_TASK_EVENTS=false in the environment: a worker that sends none until
+# `celery control enable_events`, for the lesson about that command.)
+CELERY_WORKER_SEND_TASK_EVENTS = os.environ.get("CELERY_WORKER_SEND_TASK_EVENTS") != "false"
 CELERY_TASK_SEND_SENT_EVENT = True
 
 # --- time ------------------------------------------------------------------------------

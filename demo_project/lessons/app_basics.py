@@ -7,6 +7,7 @@ nothing here touches the demo's app or its Redis.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from typing import Any
 
@@ -78,12 +79,35 @@ def _base_class() -> None:
     print(f"result: {refund.apply(args=(42,)).get()}")
 
 
+def _trace_case() -> None:
+    # Run in a child process: celery reads CELERY_TRACE_APP once, when it is imported.
+    from celery.app import app_or_default
+
+    app = Celery("shop", set_as_current=False)
+    print(f"  app_or_default(app) -> the app passed in, {app_or_default(app).main!r}")
+    try:
+        fallback = app_or_default(None)
+        print(f"  app_or_default(None) -> falls back on the default app, {fallback.main!r}")
+    except Exception as error:  # what CELERY_TRACE_APP raises: a bare Exception
+        print(f"  app_or_default(None) -> raises {type(error).__name__}: {error}")
+
+
+def _trace_app() -> None:
+    for value in ("", "1"):
+        print(f"CELERY_TRACE_APP={value!r}:")
+        environment = {**os.environ, "CELERY_TRACE_APP": value}
+        command = [sys.executable, "-m", "lessons.app_basics", "trace-case"]
+        subprocess.run(command, env=environment, check=True)
+
+
 COMMANDS = {
     "main-name": _main_name,
     "lazy-task": _lazy_task,
     "from-envvar": _from_envvar,
     "censored": _censored,
     "base-class": _base_class,
+    "trace-app": _trace_app,
+    "trace-case": _trace_case,
 }
 
 

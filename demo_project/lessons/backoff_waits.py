@@ -18,7 +18,7 @@ from config.celery_app import app
 from demo_project.client.events import TaskEventLog
 
 SAMPLES = 400
-ATTEMPTS = 4  # three retries: waits of 1, 2 and 4 s
+ATTEMPTS = 3  # two retries: waits of 1 and 2 s
 
 
 def probe_task() -> None:

@@ -5,6 +5,7 @@
 ``python -m lessons.beat_scheduler options``        ``options`` are apply_async's options
 ``python -m lessons.beat_scheduler two-beats``      two schedulers send every entry twice
 ``python -m lessons.beat_scheduler schedule-file``  what the schedule file remembers
+``python -m lessons.beat_scheduler add-periodic-task``  an entry added in code, at configuration
 
 ``celery beat`` runs the same ``Scheduler.tick()`` in a loop; here the loop runs for a second
 or so, and the messages land in queues no worker consumes, where the lesson reads them.
@@ -42,10 +43,13 @@ def beat_app(schedule: dict[str, dict[str, Any]]) -> Iterator[tuple[Celery, str]
         app.close()
 
 
-def run_beat(schedulers: list[Scheduler], seconds: float) -> None:
-    """What ``celery beat`` does, for ``seconds``: tick, then sleep until the next entry is due."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
+def run_beat(
+    schedulers: list[Scheduler], seconds: float, until: Callable[[], bool] | None = None
+) -> None:
+    """What ``celery beat`` does, for ``seconds`` (or, given ``until``, until it says so, at
+    most 10 s): tick, then sleep until the next entry is due."""
+    end = time.monotonic() + (10.0 if until else seconds)
+    while time.monotonic() < end and not (until and until()):
         wait = min(scheduler.tick() for scheduler in schedulers)
         time.sleep(max(0.0, min(wait, 0.05)))
 
@@ -67,7 +71,7 @@ def entry() -> int:
         "misspelt": {"task": "tasks.basic.ad", "schedule": 0.5, "args": (2, 3)},
     }
     with beat_app(schedule) as (app, queue):
-        run_beat([Scheduler(app, lazy=False)], 0.7)
+        run_beat([Scheduler(app, lazy=False)], 0, until=lambda: len(messages(app, queue)) >= 2)
         sent = messages(app, queue)
     print("entries: 'task': 'tasks.basic.add' and 'task': 'tasks.basic.ad' (misspelt)")
     print(f"beat sent messages naming the tasks: {sorted({m['task'] for m in sent})}")
@@ -85,7 +89,7 @@ def arguments() -> int:
         }
     }
     with beat_app(schedule) as (app, queue):
-        run_beat([Scheduler(app, lazy=False)], 1.2)
+        run_beat([Scheduler(app, lazy=False)], 0, until=lambda: len(messages(app, queue)) >= 2)
         sent = messages(app, queue)
     print("entry: 'args': ('celery-learners',), 'kwargs': {'include_failures': True}")
     for message in sent:
@@ -106,8 +110,8 @@ def options() -> int:
                 "options": {"queue": other, "expires": 60},
             }
         }
-        run_beat([Scheduler(app, lazy=False)], 0.7)
         client = broker_client(str(app.conf.broker_url))
+        run_beat([Scheduler(app, lazy=False)], 0, until=lambda: client.llen(other) >= 1)
         print(f"entry: 'options': {{'queue': '{other}', 'expires': 60}}")
         print(f"messages in the app's default queue: {client.llen(default_queue)}")
         print(f"messages in {other}: {client.llen(other)}")
@@ -120,11 +124,13 @@ def options() -> int:
 
 def two_beats() -> int:
     schedule = {"heartbeat": {"task": "tasks.periodic.heartbeat", "schedule": 0.5, "args": ("x",)}}
-    for count in (1, 2):
-        with beat_app(schedule) as (app, queue):
-            run_beat([Scheduler(app, lazy=False) for _ in range(count)], 1.2)
-            sent = len(messages(app, queue))
-        print(f"{count} beat(s), one entry every 0.5 s, for 1.2 s: {sent} messages sent")
+    with beat_app(schedule) as (one, one_queue), beat_app(schedule) as (two, two_queue):
+        # One beat for the first app, two for the second, ticking side by side.
+        schedulers = [Scheduler(one, lazy=False)] + [Scheduler(two, lazy=False) for _ in "ab"]
+        run_beat(schedulers, 1.3)
+        counts = {1: len(messages(one, one_queue)), 2: len(messages(two, two_queue))}
+    for count, sent in counts.items():
+        print(f"{count} beat(s), one entry every 0.5 s, for 1.3 s: {sent} messages sent")
     return 0
 
 
@@ -142,10 +148,25 @@ def schedule_file() -> int:
               f"{kept.last_run_at:%H:%M:%S}, the stopped beat's time: {same}")  # fmt: skip
         # As if that beat had been down for an hour: 360 runs of this entry were missed.
         kept.last_run_at = kept.last_run_at - timedelta(hours=1)
-        run_beat([second], 0.5)
+        run_beat([second], 0, until=lambda: len(messages(app, queue)) >= 1)
         second.close()
         print("after an hour down (360 runs missed), the next tick sent "
               f"{len(messages(app, queue))} message; then every 10 s again")  # fmt: skip
+    return 0
+
+
+def add_periodic_task() -> int:
+    with beat_app({}) as (app, queue):
+
+        @app.on_after_configure.connect
+        def schedule_cleanup(sender: Celery, **kwargs: Any) -> None:
+            sender.add_periodic_task(0.5, sender.signature("tasks.basic.add", (2, 3)), name="sum")
+
+        # The first read of the configuration fires on_after_configure, which adds the entry.
+        print(f"beat_schedule after add_periodic_task: {sorted(app.conf.beat_schedule)}")
+        run_beat([Scheduler(app, lazy=False)], 0, until=lambda: len(messages(app, queue)) >= 1)
+        sent = messages(app, queue)[0]
+    print(f"beat sent {sent['task']}{tuple(sent['args'])} for the entry added in code")
     return 0
 
 
@@ -155,6 +176,7 @@ COMMANDS: dict[str, Callable[[], int]] = {
     "options": options,
     "two-beats": two_beats,
     "schedule-file": schedule_file,
+    "add-periodic-task": add_periodic_task,
 }
 
 

@@ -1,12 +1,15 @@
-"""``celery inspect active`` versus ``celery inspect reserved`` on a worker with a backlog.
+"""``celery inspect active|reserved`` on a worker with a backlog.
 
-Starts a private worker (one process) on its own queue, gives it three slow tasks and prints
-what the two inspect commands report: one task running, the others reserved (prefetched
-but waiting; how many is set by worker_prefetch_multiplier).
+``python -m lessons.busy_worker active|reserved``: starts a private worker (one process) on
+its own queue, gives it three slow tasks and runs the one inspect command (``--json``),
+printing the fields that matter for each task it lists: one task running (``active``), the
+others taken from the broker but waiting (``reserved``; how many a worker takes ahead is set
+by worker_prefetch_multiplier).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -26,25 +29,38 @@ def _wait_started(result: AsyncResult, timeout: float = 20.0) -> None:
         time.sleep(0.05)
 
 
-def main() -> int:
+FIELDS = {
+    "active": ("name", "args", "time_start", "worker_pid"),
+    "reserved": ("name", "args", "time_start", "acknowledged"),
+}
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1 or argv[0] not in FIELDS:
+        print("usage: python -m lessons.busy_worker active|reserved", file=sys.stderr)
+        return 2
+    what = argv[0]
     with idle_queue(str(app.conf.broker_url), prefix="lesson-busy") as queue:
         results = [app.send_task("tasks.basic.slow", args=(10,), queue=queue) for _ in range(3)]
-        print(f"sent 3 x slow(10) to {queue}: ids {', '.join(r.id[:8] for r in results)}")
+        print("sent 3 x slow(10) to a worker with one pool process")
         worker = Worker(os.environ, queues=[queue], concurrency=1, name=f"{queue}@lesson")
         try:
             worker.start().wait_ready(timeout=30)
-            multiplier = app.conf.worker_prefetch_multiplier
-            print(f"worker {worker.nodename} up: concurrency 1, prefetch multiplier {multiplier}")
             _wait_started(results[0])
-            for what in ("active", "reserved"):
-                command = ["celery", "-A", "config.celery_app", "inspect", what]
-                command += ["-d", worker.nodename, "-t", "2"]
-                print("$", " ".join(command))
-                shown = subprocess.run(command, capture_output=True, text=True, check=False)
-                print(shown.stdout.strip())
+            command = ["celery", "-A", "config.celery_app", "inspect", what, "--json"]
+            command += ["-d", worker.nodename, "-t", "2"]
+            print(f"$ celery -A config.celery_app inspect {what} --json -d <worker>")
+            shown = subprocess.run(command, capture_output=True, text=True, check=False)
+            listed = json.loads(shown.stdout or "{}").get(worker.nodename, [])
+            print(f"{len(listed)} task(s) listed")
+            for task in listed:
+                if task.get("time_start") is not None:  # a timestamp: shown as an age
+                    task["time_start"] = f"{time.time() - task['time_start']:.1f} s ago"
+                print("  " + ", ".join(f"{name}={task.get(name)!r}" for name in FIELDS[what]))
         finally:
             app.control.revoke([r.id for r in results], terminate=True)
             worker.stop(grace=5)
+            worker.remove_files()
             for result in results:
                 result.forget()
     return 0
@@ -52,4 +68,4 @@ def main() -> int:
 
 if __name__ == "__main__":
     exit_on_sigterm()  # a stop from the study app still runs the cleanup below
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -102,14 +102,17 @@ def pipe() -> None:
 
 def group_order() -> None:
     whoami = task("tasks.execution.whoami")
-    plan = [("a", 1.0), ("b", 0.5), ("c", 0.0)]
-    result = group(whoami.s(label, seconds) for label, seconds in plan)()
+    # a waits 1 s before it may start (a countdown), b works 0.3 s, c returns at once: they
+    # finish out of order even on a single free pool process.
+    parts = [whoami.s("a").set(countdown=1), whoami.s("b", 0.3), whoami.s("c")]
+    result = group(parts)()
     values = result.get(timeout=TIMEOUT)
     finished = sorted(result.results, key=lambda part: part.date_done)
     labels = {part.id: value["label"] for part, value in zip(result.results, values, strict=True)}
-    print(f"group of whoami a (1 s), b (0.5 s), c (0 s): a {type(result).__name__}")
+    print("group(whoami.s('a').set(countdown=1), whoami.s('b', 0.3), whoami.s('c'))()")
     print(f"finished in the order: {', '.join(labels[part.id] for part in finished)}")
-    print(f"get() returned the labels: {', '.join(value['label'] for value in values)}")
+    returned = ", ".join(value["label"] for value in values)
+    print(f"{type(result).__name__}.get() returned the labels: {returned}")
 
 
 def chord_needs_backend() -> None:

@@ -3,6 +3,7 @@
 ``python -m lessons.crontab_next seconds``      a plain number as a schedule
 ``python -m lessons.crontab_next monday``       crontab(hour=7, minute=30, day_of_week=1)
 ``python -m lessons.crontab_next three-hours``  crontab(minute=0, hour='*/3')
+``python -m lessons.crontab_next first-of-month``  crontab(minute=0, hour=0, day_of_month='1')
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ def _fixed_now() -> datetime:
     return NOW
 
 
-def _show(label: str, entry: BaseSchedule) -> None:
+def _show(label: str, entry: BaseSchedule, when: str = "%A %H:%M") -> None:
     next_run = NOW + entry.remaining_estimate(NOW)
-    print(f"asked on {NOW:%A %H:%M} (last run: just now)")
-    print(f"{label}: {entry!r}, next run {next_run:%A %H:%M}")
+    print(f"asked on {NOW.strftime(when)} (last run: just now)")
+    print(f"{label}: {entry!r}, next run {next_run.strftime(when)}")
 
 
 def seconds() -> None:
@@ -43,7 +44,18 @@ def three_hours() -> None:
     print(f"minute=0 expands to the minutes {sorted(entry.minute)}")
 
 
-COMMANDS = {"seconds": seconds, "monday": monday, "three-hours": three_hours}
+def first_of_month() -> None:
+    entry = crontab(minute=0, hour=0, day_of_month="1", nowfun=_fixed_now)
+    _show("crontab(minute=0, hour=0, day_of_month='1')", entry, "%a %Y-%m-%d %H:%M")
+    print(f"day_of_month='1' expands to the days {sorted(entry.day_of_month)}")
+
+
+COMMANDS = {
+    "seconds": seconds,
+    "monday": monday,
+    "three-hours": three_hours,
+    "first-of-month": first_of_month,
+}
 
 if __name__ == "__main__":
     if sys.argv[1:] not in [[command] for command in COMMANDS]:

@@ -5,8 +5,8 @@ unacknowledged longer than ``visibility_timeout`` is put back on the queue by th
 of any worker (each worker sweeps when it starts, then about every 100 s: kombu's
 ``unacked_restore_interval`` x ``unacked_restore_throttle``), and the worker that takes it
 holds it unacknowledged again, so the next sweep hands it out once more: a loop. Here the
-timeout is cut to 2 s (``CELERY_VISIBILITY_TIMEOUT``, read by the demo's settings), the one
-worker sweeps every second, and the task waits 7 s.
+timeout is cut to 1 s (``CELERY_VISIBILITY_TIMEOUT``, read by the demo's settings), the one
+worker sweeps every second, and the task waits 5 s.
 
 The sweep takes back every unacknowledged message of the Redis database, whatever its queue,
 so this lesson's workers use a database of their own: with the demo's database, a running
@@ -25,8 +25,8 @@ from lessons.idle_queue import broker_client, idle_queue
 from lessons.private_worker import private_worker
 from tasks import store
 
-VISIBILITY = 2
-COUNTDOWN = 7  # a few visibility timeouts
+VISIBILITY = 1
+COUNTDOWN = 5  # a few visibility timeouts
 LESSON_DB = 15  # the last of Redis's 16 default databases, away from the demo's 0 and 1
 
 

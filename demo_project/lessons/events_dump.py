@@ -1,7 +1,7 @@
 """``celery events --dump``: the live event stream Flower is built on.
 
-Starts a private worker with ``-E`` (send task events), runs ``celery events --dump`` while
-one task is sent, and prints the event types it saw for that task.
+Runs ``celery events --dump`` while one task is sent to the demo worker (which sends task
+events: ``worker_send_task_events``), and prints the events it saw for that task.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import subprocess
 import time
 
 from config.celery_app import app
-from lessons.idle_queue import idle_queue
-from lessons.private_worker import private_worker
+
+from demo_project.signals import exit_on_sigterm
 
 
 def read_until(dump: subprocess.Popen[str], wanted: str, timeout: float = 20.0) -> list[str]:
@@ -32,26 +32,22 @@ def read_until(dump: subprocess.Popen[str], wanted: str, timeout: float = 20.0) 
 
 
 def main() -> None:
-    with (
-        idle_queue(str(app.conf.broker_url), prefix="lesson-events") as queue,
-        private_worker(queue, f"{queue}@lesson", extra_args=("-E",)) as worker,
-    ):
-        dump = subprocess.Popen(
-            ["celery", "-A", "config.celery_app", "events", "--dump"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},  # each event line at once
-        )
-        try:
-            read_until(dump, worker.nodename)  # a heartbeat arrived: the receiver is bound
-            result = app.send_task("tasks.basic.add", args=(20, 22), queue=queue)
-            print(f"sent add(20, 22): {result.get(timeout=20)}")
-            lines = read_until(dump, f"task succeeded: tasks.basic.add({result.id})")
-        finally:
-            os.killpg(dump.pid, signal.SIGTERM)
-            dump.communicate(timeout=10)
+    dump = subprocess.Popen(
+        ["celery", "-A", "config.celery_app", "events", "--dump"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},  # each event line at once
+    )
+    try:
+        read_until(dump, "heartbeat")  # a worker's heartbeat arrived: the receiver is bound
+        result = app.send_task("tasks.basic.add", args=(20, 22))
+        print(f"sent add(20, 22): {result.get(timeout=20)}")
+        lines = read_until(dump, f"task succeeded: tasks.basic.add({result.id})")
+    finally:
+        os.killpg(dump.pid, signal.SIGTERM)
+        dump.communicate(timeout=10)
     print("$ celery -A config.celery_app events --dump  (lines about that task)")
     for line in lines:
         if result.id in line:
@@ -60,4 +56,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    exit_on_sigterm()  # a stop from the study app still stops what this lesson started
     main()

@@ -106,7 +106,8 @@ def main(way: str) -> int:
                 if "Visit me at" in line
             ]
             if banner:
-                print("Flower's banner:", banner[0].split("] ", 1)[-1])
+                shown = banner[0].split("] ", 1)[-1].replace(f":{port}", ":<free port>")
+                print("Flower's banner:", shown)
     return 0
 
 

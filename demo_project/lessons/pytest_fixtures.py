@@ -1,16 +1,18 @@
-"""Testing tasks with ``celery.contrib.pytest``: a real worker in a thread, no Redis needed.
+"""Testing tasks with ``celery.contrib.pytest``: ``python -m lessons.pytest_fixtures MODE``.
 
-``python -m lessons.pytest_fixtures`` runs the test below with pytest and the plugin
-(``-p celery.contrib.pytest``). The ``celery_app`` fixture is a fresh app configured by the
-``celery_config`` fixture (here an in-memory broker and backend), and ``celery_worker``
-runs a worker for it inside the test process, so the task goes through serialization and a
-worker, unlike eager mode.
+MODE is ``worker`` or ``config``: runs that test below with pytest and the plugin
+(``-p celery.contrib.pytest``).
+``config``: the ``celery_app`` fixture is a fresh app configured by the ``celery_config``
+fixture (here an in-memory broker and backend). ``worker``: ``celery_worker`` runs a worker
+for it in a thread of the test process, so the task goes through serialization, a broker
+and a worker, unlike eager mode.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
 from typing import Any
 
 import pytest
@@ -30,16 +32,27 @@ def celery_config() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def celery_includes() -> list[str]:
     """Modules the test worker imports: the plugin's ping task, and the demo's tasks."""
-    return ["celery.contrib.testing.tasks", "tasks.basic"]
+    return ["celery.contrib.testing.tasks", "tasks.execution"]
 
 
-def test_add_runs_in_a_real_worker(celery_app: Celery, celery_worker: TestWorkController) -> None:
-    result = celery_app.tasks["tasks.basic.add"].delay(2, 3)
-    assert result.get(timeout=10) == 5
-    assert result.state == "SUCCESS"
+def test_worker(celery_app: Celery, celery_worker: TestWorkController) -> None:
+    result = celery_app.tasks["tasks.execution.whoami"].delay("from the test")
+    info = result.get(timeout=10)
+    print(f"\nwhoami.delay() in a test using celery_worker -> {result.state}")
+    same = info["pid"] == os.getpid()
+    print(f"the task ran in thread {info['thread']!r}, in the test's own process: {same}")
+    print(f"the test itself runs in thread {threading.current_thread().name!r}")
 
 
-def main() -> int:
+def test_config(celery_app: Celery) -> None:
+    print(f"\ncelery_app.conf.broker_url: {celery_app.conf.broker_url}")
+    print(f"celery_app.conf.result_backend: {celery_app.conf.result_backend}")
+
+
+def main(argv: list[str]) -> int:
+    if argv not in (["worker"], ["config"]):
+        print("usage: python -m lessons.pytest_fixtures worker|config", file=sys.stderr)
+        return 2
     # These variables would override celery_config's URLs (Celery reads them first), and the
     # learner's running workers would then take the test's tasks.
     for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
@@ -47,8 +60,9 @@ def main() -> int:
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only the plugin named below
     # -c os.devnull: not the repository's own pytest settings, which name other plugins
     args = [__file__, "-c", os.devnull, "-p", "celery.contrib.pytest", "-p", "no:cacheprovider"]
-    return int(pytest.main([*args, "-q", "-W", "ignore::DeprecationWarning"]))
+    args += ["-q", "-s", "-k", f"test_{argv[0]}", "-W", "ignore::DeprecationWarning"]
+    return int(pytest.main(args))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -15,6 +15,7 @@ from typing import Any
 
 from config.celery_app import app
 from lessons.idle_queue import idle_queue
+from lessons.private_worker import private_worker
 
 from demo_project.contract import DEFAULT_QUEUE
 from demo_project.signals import exit_on_sigterm
@@ -98,14 +99,16 @@ def _wait_for(name: str, count: int, timeout: float = 5.0) -> int:
 
 
 def _pool_grow() -> None:
-    name = target()
-    start = _processes(name)
-    print(f"pool processes: {start}")
-    grown = one(app.control.pool_grow(1, destination=[name], reply=True)[0], name)
-    print(f"pool_grow(1) -> {grown}")
-    print(f"pool processes: {_wait_for(name, start + 1)}")
-    # Back to the size it had; billiard retires the extra process a few seconds later.
-    app.control.pool_shrink(1, destination=[name], reply=True)
+    # A private worker: resizing the learner's (or verify's) worker would disturb other cards.
+    with (
+        idle_queue(str(app.conf.broker_url), prefix="lesson-grow") as queue,
+        private_worker(queue, f"{queue}@lesson", concurrency=1) as worker,
+    ):
+        name = worker.nodename
+        print(f"pool processes: {_processes(name)}")
+        grown = one(app.control.pool_grow(1, destination=[name], reply=True)[0], name)
+        print(f"pool_grow(1) -> {grown}")
+        print(f"pool processes: {_wait_for(name, 2)}")
 
 
 def _add_consumer() -> None:
@@ -142,6 +145,38 @@ def _scheduled() -> None:
         result.forget()
 
 
+def _query_task() -> None:
+    name = target()
+    result = app.send_task("tasks.basic.slow", args=(2.0,), queue=DEFAULT_QUEUE)
+    try:
+        deadline = time.monotonic() + 10
+        while result.state != "STARTED" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        found = one(app.control.inspect([name]).query_task(result.id), name)
+        state, request = found[result.id]
+        print(
+            f"query_task({result.id[:8]}…) -> {name}: {state}, {request['name']}"
+            f"{tuple(request['args'])}"
+        )
+        unknown = app.control.inspect([name]).query_task("no-such-id") or {}
+        print(f"query_task('no-such-id') -> {unknown.get(name)}")
+        result.get(timeout=20)
+    finally:
+        result.forget()
+
+
+def _revoked() -> None:
+    name = target()
+    with idle_queue(str(app.conf.broker_url), prefix="lesson-revoke") as queue:
+        result = app.send_task("tasks.basic.add", args=(2, 2), queue=queue)
+        print(f"add(2, 2) waits in a queue no worker consumes: id {result.id[:8]}…")
+        result.revoke()
+        print("result.revoke() broadcast the id to every worker")
+        revoked = one(app.control.inspect([name]).revoked(), name)
+        print(f"the id is in {name}'s revoked list: {result.id in revoked}")
+        result.forget()
+
+
 COMMANDS: dict[str, Callable[[], None]] = {
     "stats": _stats,
     "conf": _conf,
@@ -150,6 +185,8 @@ COMMANDS: dict[str, Callable[[], None]] = {
     "pool-grow": _pool_grow,
     "add-consumer": _add_consumer,
     "scheduled": _scheduled,
+    "query-task": _query_task,
+    "revoked": _revoked,
 }
 
 

@@ -2,6 +2,7 @@
 (and the result backend card of ``04-brokers-and-redis.md``).
 
 ``python -m lessons.results backend-url``   which backend a ``db+`` URL selects
+``python -m lessons.results broker-url``    which transport an ``sqs://`` broker URL selects
 ``python -m lessons.results by-id``         another process reads a result by its id alone
 ``python -m lessons.results ready``         ready() answers at once, before and after the end
 ``python -m lessons.results get``           get() waits for the task's end
@@ -13,22 +14,30 @@
 ``python -m lessons.results failure``       what the result of a task that raised reports
 ``python -m lessons.results retry-states``  the states of a task that retries until it gives up
 ``python -m lessons.results terminate``     revoking a running task with terminate=True
+``python -m lessons.results result-key``    what the Redis result backend stores, under which key
+``python -m lessons.results pubsub``        get() on Redis listens on a pub/sub channel
+``python -m lessons.results retry-delay``   how long self.retry() waits without a countdown
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import traceback
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 
+import redis
 from celery import Celery, states
 from celery.app.backends import by_url
 from celery.result import AsyncResult
 from config.celery_app import TASK_MODULES, app
+from kombu import Connection
 from lessons.idle_queue import idle_queue
 from lessons.setting_up import CELERY, celery_worker
 
@@ -50,6 +59,19 @@ def backend_url() -> int:
             frames = traceback.walk_tb(missing.__traceback__)
             files = [frame.f_code.co_filename for frame, _ in frames]
             module = next(f for f in files if "celery/backends/" in f).split("site-packages/")[-1]
+            print(f"{url} -> {module} failed: no module named {missing.name!r}")
+    return 0
+
+
+def broker_url() -> int:
+    for url in ("redis://localhost/0", "sqs://"):
+        try:
+            transport = type(Connection(url).transport)
+            print(f"{url} -> {transport.__module__}.{transport.__name__}")
+        except ModuleNotFoundError as missing:
+            frames = traceback.walk_tb(missing.__traceback__)
+            files = [frame.f_code.co_filename for frame, _ in frames]
+            module = [f for f in files if "kombu/transport/" in f][-1].split("site-packages/")[-1]
             print(f"{url} -> {module} failed: no module named {missing.name!r}")
     return 0
 
@@ -129,10 +151,13 @@ def untracked() -> int:
         with celery_worker(args, f"{queue}@lesson"):
             print(f"worker with task_track_started = {untracked_app.conf.task_track_started}")
             result = app.send_task("tasks.basic.slow", args=(1.5,), queue=queue)
-            time.sleep(0.8)
-            active = app.control.inspect([f"{queue}@lesson"], timeout=2).active() or {}
-            running = any(task["id"] == result.id for tasks in active.values() for task in tasks)
-            print(f"0.8 s after sending: the worker runs it: {running}; its state: {result.state}")
+            inspector = app.control.inspect([f"{queue}@lesson"], timeout=1)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                active = inspector.active() or {}
+                if any(task["id"] == result.id for tasks in active.values() for task in tasks):
+                    print(f"while the worker runs it (inspect active): its state is {result.state}")
+                    break
             result.get(timeout=10)
             print(f"once it returned: {result.state}")
             result.forget()
@@ -140,12 +165,12 @@ def untracked() -> int:
 
 
 def revoke_queued() -> int:
-    result = app.send_task("tasks.basic.add", args=(2, 3), countdown=3)
-    print(f"sent add(2, 3) with countdown=3: {result.state}")
+    result = app.send_task("tasks.basic.add", args=(2, 3), countdown=1)
+    print(f"sent add(2, 3) with countdown=1: {result.state}")
     result.revoke()
     print("result.revoke() while it waits")
-    time.sleep(3.5)
-    print(f"3.5 s later: {result.state}; it never ran: {result.result!r}")
+    time.sleep(1.5)
+    print(f"1.5 s later: {result.state}; it never ran: {result.result!r}")
     result.forget()
     return 0
 
@@ -174,6 +199,12 @@ def failure() -> int:
     print(f"result.failed() = {result.failed()}")
     result.forget()
     return 0
+
+
+def _states_seen_until(result: AsyncResult, state: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while result.state != state and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def retry_states() -> int:
@@ -221,8 +252,64 @@ def cli() -> int:
     return done.returncode
 
 
+def result_key() -> int:
+    result = app.send_task("tasks.basic.add", args=(20, 22))
+    result.get(timeout=20)
+    backend = redis.Redis.from_url(str(app.conf.result_backend), decode_responses=True)
+    key = f"celery-task-meta-{result.id}"
+    kind = str(backend.type(key))
+    print(f"GET celery-task-meta-<task id> (TYPE {kind}):")
+    stored = json.loads(str(backend.get(key) or "{}"))
+    for field in ("status", "result", "traceback", "task_id"):
+        value = stored.get(field)
+        shown = "<the task id>" if field == "task_id" and value == result.id else repr(value)
+        print(f"  {field}: {shown}")
+    backend.close()
+    result.forget()
+    return 0
+
+
+def pubsub() -> int:
+    result = app.send_task("tasks.basic.slow", args=(1.0,))
+    channel = f"celery-task-meta-{result.id}"
+    backend = redis.Redis.from_url(str(app.conf.result_backend), decode_responses=True)
+    waiter = threading.Thread(target=result.get, kwargs={"timeout": 20})
+    waiter.start()
+    time.sleep(0.5)
+    listening = channel in backend.pubsub_channels(channel)
+    print(f"while get() waits, PUBSUB CHANNELS lists a channel named after the result: {listening}")
+    waiter.join()
+    print(f"get() returned once the worker published the result: {result.result!r}")
+    backend.close()
+    result.forget()
+    return 0
+
+
+def retry_delay() -> int:
+    with idle_queue(str(app.conf.broker_url), prefix="lesson-retry") as queue:
+        name = f"{queue}@lesson"
+        args = ["-A", "config.celery_app", "worker", "-Q", queue, "-c", "1"]
+        with celery_worker(args, name):
+            sent = time.time()
+            result = app.send_task("tasks.execution.retries_later", queue=queue)
+            _states_seen_until(result, states.RETRY)
+            scheduled = app.control.inspect([name], timeout=2).scheduled() or {}
+            etas = [
+                datetime.fromisoformat(entry["eta"]).timestamp()
+                for entries in scheduled.values()
+                for entry in entries
+                if entry["request"]["id"] == result.id
+            ]
+            print(f"self.retry() without a countdown: state {result.state}")
+            for eta in etas:
+                print(f"the worker holds the retry until {eta - sent:.0f} s after sending")
+            result.revoke()  # the lesson does not wait three minutes for it
+    return 0
+
+
 COMMANDS: dict[str, Callable[[], int]] = {
     "backend-url": backend_url,
+    "broker-url": broker_url,
     "by-id": by_id,
     "ready": ready,
     "get": get,
@@ -234,6 +321,9 @@ COMMANDS: dict[str, Callable[[], int]] = {
     "failure": failure,
     "retry-states": retry_states,
     "terminate": terminate,
+    "result-key": result_key,
+    "pubsub": pubsub,
+    "retry-delay": retry_delay,
 }
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from celery import Celery
 from celery.exceptions import QueueNotFound
 from config.celery_app import app as demo_app
+from kombu import Exchange, Queue
 from lessons.idle_queue import broker_client, idle_queue
 from lessons.private_worker import private_worker
 
@@ -70,6 +71,19 @@ def _glob() -> None:
             print(f"{name} -> {landed(sent(app, name), s)}")
 
 
+def _items_order() -> None:
+    with lesson_app() as (app, s):
+        app.conf.task_default_queue = f"celery-{s}"
+        app.conf.task_routes = (
+            [
+                ("feed.tasks.import_*", {"queue": f"imports-{s}"}),
+                ("feed.tasks.*", {"queue": f"feeds-{s}"}),
+            ],
+        )
+        for name in ("feed.tasks.import_rss", "feed.tasks.refresh"):
+            print(f"{name} -> {landed(sent(app, name), s)}")
+
+
 def _router_function() -> None:
     with lesson_app() as (app, s):
 
@@ -101,6 +115,26 @@ def _precedence() -> None:
         print(f"pinned.delay() -> {landed(pinned.delay, s)}")
         call = lambda: pinned.apply_async(queue=f"from-apply_async-{s}")  # noqa: E731
         print(f"pinned.apply_async(queue=...) -> {landed(call, s)}")
+
+
+def _bindings() -> None:
+    with lesson_app() as (app, s):
+        media = Exchange(f"media-{s}", type="direct")
+        queues = [
+            Queue(f"video-{s}", media, routing_key="media.video"),
+            Queue(f"image-{s}", media, routing_key="media.image"),
+        ]
+        app.conf.task_queues = queues
+        with app.connection_for_write() as connection:  # what a worker does at start
+            for queue in queues:
+                queue.bind(connection.default_channel).declare()
+        print("declared queues video and image on exchange media, as a worker does at start")
+        call = sent(app, "media.tasks.thumbnail", exchange=media.name, routing_key="media.image")
+        print(f"sent to exchange 'media' with routing key 'media.image' -> {landed(call, s)}")
+        members = broker_client(BROKER_URL).smembers(f"_kombu.binding.media-{s}")
+        print("the exchange in Redis, the set _kombu.binding.media (routing key, pattern, queue):")
+        for member in sorted(members):
+            print(f"  {member.replace(f'-{s}', '')}")
 
 
 def _default_queue() -> None:
@@ -141,8 +175,10 @@ def _worker_queues() -> None:
 
 COMMANDS: dict[str, Callable[[], None]] = {
     "glob": _glob,
+    "items-order": _items_order,
     "router-function": _router_function,
     "precedence": _precedence,
+    "bindings": _bindings,
     "default-queue": _default_queue,
     "missing-queues": _missing_queues,
     "worker-queues": _worker_queues,

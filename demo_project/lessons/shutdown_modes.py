@@ -49,12 +49,14 @@ def run(
     signals: Sequence[signal.Signals],
     extra_args: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
+    task: str = "tasks.execution.whoami",
 ) -> None:
     with (
         idle_queue(str(app.conf.broker_url), prefix="lesson-stop") as queue,
         private_worker(queue, f"{queue}@lesson", extra_args=extra_args, env=env) as worker,
     ):
-        result = app.send_task("tasks.execution.whoami", args=("", seconds), queue=queue)
+        key = f"lesson-{queue}"  # the ack jobs' own key; whoami takes it as its label
+        result = app.send_task(task, args=(key, seconds), queue=queue)
         _started(result)
         assert worker.pid is not None
         print(f"task started ({seconds:g} s of work)")
@@ -70,6 +72,29 @@ def run(
         print(f"the task: {result.state}")
         waiting = broker_client(str(app.conf.broker_url)).llen(queue)
         print(f"messages back in its queue: {waiting}")
+        result.forget()
+
+
+def _acks_late() -> None:
+    print("tasks.execution.late_ack_only_job has acks_late=True")
+    run(5.0, [signal.SIGQUIT], task="tasks.execution.late_ack_only_job")
+
+
+def _remote() -> None:
+    with (
+        idle_queue(str(app.conf.broker_url), prefix="lesson-remote") as queue,
+        private_worker(queue, f"{queue}@lesson") as worker,
+    ):
+        result = app.send_task("tasks.execution.whoami", args=("", 2.0), queue=queue)
+        _started(result)
+        print("task started (2 s of work)")
+        sent = time.monotonic()
+        app.control.shutdown(destination=[worker.nodename])
+        print("app.control.shutdown(destination=[the worker]) sent")
+        print(f"the worker exited {_exited(worker, sent):.1f} s later")
+        for line in _log_lines(worker):
+            print(f"worker log: {line}")
+        print(f"the task: {result.state}")
         result.forget()
 
 
@@ -94,6 +119,8 @@ COMMANDS: dict[str, Callable[[], None]] = {
     "ctrl-c-twice": _ctrl_c_twice,
     "soft": _soft,
     "remap-sigterm": _remap_sigterm,
+    "acks-late": _acks_late,
+    "remote": _remote,
 }
 
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
-from celery import signals
+from celery import Celery, signals
 from config.celery_app import app
 from lessons.idle_queue import broker_client, idle_queue
 from lessons.private_worker import private_worker
@@ -111,12 +113,38 @@ def _weak() -> None:
     print(f"the lambda connected with weak=False ran {calls['strong']} times")
 
 
+def _logging_case(with_receiver: bool) -> None:
+    """One start-up of Celery's logging; Celery sets logging up once per process."""
+    if with_receiver:
+
+        def own_logging(**kwargs: Any) -> None:
+            logging.basicConfig(level="WARNING", format="%(levelname)s %(name)s: %(message)s")
+
+        signals.setup_logging.connect(own_logging, weak=False)  # an inner function: keep it
+    # app.log.setup() is what `celery worker` calls to configure logging at start-up.
+    Celery("logging", set_as_current=False).log.setup(loglevel="INFO")
+    root = logging.getLogger()
+    sample = logging.LogRecord("shop", logging.WARNING, __file__, 1, "stock low", None, None)
+    shown = [h.format(sample) for h in root.handlers]
+    label = "with a setup_logging receiver" if with_receiver else "without a receiver"
+    print(f"{label}: root level {logging.getLevelName(root.level)}, a line looks like {shown}")
+
+
+def _setup_logging() -> None:
+    for case in ("logging-plain", "logging-receiver"):  # a fresh process for each
+        command = [sys.executable, "-m", "lessons.signal_order", case]
+        subprocess.run(command, check=True)
+
+
 COMMANDS: dict[str, Callable[[], None]] = {
     "order": _order,
     "process-init": _process_init,
     "publish-headers": _publish_headers,
     "sender": _sender,
     "weak": _weak,
+    "setup-logging": _setup_logging,
+    "logging-plain": lambda: _logging_case(with_receiver=False),
+    "logging-receiver": lambda: _logging_case(with_receiver=True),
 }
 
 

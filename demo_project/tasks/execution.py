@@ -62,6 +62,36 @@ def waits_inside(self: Task, seconds: float = 0.1) -> str:
     return str(self.app.send_task("tasks.basic.slow", args=(seconds,)).get(timeout=10))
 
 
+class CallCounter(Task):
+    """A task class whose instance keeps a count: one instance serves every call in a process."""
+
+    calls = 0
+
+
+@shared_task(bind=True, base=CallCounter)
+def counts_calls(self: CallCounter) -> dict[str, int]:
+    """Counts its calls on the task instance, as a task caching a connection would keep it."""
+    self.calls += 1
+    return {"pid": os.getpid(), "calls_seen_by_this_instance": self.calls}
+
+
+@shared_task(bind=True)
+def reports_progress(self: Task, steps: int = 3, seconds: float = 0.4) -> str:
+    """Stores a custom PROGRESS state with how far it got, which a caller can poll."""
+    for done in range(1, steps + 1):
+        time.sleep(seconds)
+        self.update_state(state="PROGRESS", meta={"done": done, "of": steps})
+    return f"{steps} steps done"
+
+
+@shared_task(bind=True)
+def retries_later(self: Task) -> str:
+    """Asks for one retry without a countdown, so Celery's default_retry_delay applies."""
+    if self.request.retries == 0:
+        raise self.retry(exc=ConnectionError("the service is down"))
+    return "second attempt"
+
+
 @shared_task
 def log_progress(order_id: int) -> str:
     logger.info("packing order %s", order_id)

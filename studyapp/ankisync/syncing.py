@@ -2,27 +2,31 @@
 
 Order: refuse a collection that is open elsewhere, back it up, bring the deck itself in
 (Anki's importer with deckgen's package adds the notes Anki lacks; the notes it has take
-the course's changes without losing the learner's, see course_notes.py), then unite the
+the course's changes without losing the learner's, see deck.py), then unite the
 review logs and move each card's schedule from whichever side reviewed it last.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studyapp.ankisync.anki_side import AnkiDeckView, read_deck
-from studyapp.ankisync.clashes import (
-    adopt_orphaned_reviews,
-    clashing_terminal_ids,
-    orphaned_reviews,
-    renumbering,
+from studyapp.ankisync.anki_format import AnkiDays, AnkiDeckView, DeckKeys, read_deck
+from studyapp.ankisync.card_changes import (
+    CardChange,
+    apply_in_anki,
+    apply_in_terminal,
+    given_due_dates,
+    plan_changes,
+    read_facts,
+    summary,
 )
 from studyapp.ankisync.collection import (
     CURRENT_SCHEMA,
+    AnkiSyncError,
     backup,
     keep_before_upgrade,
     open_collection,
@@ -30,32 +34,39 @@ from studyapp.ankisync.collection import (
     schema_version,
     sync_lock,
 )
-from studyapp.ankisync.course_notes import (
+from studyapp.ankisync.deck import (
     KEPT_TAG,
     NotesPlan,
     apply_changes,
+    build_deck_package,
     course_notes,
+    deck_digest,
+    deck_keys,
     digest,
+    import_package,
+    last_synced_digest,
     load_record,
+    opened_study,
     plan_notes,
+    remember_synced_digest,
     save_record,
     stored_notes,
 )
-from studyapp.ankisync.days import AnkiDays
-from studyapp.ankisync.deck import (
-    build_deck_package,
-    deck_digest,
-    deck_keys,
-    last_synced_digest,
-    opened_study,
-    remember_synced_digest,
+from studyapp.ankisync.merge import (
+    MergePlan,
+    adopt_orphaned_reviews,
+    clashing_terminal_ids,
+    orphaned_reviews,
+    plan_with_undone,
+    renumbering,
 )
-from studyapp.ankisync.errors import AnkiSyncError
-from studyapp.ankisync.matching import DeckKeys
-from studyapp.ankisync.merge import MergePlan, plan_with_undone
-from studyapp.ankisync.presets import adopted, deck_preset, describe
-from studyapp.ankisync.sources import import_package
-from studyapp.ankisync.transfer import Moved, pull_to_terminal, push_to_anki
+from studyapp.ankisync.preset_parameters import (
+    keep_own_parameters,
+    parameters_for_anki,
+    write_preset_parameters,
+)
+from studyapp.ankisync.presets import adopted, deck_preset, describe, rollover_hour
+from studyapp.ankisync.transfer import Moved, pull_to_terminal, push_to_anki, united_counts
 from studyapp.locations import DataFolder
 from studyapp.settings import SettingsError
 from studyapp.study import Study
@@ -76,9 +87,12 @@ class SyncReport:
     left_alone: list[str] = field(default_factory=list)  # card ids gone from the deck files
     deleted_in_anki: list[str] = field(default_factory=list)  # course notes, by card id
     fsrs: str = ""  # the Anki preset's FSRS settings the terminal took on, if it changed
+    day_start: int | None = None  # Anki's rollover hour, when the terminal took it on
+    parameters_to_anki: str = ""  # the preset given the terminal's optimized parameters
     backup: Path | None = None
     notes: NotesPlan = field(default_factory=NotesPlan)
     undone: int = 0  # reviews taken back in the terminal, removed from Anki's log
+    changes: list[CardChange] = field(default_factory=list)  # suspensions, burials, ...
     old_schema: int | None = None  # an older collection's schema version, upgraded by the sync
     kept_old: Path | None = None  # the older collection as it was, before its upgrade
 
@@ -115,6 +129,10 @@ class SyncReport:
             f"  to the terminal: {self.to_terminal.reviews} reviews, "
             f"{self.to_terminal.cards} card schedules",
         ]
+        if any(change.to_anki for change in self.changes):
+            lines.append(f"  other changes to Anki: {summary(self.changes, to_anki=True)}")
+        if any(not change.to_anki for change in self.changes):
+            lines.append(f"  other changes to the terminal: {summary(self.changes, to_anki=False)}")
         if self.undone:
             lines.append(
                 f"  taken back with undo in the terminal: {self.undone} reviews "
@@ -133,10 +151,17 @@ class SyncReport:
                 f"  left alone in Anki: {len(self.left_alone)} cards no longer in the deck "
                 f"files {_listed(self.left_alone)}"
             )
+        if self.day_start is not None:
+            lines.append(
+                f"  terminal study days{' would' if self.dry_run else ''} start at "
+                f"{self.day_start}:00, as Anki's 'next day starts at'"
+            )
         if self.fsrs:
             lines.append(
                 f"  terminal scheduling{' would' if self.dry_run else ''} follow {self.fsrs}"
             )
+        if self.parameters_to_anki:
+            lines.append(f"  {self.parameters_to_anki}")
         if self.old_schema is not None:
             lines.append(
                 f"  collection{' would be' if verb else ''} upgraded from schema "
@@ -167,10 +192,12 @@ def sync_anki(
     data_dir: Path,
     dry_run: bool = False,
     restore_deleted: bool = False,
+    write_parameters: bool = False,
 ) -> SyncReport:
-    """`restore_deleted`: bring back the course's notes the learner deleted in Anki."""
+    """`restore_deleted`: bring back the course's notes the learner deleted in Anki;
+    `write_parameters`: give the Anki preset the terminal's optimized FSRS parameters."""
     with sync_lock(collection):
-        return _sync(collection, paths, data_dir, dry_run, restore_deleted)
+        return _sync(collection, paths, data_dir, dry_run, restore_deleted, write_parameters)
 
 
 def _sync(
@@ -179,6 +206,7 @@ def _sync(
     data_dir: Path,
     dry_run: bool,
     restore_deleted: bool,
+    write_parameters: bool = False,
 ) -> SyncReport:
     report = SyncReport(collection, dry_run)
     report.old_schema = _old_schema(collection)
@@ -218,8 +246,27 @@ def _sync(
         plan = _plan(study, present)
         preset = deck_preset(col, present)
         settings = adopted(study.settings, preset) if preset else study.settings
+        parameters, report.parameters_to_anki = parameters_for_anki(
+            study.settings, preset, write_parameters, dry_run
+        )
+        if parameters:  # the terminal's own stay; Anki's preset takes them below
+            settings = keep_own_parameters(settings, study.settings)
         if settings != study.settings and preset is not None:
             report.fsrs = describe(preset, settings)
+        rollover = rollover_hour(col)  # so a card is due on the same day on both sides
+        if settings.day_start_hour != rollover:
+            settings = replace(settings, day_start_hour=rollover)
+            report.day_start = rollover
+        days = AnkiDays.of(col, study.clock.now(), study.clock.local_tz())
+        report.changes = plan_changes(
+            read_facts(col, present),
+            study.states,
+            study.store.change_times(),
+            plan,
+            days,
+            study.clock.now(),
+        )
+        _take_due_dates(plan, report.changes)
         if dry_run:  # planned as the run plans it, on what the run would have written by then
             incoming = _incoming(keys, new_guids)  # the deck's import brings them in
             orphans = orphaned_reviews(col, study.store, incoming)
@@ -227,6 +274,7 @@ def _sync(
             new_ids = renumbering(col, study.store, clashing_terminal_ids(col, plan))
             if new_ids:
                 plan = _plan(study, present, incoming, orphans, new_ids)
+                _take_due_dates(plan, report.changes)
             report.to_anki = Moved(len(plan.to_anki), len(plan.schedule_from_terminal))
             report.to_terminal = Moved(len(plan.to_terminal), len(plan.schedule_from_anki))
             report.undone = len(plan.undone_in_anki)
@@ -236,9 +284,11 @@ def _sync(
                 study.update_settings(settings)
             except SettingsError as exc:
                 raise AnkiSyncError(f"{exc} (nothing written to Anki)") from None
-        if package is None and plan.changes_nothing:
+        if package is None and plan.changes_nothing and not parameters and not report.changes:
             return report  # nothing to write in Anki, so no backup either
         report.backup = backup(col, study.clock.now(), study.clock.local_tz())
+        if parameters and preset is not None:
+            write_preset_parameters(col, preset.deck_id, study.settings.fsrs_parameters)
         if package is not None:
             import_package(col, package, with_scheduling=False, add_only=True)
             if deleted:  # the importer adds every note Anki lacks: those go again
@@ -259,16 +309,26 @@ def _sync(
         if new_ids:
             study.store.renumber_reviews(new_ids)
             plan = _plan(study, present)
-        days = AnkiDays.of(col, study.clock.now(), study.clock.local_tz())
+        _take_due_dates(plan, report.changes)  # the plan may have been made again since
         report.undone = len(plan.undone_in_anki)
-        report.to_anki = push_to_anki(col, study, present, plan, days)
-        report.to_terminal = pull_to_terminal(col, study, present, plan, days)
+        counts = united_counts(col, study, plan)
+        report.to_anki = push_to_anki(col, study, present, plan, days, counts)
+        report.to_terminal = pull_to_terminal(col, study, present, plan, days, counts)
+        apply_in_anki(col, present, report.changes)
+        apply_in_terminal(study.store, study.store.load_states(), report.changes, days)
         if schema_version(col) != version:
             raise AnkiSyncError(
                 f"{collection}: the schema version changed; restore {report.backup}"
             )
         remember_synced_digest(study, collection, digest_now)
     return report
+
+
+def _take_due_dates(plan: MergePlan, changes: Sequence[CardChange]) -> None:
+    """Cards Anki gave a due date take Anki's schedule, as if Anki had reviewed them last."""
+    for card_id in given_due_dates(changes):
+        if card_id not in plan.schedule_from_anki:
+            plan.schedule_from_anki.append(card_id)
 
 
 def _old_schema(collection: Path) -> int | None:

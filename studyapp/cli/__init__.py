@@ -52,6 +52,7 @@ COMMANDS: tuple[Command, ...] = (
         "import-anki", "bring reviews from an Anki export or collection", "studyapp.cli.import_anki"
     ),
     Command("sync-anki", "sync progress both ways with a closed Anki", "studyapp.cli.sync_anki"),
+    Command("optimize", "fit FSRS parameters to your review history", "studyapp.cli.optimize"),
     Command(
         "export-anki",
         "write an .apkg with progress (Anki new to the deck)",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -15,9 +16,10 @@ from studyapp.cli.common import (
     card_paths,
     fail,
 )
+from studyapp.clock import ClockSettingError, clock_from_environment
 from studyapp.locations import DataFolder
 from studyapp.settings import SettingsError
-from studyapp.stats import Stats, stats_to_json
+from studyapp.stats import RETENTION_DAYS, Stats, stats_to_json
 from studyapp.store import StoreError
 from studyapp.study import Study, no_cards_message
 
@@ -33,8 +35,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     folder = DataFolder.chosen(args.data_dir)
     try:
-        study = Study.open(paths, folder.root)
-    except (SettingsError, StoreError) as exc:
+        study = Study.open(paths, folder.root, clock_from_environment(os.environ))
+    except (SettingsError, StoreError, ClockSettingError) as exc:
         return fail(str(exc))
     try:
         for error in study.errors:
@@ -63,15 +65,16 @@ def format_stats(stats: Stats) -> str:
     weeks = len(days) // 7
     states = ", ".join(f"{count} {name}" for name, count in stats.by_state.items())
     retention = (
-        "no reviews in the last 30 days"
+        "none yet (no review card answered)"
         if stats.true_retention is None
-        else f"{stats.true_retention:.1%}"
+        else stats.review_answers.describe()
     )
     lines = [
         f"Cards: {sum(stats.by_state.values())} ({states})",
         f"Reviews: {today_count} today, {week} in the last 7 days, "
         f"{total} in the last {weeks} weeks",
-        f"True retention (reviews, last 30 days): {retention}",
+        f"True retention (review cards only, last {RETENTION_DAYS} days): {retention}; "
+        f"learning cards: {stats.learning_answers.describe()}",
         f"Due in the next {len(stats.forecast)} days: {sum(stats.forecast)} "
         f"(today {stats.forecast[0] if stats.forecast else 0})",
         "Forecast: " + " ".join(str(count) for count in stats.forecast),

@@ -29,11 +29,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="bring back the course's notes you deleted in Anki (left out otherwise)",
     )
+    parser.add_argument(
+        "--write-fsrs-parameters",
+        action="store_true",
+        help="give the Anki deck preset the FSRS parameters `studyapp optimize` fitted here "
+        "(otherwise the terminal takes the preset's)",
+    )
     add_paths_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    from studyapp.ankisync.profiles import (
+    from studyapp.ankisync.collection import (
         anki_base,
         ask_on_terminal,
         find_collection,
@@ -48,6 +54,13 @@ def run(args: argparse.Namespace) -> int:
 
     def sync(paths: list[Path], data_dir: Path) -> list[str]:
         collection = find_collection(args.collection, base, ask_on_terminal)
-        return sync_anki(collection, paths, data_dir, args.dry_run, args.restore_deleted).lines()
+        return sync_anki(
+            collection,
+            paths,
+            data_dir,
+            args.dry_run,
+            args.restore_deleted,
+            args.write_fsrs_parameters,
+        ).lines()
 
     return run_action("sync-anki", args, sync)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import signal
 import sys
 from collections.abc import Iterable, Sequence
@@ -16,6 +17,12 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 
+from studyapp.clock import (
+    DAYS_AHEAD_VARIABLE,
+    ClockSettingError,
+    ShiftedClock,
+    clock_from_environment,
+)
 from studyapp.settings import SettingsError
 from studyapp.store import StoreError
 from studyapp.study import Study
@@ -51,9 +58,10 @@ class StudyApp(App[int]):
         Binding("W", "start_worker", "Start worker", show=False),
     ]
 
-    def __init__(self, study: Study) -> None:
+    def __init__(self, study: Study, notice: str | None = None) -> None:
         super().__init__()
         self.study = study
+        self._notice = notice  # e.g. what the sync at start did
         # The study's cards and states live as long as the app: moved out of the cyclic
         # collector's view, the passes that start-up's many new objects trigger stay short
         # (with 10,000 cards each full pass re-scanned them all).
@@ -76,10 +84,16 @@ class StudyApp(App[int]):
         loop = asyncio.get_running_loop()
         for sig in EXIT_SIGNALS:
             loop.add_signal_handler(sig, self.exit)
+        clock = self.study.clock
+        if isinstance(clock, ShiftedClock):  # never a surprise: the header says so
+            ahead = f"{clock.days} day{'' if clock.days == 1 else 's'}"
+            self.sub_title = f"clock {ahead} ahead ({DAYS_AHEAD_VARIABLE})"
         # The theme picked with Ctrl-P is kept in settings.toml for the next start.
         if self.study.settings.theme in self.available_themes:
             self.theme = self.study.settings.theme
         self.theme_changed_signal.subscribe(self, self._keep_theme)
+        if self._notice:
+            self.notify(self._notice, title="Anki", markup=False)
 
     def _keep_theme(self, theme: Theme) -> None:
         if theme.name == self.study.settings.theme:
@@ -156,16 +170,36 @@ class StudyApp(App[int]):
 def run_app(paths: Sequence[Path], data_dir: Path) -> int:
     """Open the study app on `paths`; the exit status for the CLI."""
     try:
-        study = Study.open(list(paths), data_dir)
+        clock = clock_from_environment(os.environ)
+    except ClockSettingError as exc:
+        print(f"studyapp: {exc}", file=sys.stderr)
+        return 1
+    notice = _sync_with_anki(paths, data_dir, at_start=True)
+    try:
+        study = Study.open(list(paths), data_dir, clock)
     except (SettingsError, StoreError) as exc:
         print(f"studyapp: {exc}", file=sys.stderr)
         return 1
     try:
-        result = StudyApp(study).run()
+        result = StudyApp(study, notice).run()
     finally:
         study.close()
+        _sync_with_anki(paths, data_dir, at_start=False)
         _back_up(data_dir)
     return result or 0
+
+
+def _sync_with_anki(paths: Sequence[Path], data_dir: Path, at_start: bool) -> str | None:
+    """Sync by itself with the Anki collection synced before (at start, else the offer of
+    a first sync with a profile holding the deck); the line about it, also printed."""
+    from studyapp.ankisync import auto
+
+    line = auto.sync_by_itself(paths, data_dir)
+    if line is None and at_start:
+        line = auto.offer_first_sync(paths, data_dir, auto.ask_on_terminal)
+    if line:
+        print(f"studyapp: {line}", file=sys.stderr)
+    return line
 
 
 def _back_up(data_dir: Path) -> None:

@@ -4,52 +4,28 @@ learner's text kept."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from anki.collection import Collection
-from anki.notes import Note
 from anki_support import card_by_key, key_of
-from sync_support import NOTHING_MOVED, Learner, sync
+from sync_support import (
+    NOTHING_MOVED,
+    Learner,
+    after_the_build,
+    change_card,
+    edit_in_anki,
+    note_of,
+    reviews_in_anki,
+    reviews_in_terminal,
+    sync,
+)
 
 from studyapp.clock import ManualClock
 from studyapp.session import ReviewSession
 from studyapp.study import Study
 
 KEPT_TAG = "studyapp-kept-your-edit"
-
-
-def note_of(col: Collection, card_id: str) -> Note:
-    return col.get_note(card_by_key(col, *key_of(card_id)).nid)
-
-
-def edit_in_anki(col: Collection, card_id: str, back: str = "", tag: str = "") -> None:
-    """The learner edits a note in Anki's editor, some time after importing the deck."""
-    note = note_of(col, card_id)
-    after_the_build(note.id)
-    if back:
-        note["Back"] = back
-    if tag:
-        note.tags.append(tag)
-    col.update_note(note)
-
-
-def after_the_build(nid: int) -> None:
-    """Wait, if need be, until the second after the build of the package a note came from
-    (deckgen's package numbers notes and cards by its build time): a learner works in Anki
-    later, and a package built from now on numbers its cards apart from the old ones."""
-    built = nid // 1000
-    if time.time() < built + 1:
-        time.sleep(built + 1 - time.time())
-
-
-def change_card(cards: Path, old: str, new: str) -> None:
-    deck = cards / "sync.md"
-    text = deck.read_text("utf-8")
-    assert old in text
-    deck.write_text(text.replace(old, new), "utf-8")
 
 
 def style_in_anki(col: Collection, card_id: str) -> tuple[str, str]:
@@ -135,20 +111,6 @@ def test_after_a_sync_only_the_side_that_changed_a_note_counts(
         col.close()
 
 
-def reviews_in_anki(col: Collection, card_id: str) -> list[int]:
-    """The answers in Anki's log of one course card (by its note, as the card id may change)."""
-    cid = card_by_key(col, *key_of(card_id)).id
-    return list(col.db.list("select id from revlog where cid = ? and ease > 0 order by id", cid))
-
-
-def reviews_in_terminal(learner: Learner, card_id: str) -> list[int]:
-    study = Study.open([learner.cards], learner.data)
-    try:
-        return sorted(entry.id for entry in study.store.history(card_id))
-    finally:
-        study.close()
-
-
 def test_a_note_deleted_in_anki_stays_deleted_until_asked_back_and_no_review_doubles(
     learner: Learner, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -197,7 +159,8 @@ def test_a_review_undone_after_it_reached_anki_leaves_ankis_log_at_the_next_sync
     learner: Learner, capsys: pytest.CaptureFixture[str]
 ) -> None:
     sync(capsys, learner)
-    clock = ManualClock(datetime.now(UTC) - timedelta(minutes=2))
+    # Past every review so far: its id is its time, not one nudged next to an Anki row.
+    clock = ManualClock(datetime.now(UTC))
     study = Study.open([learner.cards], learner.data, clock)
     try:
         session = ReviewSession(study, None)

@@ -24,6 +24,7 @@ from studyapp.tui.app import StudyApp
 from studyapp.tui.screens.confirm_run import ConfirmRunScreen
 from studyapp.tui.screens.services import ServicesScreen
 from studyapp.tui.widgets.run_panel import RunPanel
+from studyapp.tui.widgets.services_bar import ServicesBar
 
 HERE = Path(__file__).resolve().parent
 
@@ -100,6 +101,10 @@ async def test_worker_needed_message_then_w_starts_one_and_the_card_passes(
             # The stale message goes once the services bar sees the worker answer.
             await until(pilot, lambda: "Worker ready" in str(status.render()), timeout=60)
             assert str(status.render()) == "Worker ready: press r to run the command."
+            bar = panel.query_one(ServicesBar)
+            bar_text = str(bar.render())
+            assert bar_text.endswith("(S: 1 started here)")
+            assert len(bar_text) <= bar.content_region.width, "one line, nothing cut at 80"
             await pilot.press("r")
             await until(
                 pilot, lambda: "Expect passed" in str(panel.query_one("#run-expect").render())

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from core_support import OpenStudy, titled, write_deck
+from core_support import CardSpec, OpenStudy, titled, write_deck
 
+from deckgen.cardformat.card_types import REVERSE_SUFFIX
 from studyapp.clock import ManualClock
 from studyapp.records import Phase
 from studyapp.session import ReviewSession
@@ -49,35 +50,90 @@ def _deck_with_commands(path: Path) -> None:
     )
 
 
-def test_siblings_are_buried_until_tomorrow_and_undo_brings_them_back(
-    open_study: OpenStudy, cards_dir: Path, clock: ManualClock
+def test_siblings_are_related_by_note_command_and_lesson(
+    open_study: OpenStudy, cards_dir: Path
 ) -> None:
     _deck_with_commands(cards_dir / "deck.md")
     study = open_study()
     assert study.siblings("add") == ["add-again"]
     assert study.siblings("lesson-a") == ["lesson-b"]
     assert study.siblings("alone") == []
+
+
+def test_a_card_never_seen_is_not_hidden_by_a_shared_command(
+    open_study: OpenStudy, cards_dir: Path, clock: ManualClock
+) -> None:
+    _deck_with_commands(cards_dir / "deck.md")
+    study = open_study()
     session = ReviewSession(study, None)
     shown = []
     while (card := session.current()) is not None:
         shown.append(card.id)
         session.grade(EASY)
-    assert shown == ["add", "lesson-a", "alone"]
-    assert {row.card.id for row in study.browse("is:buried")} == {"add-again", "lesson-b"}
-    assert session.undo() == "grade"  # alone
-    assert session.undo() == "grade"  # lesson-a: its sibling comes back
+    # All new: answering `add` does not hide the new `add-again` (nor lesson-a lesson-b).
+    assert shown == ["add", "add-again", "lesson-a", "lesson-b", "alone"]
+    assert study.browse("is:buried") == []
+    assert study.held_back(None).total == 0
+
+    # Once studied, they are held back together: the output of one answers the other.
+    clock.set(max(study.state(card_id).due for card_id in shown))  # type: ignore[type-var]
+    review = ReviewSession(study, None)
+    first = review.current()
+    assert first is not None and first.id == "add"
+    review.grade(GOOD)
     assert {row.card.id for row in study.browse("is:buried")} == {"add-again"}
+    assert study.held_back(None).siblings == 1
+    assert review.undo() == "grade"  # the sibling comes back with the grade
+    assert study.browse("is:buried") == []
+    review.grade(GOOD)
     clock.set(study.study_day().end)
     assert study.browse("is:buried") == []
 
 
-def test_sibling_burying_can_be_turned_off(open_study: OpenStudy, cards_dir: Path) -> None:
+def test_a_new_card_buried_by_hand_is_not_counted_as_a_sibling(
+    open_study: OpenStudy, cards_dir: Path
+) -> None:
     _deck_with_commands(cards_dir / "deck.md")
+    study = open_study()
+    session = ReviewSession(study, None)
+    session.grade(EASY)  # add: answered today
+    current = session.current()
+    assert current is not None and current.id == "add-again"  # same command, never seen
+    session.bury()
+    held = study.held_back(None)
+    assert (held.siblings, held.buried) == (0, 1)
+
+
+def test_the_other_side_of_a_reversed_card_is_buried_as_in_anki(
+    open_study: OpenStudy, cards_dir: Path
+) -> None:
+    write_deck(cards_dir / "1-redis.md", "Redis", [CardSpec("Broker URL", kind="reversed")])
+    write_deck(cards_dir / "2-more.md", "More", titled(2))
+    study = open_study()
+    session = ReviewSession(study, None)
+    first = session.current()
+    assert first is not None
+    (reverse,) = study.siblings(first.id)
+    assert reverse == first.id + REVERSE_SUFFIX
+    session.grade(EASY)
+    assert [row.card.id for row in study.browse("is:buried")] == [reverse]
+    held = study.held_back(None)
+    assert (held.siblings, held.buried) == (1, 0)
+    session.bury()  # a card put aside by hand counts apart
+    held = study.held_back(None)
+    assert (held.siblings, held.buried) == (1, 1)
+    assert study.held_back("More").total == 1, "counted in the deck under review only"
+
+
+def test_sibling_burying_can_be_turned_off(open_study: OpenStudy, cards_dir: Path) -> None:
+    write_deck(cards_dir / "redis.md", "Redis", [CardSpec("Broker URL", kind="reversed")])
     study = open_study(bury_siblings=False)
     session = ReviewSession(study, None)
+    first = session.current()
+    assert first is not None
     session.grade(EASY)
     current = session.current()
-    assert current is not None and current.id == "add-again"
+    assert current is not None and current.id == first.id + REVERSE_SUFFIX
 
 
 def test_browse_is_filters_and_actions(

@@ -44,6 +44,9 @@ def test_reviews_are_counted_on_the_local_study_day(open_study: OpenStudy, cards
     review.grade(AGAIN)
     stats = study.stats()
     assert stats.true_retention == 0.5
+    assert (stats.review_answers.passed, stats.review_answers.answered) == (1, 2)
+    # The three first answers were learning steps: counted beside it, never in it.
+    assert (stats.learning_answers.passed, stats.learning_answers.answered) == (3, 3)
     assert stats.forecast[0] >= 1, "the lapsed card is due again today"
     payload = stats_to_json(stats)
     assert payload["true_retention"] == 0.5

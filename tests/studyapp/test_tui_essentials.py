@@ -347,13 +347,14 @@ async def test_browse_filters_and_actions(fixture_study: tuple[Study, ManualCloc
         assert isinstance(app.screen, BrowseScreen) and results.display
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 async def test_stats_show_a_loading_state_then_the_figures(
-    fixture_study: tuple[Study, ManualClock],
+    fixture_study: tuple[Study, ManualClock], size: tuple[int, int]
 ) -> None:
     study, _ = fixture_study
     ReviewSession(study, None).grade(4)
     app = StudyApp(study)
-    async with app.run_test(size=TERMINAL) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = StatsScreen(study)
         await app.push_screen(screen)
         await screen.workers.wait_for_complete()
@@ -361,4 +362,17 @@ async def test_stats_show_a_loading_state_then_the_figures(
         assert not screen.query("#stats-loading")
         expected = sum(study.stats().forecast)
         assert text_of(app, "#forecast-total") == f"{expected} review{'s' * (expected != 1)} due"
-        assert text_of(app, "#retention") == "no review answers in the last 30 days"
+        # A learner who only did learning steps: true retention says it counts review cards
+        # only, and the learning cards' figure stands next to it.
+        retention = text_of(app, "#retention")
+        assert retention == "none yet: no review card answered in the last 30 days"
+        assert text_of(app, "#learning-answers") == "Learning cards: 100.0% of 1 passed"
+        body = app.screen.query_one("#stats-body")
+        for selector in ("#retention", "#learning-answers"):
+            shown = app.screen.query_one(selector)
+            body.scroll_to_widget(shown, animate=False)  # below the fold at 80x24
+            await pilot.pause()
+            assert shown.region.height >= 1 and shown.region.width > 0
+            assert app.screen.region.contains_region(shown.region), "not cut off"
+        hint = app.screen.query_one("#retention-box .hint", Static)
+        assert "review cards only" in str(hint.content)

@@ -14,14 +14,17 @@ from test_tui_support import TUI_START, open_deck
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from demo_project.launch import free_port
 from studyapp.clock import ManualClock
 from studyapp.locations import DataFolder
 from studyapp.runner.trust import TrustStore
 from studyapp.settings import Settings, save_settings
 from studyapp.study import Study
 from studyapp.tui.app import StudyApp
+from studyapp.tui.screens.review import ReviewScreen
 from studyapp.tui.widgets.output_log import OutputLog
 from studyapp.tui.widgets.run_panel import RunPanel
+from studyapp.tui.widgets.services_bar import ServicesBar
 
 SIZES = [(80, 24), (120, 40)]
 SIZE_IDS = ["80x24", "120x40"]
@@ -49,7 +52,38 @@ last line
 ```
 """
 
+HELD_DECK = """\
+# Held
+
+## Card 1: Broker variable
+**ID:** broker-variable
+**Type:** reversed
+**Front:** Environment variable naming the broker
+**Back:** `CELERY_BROKER_URL`
+
+## Card 2: Result variable
+**ID:** result-variable
+**Front:** Environment variable naming the result backend?
+**Back:** `CELERY_RESULT_BACKEND`
+
+## Card 3: Default port
+**ID:** default-port
+**Front:** Redis's default port?
+**Back:** 6379
+"""
+
 SnapCompare = Callable[..., bool]
+
+
+@pytest.fixture(autouse=True)
+def stack_down(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Nothing listening where the services bar looks, so it reads the same on any machine
+    (all down) and the snapshots do not depend on a Redis or Flower running here."""
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", url)
+    monkeypatch.setenv("CELERY_RESULT_BACKEND", url.replace("/0", "/1"))
+    monkeypatch.setenv("FLOWER_PORT", str(free_port()))
+    monkeypatch.setenv("DEMO_VAR_DIR", str(tmp_path / "var"))
 
 
 @pytest.fixture
@@ -57,6 +91,7 @@ def layout_study(tmp_path: Path) -> Iterator[Study]:
     cards = tmp_path / "cards"
     cards.mkdir()
     (cards / "layout.md").write_text(LAYOUT_DECK, encoding="utf-8")
+    (cards / "held.md").write_text(HELD_DECK, encoding="utf-8")
     data = tmp_path / "data"
     save_settings(data, Settings(fuzz=False))
     study = Study.open([cards], data, ManualClock(TUI_START))
@@ -78,6 +113,8 @@ def reveal_the_long_command() -> Callable[[Pilot[Any]], Any]:
         table = pilot.app.screen.query_one("#decks", DataTable)
         table.move_cursor(row=table.get_row_index("Layout"))
         await pilot.press("enter", "space")
+        bar = pilot.app.screen.query_one(ServicesBar)
+        await until(pilot, lambda: bar.status is not None)  # its probe has answered
         await pilot.pause()
 
     return run_before
@@ -117,3 +154,27 @@ async def test_run_output_wraps_and_the_answer_stays_on_screen(
         assert back.region.height > 0
         assert visible.contains_region(back.region), (visible, back.region)
         assert screen.region.contains_region(visible)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_the_screen_says_in_one_line_which_cards_are_held_back_and_why(
+    layout_study: Study, size: tuple[int, int]
+) -> None:
+    app = StudyApp(layout_study)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_deck(pilot, app, "Held")
+        line = screen.query_one("#held-back")
+        assert not line.display, "nothing held back yet"
+        await pilot.press("space", "4")  # the reversed card's other side is buried
+        await pilot.pause()
+        assert line.display and line.region.height == 1
+        assert str(line.render()) == (
+            "1 held back until tomorrow: same note or command as a card answered today"
+        )
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert str(line.render()) == (
+            "2 held back until tomorrow: 1 sibling of answered cards, 1 buried with b"
+        )
+        assert line.region.height == 1

@@ -116,7 +116,9 @@ async def test_stats_screen_shows_retention_states_and_forecast(
             await screen.workers.wait_for_complete()  # computed off the UI thread
             await pilot.pause()
             retention = str(screen.query_one("#retention").content)  # type: ignore[attr-defined]
-            assert retention == "75.0%"
+            assert retention == "75.0% of 4 passed"
+            learning = str(screen.query_one("#learning-answers").content)  # type: ignore[attr-defined]
+            assert learning == "Learning cards: no answers in the last 30 days"  # 40 days ago
             stats = study.stats()
             total = str(screen.query_one("#heatmap-total").content)  # type: ignore[attr-defined]
             assert total.startswith(f"{sum(stats.reviews_per_day.values())} reviews on 2 days")

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from studyapp.session import ReviewSession
+from studyapp.settings import SettingsError
 from studyapp.study import Study
 from studyapp.tui.screens.review import ReviewScreen
 from studyapp.tui.widgets.problems import ProblemsPanel
@@ -57,7 +58,12 @@ class DeckListScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         # Counts change after a review, a reload or new settings; the first resume follows
         # on_mount's count at once, so counting again there would only delay start-up.
-        if self.is_mounted and not self._counts_current:
+        try:  # a sync run elsewhere may have changed them
+            followed = self.study.follow_settings_file()
+        except SettingsError as exc:  # the app goes on with the values it has
+            self.notify(str(exc), title="Settings not read", severity="warning", markup=False)
+            followed = False
+        if self.is_mounted and (followed or not self._counts_current):
             self.refresh_decks()
 
     def on_screen_suspend(self) -> None:

@@ -18,7 +18,7 @@ from textual.widgets import Button, Footer, Header, Label
 from deckgen.cardformat.model import Card
 from studyapp.session import ReviewSession
 from studyapp.store import StoreError
-from studyapp.study import Study
+from studyapp.study import HeldBack, Study
 from studyapp.tui.editor import NoEditorError, editor_command
 from studyapp.tui.screens.summary import SummaryScreen
 from studyapp.tui.widgets.card_view import CardView
@@ -29,6 +29,20 @@ if TYPE_CHECKING:
 
 GOOD = 3
 _UNDONE = {"grade": "Last grade undone.", "suspend": "Suspend undone.", "bury": "Bury undone."}
+
+
+def held_back_text(held: HeldBack) -> str:
+    """One line saying which cards today's queue leaves out, and why ("" when none)."""
+    if held.total == 0:
+        return ""
+    if held.buried == 0:
+        why = "same note or command as a card answered today"
+    elif held.siblings == 0:
+        why = "buried with b"
+    else:
+        siblings = f"{held.siblings} sibling{'' if held.siblings == 1 else 's'}"
+        why = f"{siblings} of answered cards, {held.buried} buried with b"
+    return f"{held.total} held back until tomorrow: {why}"
 
 
 class ReviewScreen(Screen[None], inherit_bindings=False):
@@ -80,6 +94,7 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label(id="review-status")
+        yield Label(id="held-back")
         scroll = VerticalScroll(id="card-scroll")
         scroll.can_focus = False
         with scroll:
@@ -127,6 +142,9 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
         self.query_one("#review-status", Label).update(
             f"New {new}   Learning {learning}   Due {due}"
         )
+        held_back = self.query_one("#held-back", Label)
+        held_back.update(held_back_text(self.study.held_back(self.session.deck)))
+        held_back.display = bool(held_back.content)
         self._shown_at = time.monotonic()
         self.post_message(self.CardShown(card))
 

@@ -24,6 +24,7 @@ from studyapp.settings import (
     SettingsError,
     described,
     described_fields,
+    parameters_origin,
     settings_path,
     validate,
 )
@@ -137,11 +138,12 @@ class SettingsScreen(Screen[None]):
             with Horizontal(id="settings-buttons"):
                 yield Button("Save  (ctrl+s)", id="save", variant="primary", compact=True)
             yield Static(id="settings-message")
-            if current.fsrs_parameters:  # only sync-anki sets them; not edited here
-                yield Static(
-                    Text("FSRS parameters: from Anki's deck preset (fsrs_parameters in the file)"),
-                    classes="hint",
-                )
+            # Set by `studyapp optimize` or sync-anki, not edited here.
+            yield Static(
+                Text(f"FSRS parameters: {parameters_origin(current)}"),
+                id="fsrs-parameters",
+                classes="hint",
+            )
             where = shown_path(settings_path(self.study.data_dir))
             yield Static(Text(f"Stored in {where}"), classes="hint")
         yield Static(id="setting-help", markup=False)

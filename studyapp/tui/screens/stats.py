@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from studyapp.stats import Stats, StatsInput, compute_stats
+from studyapp.stats import RETENTION_DAYS, PassRate, Stats, StatsInput, compute_stats
 from studyapp.store import Store, StoreError
 from studyapp.study import Study
 from studyapp.tui.styles_dir import screen_sheet
@@ -27,8 +27,10 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def retention_text(retention: float | None) -> str:
-    return "no review answers in the last 30 days" if retention is None else f"{retention:.1%}"
+def retention_text(answers: PassRate) -> str:
+    if not answers.answered:
+        return f"none yet: no review card answered in the last {RETENTION_DAYS} days"
+    return answers.describe()
 
 
 def states_table(by_state: dict[str, int]) -> Table:
@@ -100,12 +102,13 @@ class StatsScreen(Screen[None]):
         )
         forecast.border_title = f"Due in the next {len(stats.forecast)} days"
         retention = Vertical(
-            Static(retention_text(stats.true_retention), id="retention"),
-            Static("share of reviews (not learning) passed", classes="hint"),
+            Static(retention_text(stats.review_answers), id="retention"),
+            Static("review cards only: answers not Again, as Anki counts it", classes="hint"),
+            Static(f"Learning cards: {stats.learning_answers.describe()}", id="learning-answers"),
             id="retention-box",
             classes="stats-box",
         )
-        retention.border_title = "True retention"
+        retention.border_title = f"True retention, last {RETENTION_DAYS} days"
         states = Vertical(
             Static(states_table(stats.by_state), id="states"),
             id="states-box",

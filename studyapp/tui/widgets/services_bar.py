@@ -62,7 +62,8 @@ class ServicesBar(Static):
     def show_status(self, status: StackStatus) -> None:
         self.status = status
         managed = sum(1 for s in self.manager.services if s.running)
-        suffix = f"   ({managed} started here; S lists them)" if managed else "   (S: services)"
+        # Short enough for one line at 80 columns with every part named.
+        suffix = f"   (S: {managed} started here)" if managed else "   (S: services)"
         self.update(status.as_text() + suffix)
         self.set_class(not status.redis, "-redis-down")
         self.post_message(self.Changed(status))
