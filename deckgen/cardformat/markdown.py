@@ -43,7 +43,8 @@ def structure_markdown() -> MarkdownIt:
 
 def inline_except_structure(state: StateCore) -> None:
     """markdown-it's inline pass, minus deck and card headings: their text is used raw (as
-    deck name and title), never rendered, so parsing it is wasted (bench/deckgen_bench.py)."""
+    deck name and title), never rendered, so parsing it is wasted (its figure, with the
+    highlight memo's: deckgen/highlight.py)."""
     previous = None
     for token in state.tokens:
         if token.type == "inline" and not is_structure_heading(previous):
