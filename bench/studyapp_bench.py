@@ -8,7 +8,8 @@ Prints, against the targets:
       fsrs-rs-python's compute_parameters alone on the same training items)
 
 Each figure also prints its ratio to a reference timed in the same run, so a loaded (shared)
-machine shows up as a slow reference rather than as a regression:
+machine shows up as a slow reference rather than as a regression (for (a) in CPU seconds too,
+the steadier figure when other work shares the cores):
   (a) against a bare Textual app started the same way (spawn -> first screen mounted);
   (b) against a key press -> label update in a bare Textual app under the same Pilot;
   (d) against compute_parameters alone, interleaved with it, and split into its parts.
@@ -136,11 +137,8 @@ def seed_progress(cards: Path, data_dir: Path, ids: list[str]) -> None:
 def first_card_child(cards: Path, data_dir: Path) -> None:
     """Runs in the subprocess: open the app headless, Enter on "All decks", print when shown.
 
-    Prints `PHASE name epoch-seconds` lines; the parent subtracts its spawn time.
+    Prints `PHASE name epoch-seconds cpu-seconds` lines; the parent subtracts its spawn time.
     """
-
-    def phase(name: str) -> None:
-        print(f"PHASE {name} {time.time():.6f}", flush=True)
 
     from textual.pilot import Pilot
     from textual.widgets import DataTable
@@ -179,6 +177,13 @@ def first_card_child(cards: Path, data_dir: Path) -> None:
 PHASES = ("imports", "study_open", "deck_list", "first_card")
 
 
+def phase(name: str) -> None:
+    """In a child: when `name` was reached (epoch seconds) and the CPU seconds spent so far
+    (user + system, interpreter start included)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"PHASE {name} {time.time():.6f} {usage.ru_utime + usage.ru_stime:.6f}", flush=True)
+
+
 def reference_child() -> None:
     """Runs in the subprocess: a bare Textual app, started and stopped as the study app is."""
     from textual.app import App, ComposeResult
@@ -194,15 +199,54 @@ def reference_child() -> None:
             self.call_after_refresh(self.shown)
 
         def shown(self) -> None:
-            print(f"PHASE first_card {time.time():.6f}", flush=True)
+            phase("first_card")
             self.exit(0)
 
     Bare().run(headless=True, size=TERMINAL)
 
 
+def floor_child() -> None:
+    """Runs in the subprocess: the bound no study app can beat with these widgets. A bare
+    Textual app shows what the study app's path to the first card shows (a deck table,
+    Enter, a screen with a card's Front as Markdown between a header and a footer) with no
+    study code and no data: only Textual's widgets and their Markdown parser."""
+    from textual.app import App, ComposeResult
+    from textual.screen import Screen
+    from textual.widgets import DataTable, Footer, Header, Markdown
+
+    front = "What does fact 1 of topic 0.0 say of `celery`?"
+
+    class Card(Screen[None]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Markdown(front)
+            yield Footer()
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(self.shown)
+
+        def shown(self) -> None:
+            phase("first_card")
+            self.app.exit(0)
+
+    class Floor(App[int]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield DataTable()
+            yield Footer()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns("deck", "new", "learn", "due")
+            table.add_row("All decks", 20, 0, 200)
+            self.call_after_refresh(lambda: self.push_screen(Card()))
+
+    Floor().run(headless=True, size=TERMINAL)
+
+
 def child_phases(*args: str) -> dict[str, float]:
     """Run this script as a child with `args`; seconds from just before the spawn to each
-    `PHASE <name> <time.time()>` line it prints."""
+    `PHASE <name> <time.time()> <cpu>` line it prints, and `<name>_cpu`: its CPU seconds."""
     started = time.time()
     output = subprocess.run(
         [sys.executable, __file__, *args],
@@ -215,13 +259,14 @@ def child_phases(*args: str) -> dict[str, float]:
     phases = {}
     for line in output.splitlines():
         if line.startswith("PHASE "):
-            _, name, stamp = line.split()
+            _, name, stamp, cpu = line.split()
             phases[name] = float(stamp) - started
+            phases[f"{name}_cpu"] = float(cpu)
     return phases
 
 
-def measure_reference_start() -> float:
-    return child_phases("--reference-child")["first_card"]
+def measure_reference_start() -> dict[str, float]:
+    return child_phases("--reference-child")
 
 
 async def measure_reference_keys(presses: int) -> list[float]:
@@ -250,6 +295,10 @@ async def measure_reference_keys(presses: int) -> list[float]:
                 await asyncio.sleep(0.001)
             timings.append(changed[before] - pressed)
     return timings
+
+
+def measure_floor_start() -> dict[str, float]:
+    return child_phases("--floor-child")
 
 
 def measure_first_card(cards: Path, data_dir: Path) -> dict[str, float]:
@@ -426,12 +475,16 @@ def main() -> int:
     )
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--reference-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--floor-child", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
         first_card_child(*options.child)
         return 0
     if options.reference_child:
         reference_child()
+        return 0
+    if options.floor_child:
+        floor_child()
         return 0
 
     with tempfile.TemporaryDirectory(prefix="studyapp-bench-") as scratch:
@@ -464,11 +517,17 @@ def main() -> int:
         )
         runs = []
         references = []
-        for _ in range(options.runs):  # interleaved, so both see the same load
+        floors = []
+        for _ in range(options.runs):  # interleaved, so all three see the same load
             runs.append(measure_first_card(cards, data_dir))
             references.append(measure_reference_start())
+            floors.append(measure_floor_start())
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        reference = statistics.median(references)
+        reference = statistics.median(ref["first_card"] for ref in references)
+        reference_cpu = statistics.median(ref["first_card_cpu"] for ref in references)
+        first_cpu = statistics.median(run["first_card_cpu"] for run in runs)
+        floor = statistics.median(run["first_card"] for run in floors)
+        floor_cpu = statistics.median(run["first_card_cpu"] for run in floors)
         starts = [run["first_card"] for run in runs]
         first = statistics.median(starts)
         print(
@@ -479,6 +538,17 @@ def main() -> int:
         print(
             f"    reference, a bare Textual app started the same way: median {reference:.3f} s; "
             f"first card / reference = {first / reference:.2f}"
+        )
+        print(
+            f"    in CPU seconds (the child's own, interpreter start included): first card "
+            f"{first_cpu:.3f} s, reference {reference_cpu:.3f} s; "
+            f"first card / reference = {first_cpu / reference_cpu:.2f}"
+        )
+        print(
+            f"    bound, the same widgets showing one card with no study code: median "
+            f"{floor:.3f} s ({floor / reference:.2f}x the reference), CPU {floor_cpu:.3f} s "
+            f"({floor_cpu / reference_cpu:.2f}x); the study app adds "
+            f"{first - floor:.3f} s, CPU {first_cpu - floor_cpu:.3f} s"
         )
         marks = "  ".join(
             f"{name} {statistics.median(run[name] for run in runs):.3f}" for name in PHASES

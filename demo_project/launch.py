@@ -316,3 +316,15 @@ class Worker(StartedProcess):
 
     def remove_files(self) -> None:
         self.log_path.unlink(missing_ok=True)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # The log goes first: a lesson the study app stops gets SIGKILL 3 s after SIGTERM,
+        # often while the worker's warm shutdown still runs. The worker keeps its open file;
+        # nothing is left in the temporary folder either way.
+        self.remove_files()
+        self.stop()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from deckgen.cardformat.model import Card
-from studyapp.records import CardState, RevlogEntry, state_name
+from studyapp.records import CardState, ReviewKind, RevlogEntry, state_name
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,9 @@ def card_info(
         card=card,
         state=state_name(state),
         added=state.first_seen,
-        first_review=state.first_review or (history[0].reviewed_at if history else None),
+        # From the log, which after an Anki sync holds both sides' reviews (the state's
+        # counts come from whichever side reviewed last).
+        first_review=history[0].reviewed_at if history else state.first_review,
         latest_review=state.last_review,
         due=None if state.is_new else state.due,
         interval_days=interval,
@@ -47,6 +49,6 @@ def card_info(
         difficulty=state.difficulty,
         retrievability=retrievability,
         reviews=len(history),
-        lapses=state.lapses,
+        lapses=sum(1 for entry in history if entry.kind is ReviewKind.REVIEW and entry.rating == 1),
         history=history,
     )

@@ -126,6 +126,12 @@ class Settings:
         "(empty when they are the defaults or Anki's)",
         on_screen=False,
     )
+    anki_sync_by_itself: bool = setting(
+        True,
+        "Sync with Anki by itself",
+        "at start and quit, with the Anki collection synced before, when Anki is closed",
+        on_screen=False,
+    )
 
 
 def parameters_origin(settings: Settings) -> str:

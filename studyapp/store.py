@@ -373,6 +373,17 @@ class Store:
                 ((new, old) for old, new in new_ids.items()),
             )
 
+    def answer_counts(self) -> dict[str, tuple[int, int]]:
+        """Each card's answers and lapses (Again on a review) in the log, as Anki counts
+        its card's reps and lapses."""
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT card_id, count(*), sum(rating = 1 AND kind = ?) FROM revlog "
+                "WHERE kind != ? GROUP BY card_id",
+                (int(ReviewKind.REVIEW), int(ReviewKind.MANUAL)),
+            ).fetchall()
+        return {card_id: (reps, lapses) for card_id, reps, lapses in rows}
+
     def undone_reviews(self) -> dict[int, str]:
         """Review id -> card id of every review taken back with undo."""
         with self._reading() as db:

@@ -5,6 +5,7 @@
 ``python -m lessons.beat_scheduler options``        ``options`` are apply_async's options
 ``python -m lessons.beat_scheduler two-beats``      two schedulers send every entry twice
 ``python -m lessons.beat_scheduler schedule-file``  what the schedule file remembers
+``python -m lessons.beat_scheduler add-periodic-task``  an entry added in code, at configuration
 
 ``celery beat`` runs the same ``Scheduler.tick()`` in a loop; here the loop runs for a second
 or so, and the messages land in queues no worker consumes, where the lesson reads them.
@@ -123,10 +124,12 @@ def options() -> int:
 
 def two_beats() -> int:
     schedule = {"heartbeat": {"task": "tasks.periodic.heartbeat", "schedule": 0.5, "args": ("x",)}}
-    for count in (1, 2):
-        with beat_app(schedule) as (app, queue):
-            run_beat([Scheduler(app, lazy=False) for _ in range(count)], 1.3)
-            sent = len(messages(app, queue))
+    with beat_app(schedule) as (one, one_queue), beat_app(schedule) as (two, two_queue):
+        # One beat for the first app, two for the second, ticking side by side.
+        schedulers = [Scheduler(one, lazy=False)] + [Scheduler(two, lazy=False) for _ in "ab"]
+        run_beat(schedulers, 1.3)
+        counts = {1: len(messages(one, one_queue)), 2: len(messages(two, two_queue))}
+    for count, sent in counts.items():
         print(f"{count} beat(s), one entry every 0.5 s, for 1.3 s: {sent} messages sent")
     return 0
 
@@ -152,12 +155,28 @@ def schedule_file() -> int:
     return 0
 
 
+def add_periodic_task() -> int:
+    with beat_app({}) as (app, queue):
+
+        @app.on_after_configure.connect
+        def schedule_cleanup(sender: Celery, **kwargs: Any) -> None:
+            sender.add_periodic_task(0.5, sender.signature("tasks.basic.add", (2, 3)), name="sum")
+
+        # The first read of the configuration fires on_after_configure, which adds the entry.
+        print(f"beat_schedule after add_periodic_task: {sorted(app.conf.beat_schedule)}")
+        run_beat([Scheduler(app, lazy=False)], 0, until=lambda: len(messages(app, queue)) >= 1)
+        sent = messages(app, queue)[0]
+    print(f"beat sent {sent['task']}{tuple(sent['args'])} for the entry added in code")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[], int]] = {
     "entry": entry,
     "arguments": arguments,
     "options": options,
     "two-beats": two_beats,
     "schedule-file": schedule_file,
+    "add-periodic-task": add_periodic_task,
 }
 
 

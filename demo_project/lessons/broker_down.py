@@ -22,6 +22,7 @@ from pathlib import Path
 from celery import Celery
 
 from demo_project.launch import RedisServer, Worker, free_port, ping_workers
+from demo_project.signals import exit_on_sigterm
 
 WATCH_SECONDS = 15.0
 REDIS_LATE_SECONDS = 3.0
@@ -113,4 +114,5 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    exit_on_sigterm()  # a stop from the study app still stops what this lesson started
     sys.exit(main(sys.argv[1:]))

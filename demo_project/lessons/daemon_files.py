@@ -22,6 +22,7 @@ from lessons.idle_queue import idle_queue
 
 from demo_project.contract import APP_MODULE, DEMO_DIR
 from demo_project.launch import ping_workers
+from demo_project.signals import exit_on_sigterm
 
 NODE = "lesson@lesson"
 
@@ -90,4 +91,5 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    exit_on_sigterm()  # a stop from the study app still stops the detached worker
     sys.exit(main(sys.argv[1:]))

@@ -13,6 +13,8 @@ import time
 
 from config.celery_app import app
 
+from demo_project.signals import exit_on_sigterm
+
 
 def read_until(dump: subprocess.Popen[str], wanted: str, timeout: float = 20.0) -> list[str]:
     """The dump's lines up to and including the first one containing ``wanted``."""
@@ -54,4 +56,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    exit_on_sigterm()  # a stop from the study app still stops what this lesson started
     main()

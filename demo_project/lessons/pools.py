@@ -13,6 +13,7 @@ from config.celery_app import app
 from lessons.idle_queue import idle_queue
 
 from demo_project.launch import Worker
+from demo_project.signals import exit_on_sigterm
 
 POOLS = (("prefork", 2), ("threads", 2), ("solo", 1))
 
@@ -47,4 +48,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    exit_on_sigterm()  # a stop from the study app still stops what this lesson started
     main()

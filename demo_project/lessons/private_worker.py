@@ -11,6 +11,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from demo_project.launch import Worker
+from demo_project.signals import exit_on_sigterm
+
+# The study app stops a card's command with SIGTERM and, 3 s later, SIGKILL: the worker is
+# stopped well inside that, or the lesson would be killed mid-cleanup and leave it running.
+STOP_GRACE_SECONDS = 2.0
 
 
 @contextmanager
@@ -22,6 +27,9 @@ def private_worker(
     env: Mapping[str, str] | None = None,
 ) -> Iterator[Worker]:
     """``env``: extra environment variables for the worker, on top of this process's."""
+    # The worker runs in a session of its own, out of reach of a signal to the lesson's
+    # group: a stop (SIGTERM) must run the cleanup below, not end the lesson on the spot.
+    exit_on_sigterm()
     environment = {**os.environ, **(env or {})}
     worker = Worker(
         environment, queues=[queue], concurrency=concurrency, name=name, extra_args=extra_args
@@ -30,5 +38,5 @@ def private_worker(
         worker.start().wait_ready(timeout=30)
         yield worker
     finally:
-        worker.stop(grace=5)
-        worker.log_path.unlink(missing_ok=True)
+        worker.remove_files()  # first: the worker keeps its open log while it stops
+        worker.stop(grace=STOP_GRACE_SECONDS)

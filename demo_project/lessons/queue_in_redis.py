@@ -34,6 +34,7 @@ from lessons.idle_queue import broker_client, idle_queue
 
 from demo_project import contract
 from demo_project.launch import free_port, stop_group
+from demo_project.signals import exit_on_sigterm
 
 
 def _broker_url() -> str:
@@ -226,4 +227,5 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    exit_on_sigterm()  # a stop from the study app still stops what this lesson started
     sys.exit(main(sys.argv[1:]))

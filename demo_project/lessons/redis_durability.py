@@ -8,7 +8,10 @@ or filled; `keyprefix` uses the demo's Redis with a prefix of its own.
 
 from __future__ import annotations
 
+import os
+import re
 import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,9 +21,11 @@ from celery import Celery
 from config.celery_app import app as demo_app
 from kombu.exceptions import OperationalError
 from lessons.idle_queue import broker_client
+from lessons.private_worker import private_worker
 
 from demo_project.contract import client_transport_options
 from demo_project.launch import RedisServer
+from demo_project.signals import exit_on_sigterm
 
 PAYLOAD = "x" * 10_000  # a 10 kB argument: Redis fills up after a few hundred messages
 
@@ -128,11 +133,35 @@ def _keyprefix() -> None:
         app.close()
 
 
+def _reconnect() -> None:
+    with private_redis() as (server, client):
+        url = server.url(0)
+        env = {"CELERY_BROKER_URL": url, "CELERY_RESULT_BACKEND": server.url(1)}
+        # This process too: Celery reads CELERY_BROKER_URL before any broker argument, and
+        # the readiness ping must reach the private Redis.
+        os.environ.update(env)
+        with private_worker("celery", "lesson-reconnect@lesson", env=env) as worker:
+            app = Sender(url)
+            print("a worker consumes 'celery' on a Redis of its own; restarting that Redis")
+            _restart(server)
+            app.send(20, 22)
+            deadline = time.monotonic() + 30
+            while client.llen("celery") and time.monotonic() < deadline:
+                time.sleep(0.2)
+            print(f"a task sent after the restart was taken: {client.llen('celery') == 0}")
+            for line in worker.output().splitlines():
+                if "Connection to broker lost" in line or "Connected to redis" in line:
+                    message = re.sub(r"redis://\S+", "redis://…", line.split("] ", 1)[-1])
+                    print(f"worker log: {message.strip()}")
+            app.close()
+
+
 COMMANDS: dict[str, Callable[[], None]] = {
     "persistence": _persistence,
     "evicting": _evicting,
     "noeviction": _noeviction,
     "keyprefix": _keyprefix,
+    "reconnect": _reconnect,
 }
 
 
@@ -146,4 +175,5 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    exit_on_sigterm()  # a stop from the study app still stops what this lesson started
     sys.exit(main(sys.argv[1:]))

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from studyapp.ankisync.anki_side import AnkiDeckView, chunks, db, marks, reviews_by_id
-from studyapp.ankisync.days import AnkiDays
+from studyapp.ankisync.anki_format import (
+    AnkiDays,
+    AnkiDeckView,
+    anki_row,
+    apply_state,
+    chunks,
+    db,
+    marks,
+    reviews_by_id,
+    state_from_anki,
+    terminal_row,
+)
 from studyapp.ankisync.merge import MergePlan
-from studyapp.ankisync.revlog import anki_row, terminal_row
-from studyapp.ankisync.schedule import apply_state, state_from_anki
-from studyapp.records import CardState, Phase, ms_to_datetime
+from studyapp.records import CardState, Phase, ReviewKind, ms_to_datetime
 from studyapp.study import Study
 
 if TYPE_CHECKING:
@@ -43,9 +51,36 @@ class Moved:
     clashes: int = 0
 
 
+Counts = dict[str, tuple[int, int]]  # card id -> (reps, lapses)
+
+
+def united_counts(col: Collection, study: Study, plan: MergePlan) -> Counts:
+    """The reps and lapses of each card whose reviews move, over both logs united: each
+    side's card then shows them (a side's own count misses the other side's answers)."""
+    owner = dict(study.store.review_index())
+    touched = {card_id for card_id, _ in plan.to_terminal}
+    touched |= {owner[review_id] for review_id in plan.to_anki if review_id in owner}
+    if not touched:
+        return {}
+    terminal = study.store.answer_counts()
+    counts = {card_id: terminal.get(card_id, (0, 0)) for card_id in touched}
+    rows = reviews_by_id(col, [review_id for _, review_id in plan.to_terminal])
+    for card_id, review_id in plan.to_terminal:
+        ease, kind = rows[review_id][2], rows[review_id][7]
+        reps, lapses = counts[card_id]
+        counts[card_id] = (reps + 1, lapses + (ease == 1 and kind == int(ReviewKind.REVIEW)))
+    return counts
+
+
 def pull_to_terminal(
-    col: Collection, study: Study, view: AnkiDeckView, plan: MergePlan, days: AnkiDays
+    col: Collection,
+    study: Study,
+    view: AnkiDeckView,
+    plan: MergePlan,
+    days: AnkiDays,
+    counts: Counts | None = None,
 ) -> Moved:
+    """`counts`: see `united_counts` (push_to_anki has given them to Anki's cards)."""
     rows = reviews_by_id(col, [review_id for _, review_id in plan.to_terminal])
     entries = [terminal_row(rows[review_id], card_id) for card_id, review_id in plan.to_terminal]
     states: list[CardState] = []
@@ -63,8 +98,13 @@ def pull_to_terminal(
                 _memory_of(col, card),
             )
         )
+    scheduled = len(states)
+    for card_id, (reps, lapses) in sorted((counts or {}).items()):
+        state = study.state(card_id)
+        if card_id not in plan.schedule_from_anki and (state.reps, state.lapses) != (reps, lapses):
+            states.append(replace(state, reps=reps, lapses=lapses))
     added = study.store.merge_review_rows(entries, states)
-    return Moved(added, len(states), len(entries) - added + len(plan.clashing))
+    return Moved(added, scheduled, len(entries) - added + len(plan.clashing))
 
 
 def _memory_of(col: Collection, card: AnkiCard) -> tuple[float, float] | None:
@@ -78,13 +118,19 @@ def _memory_of(col: Collection, card: AnkiCard) -> tuple[float, float] | None:
 
 
 def push_to_anki(
-    col: Collection, study: Study, view: AnkiDeckView, plan: MergePlan, days: AnkiDays
+    col: Collection,
+    study: Study,
+    view: AnkiDeckView,
+    plan: MergePlan,
+    days: AnkiDays,
+    counts: Counts | None = None,
 ) -> Moved:
-    """The plan's ids must be free in Anki (see clashes.py)."""
+    """The plan's ids must be free in Anki (see merge.py's `renumbering`)."""
     usn = col.usn()
     cids = {card_id: ref.cid for card_id, ref in view.cards.items()}
     rows = [anki_row(entry, cids[entry[1]], usn) for entry in study.store.review_rows(plan.to_anki)]
     cards, back_to_new = [], []
+    view_ids = {ref.cid: card_id for card_id, ref in view.cards.items()}
     for card_id in plan.schedule_from_terminal:
         card = col.get_card(view.cards[card_id].cid)  # type: ignore[arg-type]
         state = study.state(card_id)
@@ -93,6 +139,17 @@ def push_to_anki(
             continue
         apply_state(card, state, days, study.settings)
         cards.append(card)
+    scheduled = len(cards) + len(back_to_new)
+    counts = counts or {}
+    for card in cards:
+        card.reps, card.lapses = counts.get(view_ids[card.id], (card.reps, card.lapses))
+    pushed = set(plan.schedule_from_terminal)
+    for card_id, (reps, lapses) in sorted(counts.items()):
+        if card_id not in pushed:  # scheduled by Anki, or in step: only its counts change
+            card = col.get_card(view.cards[card_id].cid)  # type: ignore[arg-type]
+            if (card.reps, card.lapses) != (reps, lapses):
+                card.reps, card.lapses = reps, lapses
+                cards.append(card)
 
     def write() -> None:
         # The library has no call that removes a review-log row.
@@ -105,4 +162,4 @@ def push_to_anki(
     db(col).transact(write)
     if back_to_new:
         col.sched.schedule_cards_as_new(back_to_new, restore_position=True, reset_counts=True)
-    return Moved(len(rows), len(cards) + len(back_to_new), len(plan.to_anki) - len(rows))
+    return Moved(len(rows), scheduled, len(plan.to_anki) - len(rows))

@@ -58,9 +58,10 @@ class StudyApp(App[int]):
         Binding("W", "start_worker", "Start worker", show=False),
     ]
 
-    def __init__(self, study: Study) -> None:
+    def __init__(self, study: Study, notice: str | None = None) -> None:
         super().__init__()
         self.study = study
+        self._notice = notice  # e.g. what the sync at start did
         # The study's cards and states live as long as the app: moved out of the cyclic
         # collector's view, the passes that start-up's many new objects trigger stay short
         # (with 10,000 cards each full pass re-scanned them all).
@@ -91,6 +92,8 @@ class StudyApp(App[int]):
         if self.study.settings.theme in self.available_themes:
             self.theme = self.study.settings.theme
         self.theme_changed_signal.subscribe(self, self._keep_theme)
+        if self._notice:
+            self.notify(self._notice, title="Anki", markup=False)
 
     def _keep_theme(self, theme: Theme) -> None:
         if theme.name == self.study.settings.theme:
@@ -168,16 +171,35 @@ def run_app(paths: Sequence[Path], data_dir: Path) -> int:
     """Open the study app on `paths`; the exit status for the CLI."""
     try:
         clock = clock_from_environment(os.environ)
+    except ClockSettingError as exc:
+        print(f"studyapp: {exc}", file=sys.stderr)
+        return 1
+    notice = _sync_with_anki(paths, data_dir, at_start=True)
+    try:
         study = Study.open(list(paths), data_dir, clock)
-    except (SettingsError, StoreError, ClockSettingError) as exc:
+    except (SettingsError, StoreError) as exc:
         print(f"studyapp: {exc}", file=sys.stderr)
         return 1
     try:
-        result = StudyApp(study).run()
+        result = StudyApp(study, notice).run()
     finally:
         study.close()
+        _sync_with_anki(paths, data_dir, at_start=False)
         _back_up(data_dir)
     return result or 0
+
+
+def _sync_with_anki(paths: Sequence[Path], data_dir: Path, at_start: bool) -> str | None:
+    """Sync by itself with the Anki collection synced before (at start, else the offer of
+    a first sync with a profile holding the deck); the line about it, also printed."""
+    from studyapp.ankisync import auto
+
+    line = auto.sync_by_itself(paths, data_dir)
+    if line is None and at_start:
+        line = auto.offer_first_sync(paths, data_dir, auto.ask_on_terminal)
+    if line:
+        print(f"studyapp: {line}", file=sys.stderr)
+    return line
 
 
 def _back_up(data_dir: Path) -> None:

@@ -12,7 +12,7 @@ from anki.collection import Collection
 from anki_support import card_by_key, deck_id_of, key_of
 from sync_support import Learner, sync
 
-from studyapp.ankisync.days import AnkiDays
+from studyapp.ankisync.anki_format import AnkiDays
 from studyapp.clock import ManualClock, system_local_tz
 from studyapp.settings import load_settings
 from studyapp.study import Study
@@ -156,3 +156,32 @@ def test_settings_the_sync_adopts_reach_an_open_app_and_stay(
         assert not app.follow_settings_file()
     finally:
         app.close()
+
+
+def test_reps_lapses_and_first_review_come_from_both_logs(
+    learner: Learner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sync(capsys, learner)
+    col = Collection(str(learner.collection))
+    study = Study.open([learner.cards], learner.data)
+    try:
+        for card_id in CARD_IDS:
+            anki_card = card_by_key(col, *key_of(card_id))
+            answers = col.db.all(
+                "select id, ease, type from revlog where cid = ? and ease > 0 order by id",
+                anki_card.id,
+            )
+            lapses = sum(1 for _, ease, kind in answers if ease == 1 and kind == 1)
+            info = study.card_info(card_id)
+            assert info is not None
+            assert (info.reviews, info.lapses) == (len(answers), lapses), card_id
+            assert (anki_card.reps, anki_card.lapses) == (len(answers), lapses), card_id
+            assert (study.state(card_id).reps, study.state(card_id).lapses) == (
+                len(answers),
+                lapses,
+            ), card_id
+            if answers:
+                assert info.first_review == datetime.fromtimestamp(answers[0][0] / 1000, UTC)
+    finally:
+        study.close()
+        col.close()

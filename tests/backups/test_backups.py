@@ -1,6 +1,7 @@
 """Progress backups: made at most hourly, pruned by schedule, restored; damaged db refused.
 
-Real SQLite files and the real `studyapp` command; the schedule runs on a manual clock.
+Real SQLite files and the real `studyapp` command (in-process); the schedule runs on a
+manual clock.
 """
 
 from __future__ import annotations
@@ -8,12 +9,12 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cli_support import run_studyapp
 
 from studyapp.backups import (
     Backup,
@@ -31,14 +32,8 @@ from studyapp.locations import DataFolder
 from studyapp.records import ReviewKind, RevlogEntry
 from studyapp.store import Store, StoreError
 
-STUDYAPP = Path(sys.executable).parent / "studyapp"
+STUDYAPP = Path(sys.executable).parent / "studyapp"  # the pty test runs the real entry point
 START = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # a Monday
-
-
-def _studyapp(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(STUDYAPP), *map(str, args)], capture_output=True, text=True, timeout=60
-    )
 
 
 def _add_reviews(store: Store, count: int, first_ms: int = 1_700_000_000_000) -> None:
@@ -160,14 +155,15 @@ def _truncate(path: Path) -> bytes:
 
 
 def test_damaged_database_is_refused_naming_the_backup_and_restore_brings_it_back(
-    data_dir: Path,
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = _review_ids(data_dir)
     backup = backup_if_due(data_dir, ManualClock(START))
     assert backup is not None
     truncated = _truncate(DataFolder(data_dir).progress)
 
-    refused = _studyapp("stats", "--data-dir", data_dir, data_dir)  # any path: db opens first
+    # Any path: the database is opened first.
+    refused = run_studyapp(capsys, "stats", "--data-dir", data_dir, data_dir)
     assert refused.returncode == 1
     assert refused.stdout == ""
     line = refused.stderr.strip()
@@ -180,7 +176,7 @@ def test_damaged_database_is_refused_naming_the_backup_and_restore_brings_it_bac
         backup_if_due(data_dir, ManualClock(START + timedelta(hours=2)))
     assert [b.path for b in list_backups(data_dir)] == [backup]
 
-    restored = _studyapp("restore", "--data-dir", data_dir)
+    restored = run_studyapp(capsys, "restore", "--data-dir", data_dir)
     assert restored.returncode == 0, restored.stderr
     assert backup.name in restored.stdout and "500 reviews" in restored.stdout
     assert _review_ids(data_dir) == before
@@ -191,7 +187,9 @@ def test_damaged_database_is_refused_naming_the_backup_and_restore_brings_it_bac
     Store.open(data_dir).close()  # and the study app opens it again
 
 
-def test_restore_a_named_backup_and_list_them(data_dir: Path) -> None:
+def test_restore_a_named_backup_and_list_them(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     clock = ManualClock(START)
     first = backup_if_due(data_dir, clock)
     store = Store.open(data_dir)
@@ -201,16 +199,16 @@ def test_restore_a_named_backup_and_list_them(data_dir: Path) -> None:
     second = backup_if_due(data_dir, clock)
     assert first is not None and second is not None
 
-    listing = _studyapp("backups", "--data-dir", data_dir)
+    listing = run_studyapp(capsys, "backups", "--data-dir", data_dir)
     assert listing.returncode == 0, listing.stderr
     rows = listing.stdout.splitlines()[1:]
     assert [row.split()[-1] for row in rows] == [second.name, first.name]  # newest first
     assert [row.split()[2] for row in rows] == ["540", "500"]
 
-    result = _studyapp("restore", first.name, "--data-dir", data_dir)
+    result = run_studyapp(capsys, "restore", first.name, "--data-dir", data_dir)
     assert result.returncode == 0, result.stderr
     assert len(_review_ids(data_dir)) == 500
-    unknown = _studyapp("restore", "progress-1999.sqlite3", "--data-dir", data_dir)
+    unknown = run_studyapp(capsys, "restore", "progress-1999.sqlite3", "--data-dir", data_dir)
     assert unknown.returncode == 1 and "no backup named" in unknown.stderr
 
 

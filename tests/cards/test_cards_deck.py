@@ -9,9 +9,10 @@ from collections import Counter
 from anki.collection import Collection, ImportLogWithChanges
 from cards_support import CARDS_DIR, KEBAB_ID, LESSONS_DIR, REPO, VENV_BIN, deck
 
-from deckgen.cardformat.model import CardKind
+from deckgen.cardformat.model import Card, CardKind
 
 MIN_CARDS = 70
+CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
 LESSON_MODULE = re.compile(r"python -m lessons\.(\w+)")
 LESSON_SCRIPT = re.compile(r"lessons/([\w.]+\.(?:sh|yml))")
 # imported by lessons, not run by cards
@@ -99,13 +100,22 @@ def test_lessons_used_by_cards_exist_and_none_is_unused() -> None:
     assert {p.name for p in LESSONS_DIR.glob("*.sh")} <= scripts
 
 
+def anki_cards_of(card: Card) -> int:
+    """Anki makes two cards of a reversed note and one per cloze number of a cloze note."""
+    if card.kind is CardKind.REVERSED:
+        return 2
+    if card.kind is CardKind.CLOZE:
+        return len(set(CLOZE_NUMBER.findall(card.front)))
+    return 1
+
+
 def test_deck_imports_into_a_fresh_anki_collection(
     imported_course: tuple[Collection, ImportLogWithChanges],
 ) -> None:
     collection, imported = imported_course
     log = imported.log
     cards = deck()
-    expected_anki_cards = sum(2 if card.kind is CardKind.REVERSED else 1 for card in cards)
+    expected_anki_cards = sum(anki_cards_of(card) for card in cards)
     assert len(log.new) == len(cards)
     assert collection.note_count() == len(cards)
     assert collection.card_count() == expected_anki_cards

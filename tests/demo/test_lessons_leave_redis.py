@@ -75,3 +75,25 @@ def test_lessons_leave_the_broker_keys_as_they_found_them(
     broker.close()
     assert after - before == set()
     assert before - after == set()
+
+
+# What starts a process in a session of its own, out of reach of a stop sent to the card's
+# process group: only the lesson's own cleanup can end it.
+OWN_SESSION = re.compile(r"start_new_session=True|\bWorker\(|\bRedisServer\(|private_worker\(")
+
+
+def test_lessons_that_start_processes_of_their_own_clean_up_on_a_stop() -> None:
+    """The study app stops a card's command with SIGTERM; Python's default for it skips every
+    `finally`, so a lesson that started a worker or a Redis would leave it running for good
+    (lessons.worker_loop did: tests/runner/test_runner_cleanup.py shows the stop itself)."""
+    lessons = sorted((DEMO_DIR / "lessons").glob("*.py"))
+    starters = [path for path in lessons if OWN_SESSION.search(path.read_text())]
+    assert len(starters) >= 10, starters
+    unhandled = [
+        path.name
+        for path in starters
+        if "exit_on_sigterm()" not in path.read_text() and path.name != "private_worker.py"
+        and "private_worker(" not in path.read_text()
+    ]  # fmt: skip
+    assert unhandled == []
+    assert "exit_on_sigterm()" in (DEMO_DIR / "lessons" / "private_worker.py").read_text()

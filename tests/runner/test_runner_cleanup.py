@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import psutil
 import pytest
@@ -114,5 +115,33 @@ async def test_stopping_a_lesson_stops_the_watcher_it_started() -> None:
         assert len(seen) >= 2  # watchfiles and the target it runs
         gone = await asyncio.to_thread(wait_until, lambda: not any(proc_alive(p) for p in seen), 10)
         assert gone, [p for p in seen if proc_alive(p)]
+    finally:
+        kill_leftovers(seen)
+
+
+@pytest.mark.parametrize(
+    ("lesson", "first_line"),
+    [
+        ("worker_loop 1", "sent 6 tasks"),  # lessons.private_worker
+        ("beat_lock", "celery worker --beat"),  # `with Worker(...)`, stopped as it ends
+    ],
+)
+async def test_stopping_a_lesson_stops_its_worker_and_removes_its_log(
+    redis_urls: dict[str, str], tmp_path: Path, lesson: str, first_line: str
+) -> None:
+    """A learner grading a card (or pressing x) while its lesson still runs."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    outcome, seen = await run_and_stop_when(
+        f"python -m lessons.{lesson}",
+        {**redis_urls, "TMPDIR": str(scratch), "DEMO_VAR_DIR": str(tmp_path / "var")},
+        lambda line, _procs: line.startswith(first_line),
+    )
+    try:
+        assert outcome.stopped, outcome.output
+        assert len(seen) >= 2  # its worker and the pool process below it
+        gone = await asyncio.to_thread(wait_until, lambda: not any(proc_alive(p) for p in seen), 10)
+        assert gone, [p for p in seen if proc_alive(p)]
+        assert list(scratch.iterdir()) == [], "the worker's log file is removed too"
     finally:
         kill_leftovers(seen)

@@ -1,33 +1,22 @@
-"""`studyapp stats` and the command line's error cases, run as a real subprocess."""
+"""`studyapp stats` and the command line's error cases, run in-process (tests/cli_support.py)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_support import run_studyapp
 from core_support import CardSpec, titled, write_deck
 
 from studyapp import cli
 from studyapp.session import ReviewSession
 from studyapp.study import Study
 
-STUDYAPP = Path(sys.executable).parent / "studyapp"
 
-
-def _studyapp(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(STUDYAPP), *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=cwd,
-    )
-
-
-def test_stats_json_reports_what_was_studied(cards_dir: Path, data_dir: Path) -> None:
+def test_stats_json_reports_what_was_studied(
+    cards_dir: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_deck(cards_dir / "deck.md", "Celery", titled(3))
     study = Study.open([cards_dir], data_dir)
     session = ReviewSession(study, None)
@@ -35,7 +24,7 @@ def test_stats_json_reports_what_was_studied(cards_dir: Path, data_dir: Path) ->
     session.grade(1)  # Again: learning
     study.close()
 
-    result = _studyapp("stats", "--json", "--data-dir", data_dir, cards_dir)
+    result = run_studyapp(capsys, "stats", "--json", "--data-dir", data_dir, cards_dir)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     stats = json.loads(result.stdout)
@@ -54,7 +43,7 @@ def test_stats_json_reports_what_was_studied(cards_dir: Path, data_dir: Path) ->
     assert stats["learning_answers"] == {"passed": 1, "answered": 2}
     assert stats["errors"] == []
 
-    text = _studyapp("stats", "--data-dir", data_dir, cards_dir)
+    text = run_studyapp(capsys, "stats", "--data-dir", data_dir, cards_dir)
     assert text.returncode == 0, text.stderr
     assert "3 (1 new, 1 learning, 1 review, 0 relearning, 0 suspended)" in text.stdout
     # Right under "Reviews: 2 today", a retention of none must not read as a bug.
@@ -64,10 +53,12 @@ def test_stats_json_reports_what_was_studied(cards_dir: Path, data_dir: Path) ->
     ) in text.stdout
 
 
-def test_no_cards_names_where_it_looked(tmp_path: Path, data_dir: Path) -> None:
+def test_no_cards_names_where_it_looked(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    result = _studyapp("stats", "--data-dir", data_dir, empty)
+    result = run_studyapp(capsys, "stats", "--data-dir", data_dir, empty)
     assert result.returncode == 1
     assert result.stdout == ""
     *problems, last = result.stderr.splitlines()
@@ -76,12 +67,12 @@ def test_no_cards_names_where_it_looked(tmp_path: Path, data_dir: Path) -> None:
 
 
 def test_bad_card_files_are_listed_and_stats_still_computed(
-    cards_dir: Path, data_dir: Path
+    cards_dir: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_deck(cards_dir / "good.md", "Celery", [CardSpec("Fine"), CardSpec("Also fine")])
     bad = cards_dir / "bad.md"
     bad.write_text("# Broken\n\n## Card 1: Missing back\n**Front:** only a front\n")
-    result = _studyapp("stats", "--json", "--data-dir", data_dir, cards_dir)
+    result = run_studyapp(capsys, "stats", "--json", "--data-dir", data_dir, cards_dir)
     assert result.returncode == 1
     errors = result.stderr.splitlines()
     assert errors and all(line.startswith(f"{bad}:") for line in errors)
@@ -91,30 +82,34 @@ def test_bad_card_files_are_listed_and_stats_still_computed(
     assert stats["errors"] == errors
 
 
-def test_bad_data_folder_and_missing_path_are_one_line(tmp_path: Path, cards_dir: Path) -> None:
+def test_bad_data_folder_and_missing_path_are_one_line(
+    tmp_path: Path, cards_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_deck(cards_dir / "deck.md", "Celery", titled(1))
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    result = _studyapp("stats", "--data-dir", blocker / "data", cards_dir)
+    result = run_studyapp(capsys, "stats", "--data-dir", blocker / "data", cards_dir)
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == f"cannot create data folder {blocker / 'data'}: Not a directory\n"
 
     missing = tmp_path / "nowhere"
-    result = _studyapp("stats", "--data-dir", tmp_path / "data", missing)
+    result = run_studyapp(capsys, "stats", "--data-dir", tmp_path / "data", missing)
     assert result.returncode == 2
     assert result.stderr == f"{missing}: no such file or folder\n"
 
-    result = _studyapp("stats", "--bogus")
+    result = run_studyapp(capsys, "stats", "--bogus")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "unrecognized arguments: --bogus" in result.stderr
 
 
-def test_settings_file_that_is_not_utf8_is_one_line(cards_dir: Path, data_dir: Path) -> None:
+def test_settings_file_that_is_not_utf8_is_one_line(
+    cards_dir: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_deck(cards_dir / "deck.md", "Celery", titled(1))
     data_dir.mkdir()
     settings = data_dir / "settings.toml"
     settings.write_bytes(b"fuzz = true\nnew_per_day = 10 # \xff\n")
-    result = _studyapp("stats", "--data-dir", data_dir, cards_dir)
+    result = run_studyapp(capsys, "stats", "--data-dir", data_dir, cards_dir)
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == f"{settings}:2: not UTF-8 text (byte 0xff); save it as UTF-8\n"
 
