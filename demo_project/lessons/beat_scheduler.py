@@ -124,10 +124,12 @@ def options() -> int:
 
 def two_beats() -> int:
     schedule = {"heartbeat": {"task": "tasks.periodic.heartbeat", "schedule": 0.5, "args": ("x",)}}
-    for count in (1, 2):
-        with beat_app(schedule) as (app, queue):
-            run_beat([Scheduler(app, lazy=False) for _ in range(count)], 1.3)
-            sent = len(messages(app, queue))
+    with beat_app(schedule) as (one, one_queue), beat_app(schedule) as (two, two_queue):
+        # One beat for the first app, two for the second, ticking side by side.
+        schedulers = [Scheduler(one, lazy=False)] + [Scheduler(two, lazy=False) for _ in "ab"]
+        run_beat(schedulers, 1.3)
+        counts = {1: len(messages(one, one_queue)), 2: len(messages(two, two_queue))}
+    for count, sent in counts.items():
         print(f"{count} beat(s), one entry every 0.5 s, for 1.3 s: {sent} messages sent")
     return 0
 

@@ -165,12 +165,12 @@ def untracked() -> int:
 
 
 def revoke_queued() -> int:
-    result = app.send_task("tasks.basic.add", args=(2, 3), countdown=3)
-    print(f"sent add(2, 3) with countdown=3: {result.state}")
+    result = app.send_task("tasks.basic.add", args=(2, 3), countdown=1)
+    print(f"sent add(2, 3) with countdown=1: {result.state}")
     result.revoke()
     print("result.revoke() while it waits")
-    time.sleep(3.5)
-    print(f"3.5 s later: {result.state}; it never ran: {result.result!r}")
+    time.sleep(1.5)
+    print(f"1.5 s later: {result.state}; it never ran: {result.result!r}")
     result.forget()
     return 0
 

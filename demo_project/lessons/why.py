@@ -16,7 +16,6 @@ from collections.abc import Callable
 from celery import Celery
 from config.celery_app import app
 from lessons.idle_queue import broker_client, idle_queue
-from lessons.private_worker import private_worker
 
 from demo_project.contract import client_transport_options
 from demo_project.signals import exit_on_sigterm
@@ -92,13 +91,16 @@ def processes() -> int:
         result = app.send_task("tasks.basic.add", args=(2, 3), queue=queue)
         time.sleep(1.0)
         print("web app + Redis, no worker on the queue:")
-        print(
-            f"  1 s after sending: {result.state}, messages waiting in Redis: {client.llen(queue)}"
-        )
-        with private_worker(queue, f"{queue}@lesson"):
+        waiting = client.llen(queue)
+        print(f"  1 s after sending: {result.state}, messages waiting in Redis: {waiting}")
+        # A running worker starts consuming the queue (remote control), then stops again.
+        app.control.add_consumer(queue, reply=True, limit=1, timeout=5)
+        try:
             value = result.get(timeout=20)
-            print("a worker started on that queue:")
+            print("a worker consuming that queue:")
             print(f"  {result.state}, result {value}, messages waiting: {client.llen(queue)}")
+        finally:
+            app.control.cancel_consumer(queue, reply=True, limit=1, timeout=5)
     client.close()
     return 0
 
