@@ -64,7 +64,7 @@ def review_times(card_index: int, now_ms: int) -> list[int]:
 
 def seed_anki(col: object, guid_ids: dict[tuple[str, int], str], now_ms: int) -> None:
     """Anki's half: the first five reviews of every card, the card left in review."""
-    from studyapp.ankisync.anki_side import db
+    from studyapp.ankisync.anki_format import db
 
     rng = random.Random(3)
     index_of = {card_id: index for index, card_id in enumerate(sorted(guid_ids.values()))}
@@ -182,7 +182,7 @@ def set_up(work: Path, cards: Path, ids: list[str], package: Path) -> Learner:
     the terminal has the other half."""
     from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
-    from studyapp.ankisync.matching import anki_key
+    from studyapp.ankisync.anki_format import anki_key
 
     profile = work / "Anki2" / "User 1"
     profile.mkdir(parents=True)
@@ -227,9 +227,8 @@ class Floors:
 def anki_floors(work: Path, learner: Learner, ids: list[str], package: Path) -> Floors:
     from anki.collection import Collection
 
-    from studyapp.ankisync.anki_side import db
-    from studyapp.ankisync.matching import anki_key
-    from studyapp.ankisync.sources import import_package
+    from studyapp.ankisync.anki_format import anki_key, db
+    from studyapp.ankisync.deck import import_package
     from studyapp.ankisync.transfer import insert_revlog
 
     folder = work / "floors"

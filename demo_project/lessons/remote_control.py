@@ -9,12 +9,15 @@ uses, and puts back whatever it changed.
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from config.celery_app import app
 from lessons.idle_queue import idle_queue
+from lessons.private_worker import private_worker
 
 from demo_project.contract import DEFAULT_QUEUE
 from demo_project.signals import exit_on_sigterm
@@ -98,14 +101,16 @@ def _wait_for(name: str, count: int, timeout: float = 5.0) -> int:
 
 
 def _pool_grow() -> None:
-    name = target()
-    start = _processes(name)
-    print(f"pool processes: {start}")
-    grown = one(app.control.pool_grow(1, destination=[name], reply=True)[0], name)
-    print(f"pool_grow(1) -> {grown}")
-    print(f"pool processes: {_wait_for(name, start + 1)}")
-    # Back to the size it had; billiard retires the extra process a few seconds later.
-    app.control.pool_shrink(1, destination=[name], reply=True)
+    # A private worker: resizing the learner's (or verify's) worker would disturb other cards.
+    with (
+        idle_queue(str(app.conf.broker_url), prefix="lesson-grow") as queue,
+        private_worker(queue, f"{queue}@lesson", concurrency=1) as worker,
+    ):
+        name = worker.nodename
+        print(f"pool processes: {_processes(name)}")
+        grown = one(app.control.pool_grow(1, destination=[name], reply=True)[0], name)
+        print(f"pool_grow(1) -> {grown}")
+        print(f"pool processes: {_wait_for(name, 2)}")
 
 
 def _add_consumer() -> None:
@@ -174,6 +179,31 @@ def _revoked() -> None:
         result.forget()
 
 
+def _knows(nodename: str, task_id: str) -> bool:
+    return task_id in one(app.control.inspect([nodename]).revoked(), nodename)
+
+
+def _statedb() -> None:
+    task_id = str(uuid.uuid4())
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        idle_queue(str(app.conf.broker_url), prefix="lesson-statedb") as queue,
+    ):
+        state = ["--statedb", f"{folder}/%n.state"]
+        with private_worker(queue, f"{queue}@lesson", extra_args=state) as worker:
+            app.control.revoke(task_id, destination=[worker.nodename], reply=True)
+            print(
+                f"worker started with --statedb=%n.state; revoked a task id: "
+                f"known {_knows(worker.nodename, task_id)}"
+            )
+        print("worker stopped (warm shutdown) and started again with the same --statedb")
+        with private_worker(queue, f"{queue}@lesson", extra_args=state) as worker:
+            print(
+                f"after the restart the worker still knows the id: "
+                f"{_knows(worker.nodename, task_id)}"
+            )
+
+
 COMMANDS: dict[str, Callable[[], None]] = {
     "stats": _stats,
     "conf": _conf,
@@ -184,6 +214,7 @@ COMMANDS: dict[str, Callable[[], None]] = {
     "scheduled": _scheduled,
     "query-task": _query_task,
     "revoked": _revoked,
+    "statedb": _statedb,
 }
 
 

@@ -15,10 +15,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from studyapp.ankisync.anki_side import read_deck
-from studyapp.ankisync.collection import open_collection
-from studyapp.ankisync.errors import AnkiSyncError
-from studyapp.ankisync.profiles import anki_base, profiles
+from studyapp.ankisync.anki_format import read_deck
+from studyapp.ankisync.collection import AnkiSyncError, anki_base, open_collection, profiles
 from studyapp.backups import BackupError, backup_if_changed, progress_fingerprint
 from studyapp.clock import SystemClock
 from studyapp.locations import DataFolder

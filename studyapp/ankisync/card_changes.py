@@ -17,8 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from studyapp.ankisync.anki_side import AnkiDeckView, chunks, db, marks
-from studyapp.ankisync.days import AnkiDays
+from studyapp.ankisync.anki_format import AnkiDays, AnkiDeckView, chunks, db, marks
 from studyapp.ankisync.merge import MergePlan
 from studyapp.records import CardState, Phase
 from studyapp.store import Store

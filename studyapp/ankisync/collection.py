@@ -1,4 +1,6 @@
-"""Opening a learner's Anki collection safely: Anki's own lock, a schema guard, a backup.
+"""The learner's Anki collection: finding it (Anki's data folder and profiles on Linux,
+macOS and Windows), opening it safely, and backing it up; and the one error type of the
+Anki commands, whose message is the whole line the user sees.
 
 Everything goes through the official `anki` library; its `Collection` holds the same lock
 Anki desktop does, so a collection Anki has open is refused rather than written under it.
@@ -12,21 +14,125 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shlex
 import shutil
 import sqlite3
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studyapp.ankisync.anki_side import db
-from studyapp.ankisync.errors import AnkiSyncError
+from studyapp.ankisync.anki_format import db
 from studyapp.backups import Backup, backups_to_prune
 
 if TYPE_CHECKING:
     from anki.collection import Collection
+
+
+class AnkiSyncError(Exception):
+    """Bad input or a refused collection; nothing was written."""
+
+
+# Finding the collection ---------------------------------------------------------------
+
+COLLECTION_FILE = "collection.anki2"
+BASE_ENV = "ANKI_BASE"  # Anki's own override of its data folder
+
+
+def anki_base(
+    platform: str = sys.platform,
+    environ: Mapping[str, str] = os.environ,
+    home: Path | None = None,
+) -> Path:
+    if environ.get(BASE_ENV):
+        return Path(environ[BASE_ENV]).expanduser()
+    home = home or Path.home()
+    if platform.startswith("win"):
+        return Path(environ.get("APPDATA", home / "AppData" / "Roaming")) / "Anki2"
+    if platform == "darwin":
+        return home / "Library" / "Application Support" / "Anki2"
+    data_home = environ.get("XDG_DATA_HOME") or str(home / ".local" / "share")
+    return Path(data_home) / "Anki2"
+
+
+def profiles(base: Path) -> dict[str, Path]:
+    """Profile name -> its collection file, for every profile folder in `base`."""
+    if not base.is_dir():
+        return {}
+    found = {}
+    for folder in sorted(base.iterdir()):
+        collection = folder / COLLECTION_FILE
+        if folder.is_dir() and collection.is_file():
+            found[folder.name] = collection
+    return found
+
+
+def names_a_collection(given: str, base: Path) -> bool:
+    """Whether `sync-anki`'s first argument is its COLLECTION rather than a card PATH:
+    a collection file, a profile folder or a profile's name."""
+    path = Path(given).expanduser()
+    if path.is_dir():
+        return (path / COLLECTION_FILE).is_file()
+    if path.exists():
+        return path.suffix != ".md"
+    return given in profiles(base) or path.suffix in (".anki2", ".anki21")
+
+
+def find_collection(
+    given: str | None, base: Path, ask: Callable[[list[str]], str | None] | None
+) -> Path:
+    """`given` may be a collection file, a profile folder or a profile's name; with none,
+    the only profile, or the one `ask` picks when there are several."""
+    if given:
+        path = Path(given).expanduser()
+        if path.is_dir():
+            path = path / COLLECTION_FILE
+        if path.exists():
+            return path
+        named = profiles(base).get(given)
+        if named is not None:
+            return named
+        known = ", ".join(map(shlex.quote, profiles(base))) or "none"
+        raise AnkiSyncError(
+            f"{shlex.quote(given)}: no such Anki collection or profile (profiles in {base}: "
+            f"{known})"
+        )
+    found = profiles(base)
+    if not found:
+        raise AnkiSyncError(
+            f"no Anki profile found in {base}; name the collection file (collection.anki2)"
+        )
+    if len(found) == 1:
+        return next(iter(found.values()))
+    names = list(found)
+    choice = ask(names) if ask is not None else None
+    if choice in found:
+        return found[choice]
+    raise AnkiSyncError(
+        f"several Anki profiles in {base}: {', '.join(map(shlex.quote, names))}; name one, "
+        f"e.g. `studyapp sync-anki {shlex.quote(names[0])}`"
+    )
+
+
+def ask_on_terminal(names: list[str]) -> str | None:
+    """Let the learner pick a profile when a person is at the terminal."""
+    if not sys.stdin.isatty():
+        return None
+    for number, name in enumerate(names, start=1):
+        print(f"  {number}. {name}", file=sys.stderr)
+    try:
+        answer = input("Which Anki profile? ").strip()
+    except EOFError:
+        return None
+    if answer.isdigit() and 1 <= int(answer) <= len(names):
+        return names[int(answer) - 1]
+    return answer or None
+
+
+# Opening it safely, backing it up -----------------------------------------------------
 
 BACKUP_FOLDER = "celery-srs-backups"  # beside the collection, apart from Anki's own backups
 BACKUP_STAMP = "%Y%m%d-%H%M%S-%f"  # UTC

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from studyapp.ankisync.anki_side import AnkiDeckView, chunks, db, marks
+from studyapp.ankisync.anki_format import AnkiDeckView, chunks, db, marks
 from studyapp.settings import FSRS_PARAMETER_COUNT, RETENTION_RANGE, Settings
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 Order: refuse a collection that is open elsewhere, back it up, bring the deck itself in
 (Anki's importer with deckgen's package adds the notes Anki lacks; the notes it has take
-the course's changes without losing the learner's, see course_notes.py), then unite the
+the course's changes without losing the learner's, see deck.py), then unite the
 review logs and move each card's schedule from whichever side reviewed it last.
 """
 
@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studyapp.ankisync.anki_side import AnkiDeckView, read_deck
+from studyapp.ankisync.anki_format import AnkiDays, AnkiDeckView, DeckKeys, read_deck
 from studyapp.ankisync.card_changes import (
     CardChange,
     apply_in_anki,
@@ -24,14 +24,9 @@ from studyapp.ankisync.card_changes import (
     read_facts,
     summary,
 )
-from studyapp.ankisync.clashes import (
-    adopt_orphaned_reviews,
-    clashing_terminal_ids,
-    orphaned_reviews,
-    renumbering,
-)
 from studyapp.ankisync.collection import (
     CURRENT_SCHEMA,
+    AnkiSyncError,
     backup,
     keep_before_upgrade,
     open_collection,
@@ -39,36 +34,38 @@ from studyapp.ankisync.collection import (
     schema_version,
     sync_lock,
 )
-from studyapp.ankisync.course_notes import (
+from studyapp.ankisync.deck import (
     KEPT_TAG,
     NotesPlan,
     apply_changes,
+    build_deck_package,
     course_notes,
+    deck_digest,
+    deck_keys,
     digest,
+    import_package,
+    last_synced_digest,
     load_record,
+    opened_study,
     plan_notes,
+    remember_synced_digest,
     save_record,
     stored_notes,
 )
-from studyapp.ankisync.days import AnkiDays
-from studyapp.ankisync.deck import (
-    build_deck_package,
-    deck_digest,
-    deck_keys,
-    last_synced_digest,
-    opened_study,
-    remember_synced_digest,
+from studyapp.ankisync.merge import (
+    MergePlan,
+    adopt_orphaned_reviews,
+    clashing_terminal_ids,
+    orphaned_reviews,
+    plan_with_undone,
+    renumbering,
 )
-from studyapp.ankisync.errors import AnkiSyncError
-from studyapp.ankisync.matching import DeckKeys
-from studyapp.ankisync.merge import MergePlan, plan_with_undone
 from studyapp.ankisync.preset_parameters import (
     keep_own_parameters,
     parameters_for_anki,
     write_preset_parameters,
 )
 from studyapp.ankisync.presets import adopted, deck_preset, describe, rollover_hour
-from studyapp.ankisync.sources import import_package
 from studyapp.ankisync.transfer import Moved, pull_to_terminal, push_to_anki, united_counts
 from studyapp.locations import DataFolder
 from studyapp.settings import SettingsError

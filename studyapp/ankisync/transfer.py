@@ -8,11 +8,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from studyapp.ankisync.anki_side import AnkiDeckView, chunks, db, marks, reviews_by_id
-from studyapp.ankisync.days import AnkiDays
+from studyapp.ankisync.anki_format import (
+    AnkiDays,
+    AnkiDeckView,
+    anki_row,
+    apply_state,
+    chunks,
+    db,
+    marks,
+    reviews_by_id,
+    state_from_anki,
+    terminal_row,
+)
 from studyapp.ankisync.merge import MergePlan
-from studyapp.ankisync.revlog import anki_row, terminal_row
-from studyapp.ankisync.schedule import apply_state, state_from_anki
 from studyapp.records import CardState, Phase, ReviewKind, ms_to_datetime
 from studyapp.study import Study
 
@@ -117,7 +125,7 @@ def push_to_anki(
     days: AnkiDays,
     counts: Counts | None = None,
 ) -> Moved:
-    """The plan's ids must be free in Anki (see clashes.py)."""
+    """The plan's ids must be free in Anki (see merge.py's `renumbering`)."""
     usn = col.usn()
     cids = {card_id: ref.cid for card_id, ref in view.cards.items()}
     rows = [anki_row(entry, cids[entry[1]], usn) for entry in study.store.review_rows(plan.to_anki)]

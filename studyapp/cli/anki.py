@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from studyapp.ankisync.errors import AnkiSyncError
+from studyapp.ankisync.collection import AnkiSyncError
 from studyapp.backups import BackupError, backup_if_changed, progress_fingerprint
 from studyapp.cli.common import EXIT_BAD_INPUT, card_paths, fail
 from studyapp.clock import SystemClock

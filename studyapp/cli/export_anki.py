@@ -19,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from studyapp.ankisync.exporting import export_anki
+    from studyapp.ankisync.import_export import export_anki
 
     return run_action(
         "export-anki", args, lambda paths, data: [export_anki(args.output, paths, data)]

@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from studyapp.ankisync.importing import import_anki
+    from studyapp.ankisync.import_export import import_anki
 
     return run_action(
         "import-anki", args, lambda paths, data: [import_anki(args.file, paths, data)]

@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from studyapp.ankisync.profiles import (
+    from studyapp.ankisync.collection import (
         anki_base,
         ask_on_terminal,
         find_collection,

@@ -12,7 +12,7 @@ from anki.collection import Collection
 from anki_support import card_by_key, deck_id_of, key_of
 from sync_support import Learner, sync
 
-from studyapp.ankisync.days import AnkiDays
+from studyapp.ankisync.anki_format import AnkiDays
 from studyapp.clock import ManualClock, system_local_tz
 from studyapp.settings import load_settings
 from studyapp.study import Study

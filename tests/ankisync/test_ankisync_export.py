@@ -9,7 +9,7 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from anki_support import card_by_key, deck_reviews, key_of, studyapp, write_deck
 from terminal_support import study_in_terminal
 
-from studyapp.ankisync.days import AnkiDays
+from studyapp.ankisync.anki_format import AnkiDays
 from studyapp.clock import system_local_tz
 from studyapp.records import Phase
 from studyapp.study import Study

@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from studyapp.ankisync.errors import AnkiSyncError
-from studyapp.ankisync.profiles import anki_base, find_collection, names_a_collection
+from studyapp.ankisync.collection import (
+    AnkiSyncError,
+    anki_base,
+    find_collection,
+    names_a_collection,
+)
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from anki_support import (
 from sync_support import NOTHING_MOVED, Learner, sync
 from terminal_support import study_in_terminal
 
-from studyapp.ankisync.days import AnkiDays
+from studyapp.ankisync.anki_format import AnkiDays
 from studyapp.clock import system_local_tz
 from studyapp.records import CardState, Phase
 from studyapp.scheduler import Scheduler
