@@ -73,10 +73,12 @@ class Outcome:
     memory: MemoryState
     seconds: int | None = None  # a learning step, if the card stays in (re)learning today
     days: int | None = None  # else whole study days: review interval or day-learning delay
+    step_fuzz: int = 0  # seconds added to the step's due time (not shown, as in Anki)
 
     @property
     def button(self) -> timedelta:
-        """The interval the rating button shows (whole days once it passes the day start)."""
+        """The interval the rating button shows (whole days once it passes the day start;
+        a learning step without its fuzz, as Anki shows it)."""
         if self.days is not None:
             return timedelta(days=self.days)
         return timedelta(seconds=self.seconds or 0)
@@ -214,7 +216,7 @@ class Scheduler:
             return study_day_start(
                 today + timedelta(days=outcome.days), self.tz, self.settings.day_start_hour
             )
-        return now + timedelta(seconds=outcome.seconds or 0)
+        return now + timedelta(seconds=(outcome.seconds or 0) + outcome.step_fuzz)
 
     def _last_interval(self, state: CardState, now: datetime) -> int:
         if state.is_new or state.due is None or state.last_review is None:
@@ -349,9 +351,8 @@ class _Answer:
         if seconds >= self.until_rollover:  # past the next day start: whole study days
             days = (seconds - self.until_rollover) // SECONDS_PER_DAY + 1
             return Outcome(phase, step, item.memory, days=days)
-        if self.factor is not None:
-            seconds = fuzzed_step_seconds(seconds, self.seed)
-        return Outcome(phase, step, item.memory, seconds=seconds)
+        fuzz = 0 if self.factor is None else fuzzed_step_seconds(seconds, self.seed) - seconds
+        return Outcome(phase, step, item.memory, seconds=seconds, step_fuzz=fuzz)
 
 
 class _Steps:

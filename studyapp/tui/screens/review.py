@@ -145,7 +145,7 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
             f"New {new}   Learning {learning}   Due {due}"
         )
         held_back = self.query_one("#held-back", Label)
-        held_back.update(held_back_text(self.study.held_back(self.session.deck)))
+        held_back.update(held_back_text(self.session.held_back()))
         held_back.display = bool(held_back.content)
         self._shown_at = time.monotonic()
         self.post_message(self.CardShown(card))
