@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from deckgen.anki_package import BuildReport, PackageWriter
+from deckgen.cardformat.gc_pause import collector_paused
 from deckgen.cardformat.load import load
 from deckgen.cardformat.model import Card, CardError
 from deckgen.cardformat.pool import ProgressCallback
-from deckgen.gc_pause import collector_paused
 from deckgen.note_stamps import NoteStamps, stamps_path_for
 from deckgen.render import ANKI_HTML, RenderedCard
 

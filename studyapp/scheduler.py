@@ -54,6 +54,7 @@ from studyapp.settings import Settings
 
 MAX_ANSWER_MS = 60_000  # as Anki: a long pause is not thinking time
 SECONDS_PER_DAY = 86_400
+DAY_MS = SECONDS_PER_DAY * 1000
 SHORT_TERM_BELOW_DAYS = 0.5  # Anki keeps an FSRS interval this short as a step in seconds
 
 
@@ -101,12 +102,12 @@ def days_elapsed(last_review: datetime | None, next_day_start: datetime) -> int:
     return max(0, int((next_day_start - last_review).total_seconds()) // SECONDS_PER_DAY)
 
 
-def study_day_gaps(times_ms: Sequence[int], next_day_start: datetime) -> list[int]:
+def study_day_gaps(times_ms: Sequence[int], next_day_ms: int) -> list[int]:
     """Study days between each answer and the one before (0 for the first), counted as Anki
-    counts them for FSRS: each answer's whole days before a later study day's start."""
-    next_day_ms = datetime_to_ms(next_day_start)
-    days_ago = [(next_day_ms - at) // (SECONDS_PER_DAY * 1000) for at in times_ms]
-    return [0] + [max(0, before - after) for before, after in pairwise(days_ago)]
+    counts them for FSRS: each answer's whole days before a later study day's start
+    (`next_day_ms`, epoch ms)."""
+    days_ago = [(next_day_ms - at) // DAY_MS for at in times_ms]  # times in order: no gap < 0
+    return [0, *(before - after for before, after in pairwise(days_ago))]
 
 
 class Scheduler:

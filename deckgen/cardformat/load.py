@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from deckgen.cardformat.cache import CachedFile, CardCache, ChunkPart
 from deckgen.cardformat.digests import content_digest, deckgen_fingerprint
 from deckgen.cardformat.files import Source, collect_sources, read_card_file
+from deckgen.cardformat.gc_pause import collector_paused
 from deckgen.cardformat.ids import duplicate_id_errors
 from deckgen.cardformat.model import Card, CardError, SourceLocation
 from deckgen.cardformat.recordings import (
@@ -70,6 +71,17 @@ def load(
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
     use_cache: bool = True,
+) -> CardSet:
+    with collector_paused():
+        return load_unpaused(paths, renderer, jobs, progress, use_cache)
+
+
+def load_unpaused(
+    paths: Sequence[Path],
+    renderer: CardRenderer | None,
+    jobs: int | None,
+    progress: ProgressCallback | None,
+    use_cache: bool,
 ) -> CardSet:
     sources, errors = collect_sources(paths)
     cache = CardCache.open() if use_cache else None
@@ -146,20 +158,32 @@ class Reader:
         render_setting = content_digest(self.renderer.name, recorded) if self.renderer else ""
         cached = self.cache.get(key, self.renderer is not None) if self.cache else None
         progress = FileInProgress(file, key, content_digest(digest, recorded), render_setting)
-        if cached is not None and cached.digest == progress.digest:
-            progress.slots = self.slots_from_cache(cached, progress)
-            if all(slot.ready is not None for slot in progress.slots):
-                finish_file(progress)
-                return file
+        if (
+            cached is not None
+            and cached.digest == progress.digest
+            and self.take(cached, file, render_setting)
+        ):
+            return file
         self.plan(source, text, cached, progress)
         self.in_progress.append(progress)
         return file
 
-    def slots_from_cache(self, cached: CachedFile, progress: FileInProgress) -> list[Slot]:
-        return [
-            Slot(key, self.reuse(cached, key, part, part.start, progress.render_setting))
-            for key, part in cached.parts.items()
-        ]
+    def take(self, cached: CachedFile, file: CardFile, setting: str) -> bool:
+        """Fill `file` from its cache row, written from these very bytes; False when a
+        renderer needs what the row lacks (then nothing is taken)."""
+        if self.renderer is not None:
+            found = [cached.rendered.get(key) for key in cached.parts]
+            if any(entry is None or entry[0] != setting for entry in found):
+                return False
+            rendered = [item for entry in found if entry is not None for item in entry[1]]
+            if not all(item is not None and self.renderer.still_fresh(item) for item in rendered):
+                return False
+            file.rendered.extend(rendered)
+        for part in cached.parts.values():
+            file.cards.extend(part.cards)
+            file.errors.extend(part.errors)
+        no_cards_check(file)
+        return True
 
     def reuse(
         self, cached: CachedFile, key: str, part: ChunkPart, start: int, setting: str
@@ -249,8 +273,6 @@ class Reader:
 
 
 def finish_file(progress: FileInProgress) -> None:
-    from deckgen.cardformat.parse import no_cards_error
-
     file = progress.file
     for slot in progress.slots:
         assert slot.ready is not None
@@ -260,6 +282,13 @@ def finish_file(progress: FileInProgress) -> None:
         file.errors.extend(result.render_errors)
         if result.rendered is not None:
             file.rendered.extend(result.rendered)
+    no_cards_check(file)
+
+
+def no_cards_check(file: CardFile) -> None:
+    """A readable file that gives neither a card nor a problem is a problem itself."""
+    from deckgen.cardformat.parse import no_cards_error
+
     if not file.cards and not file.errors:
         file.errors.append(no_cards_error(file.path))
 
