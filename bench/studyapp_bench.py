@@ -350,9 +350,7 @@ async def measure_grades(cards: Path, data_dir: Path, grades: int) -> list[float
 def optimize_history(data_dir: Path) -> int:
     """A learner's log of about 100,000 answers drawn from known FSRS parameters (the
     optimizer test's generator); returns its length."""
-    sys.path.insert(0, str(ROOT / "tests" / "studyapp"))
-    from fsrs_history import history
-
+    from studyapp.fsrs_sample import history
     from studyapp.records import CardState, Phase
     from studyapp.store import Store
 

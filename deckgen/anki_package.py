@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,8 +168,8 @@ class PackageWriter:
     """Collects notes in their decks, then writes the .apkg with genanki's
     `Package.write_to_file`, atomically."""
 
-    def __init__(self) -> None:
-        self.now = int(time.time())
+    def __init__(self, now: int) -> None:
+        self.now = now  # the package's time (genanki's card ids count from it)
         self.decks: dict[str, genanki.Deck] = {}
         self.media: dict[str, Path] = {}  # name in the package -> the image
         self.notes = 0

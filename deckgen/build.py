@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from deckgen.anki_package import BuildReport, PackageWriter
+from deckgen.cardformat.gc_pause import collector_paused
 from deckgen.cardformat.load import load
-from deckgen.cardformat.model import CardError
+from deckgen.cardformat.model import Card, CardError
 from deckgen.cardformat.pool import ProgressCallback
 from deckgen.note_stamps import NoteStamps, stamps_path_for
 from deckgen.render import ANKI_HTML, RenderedCard
@@ -31,28 +32,42 @@ def build(
     use_cache: bool = True,
 ) -> BuildReport:
     """Build `output` from card files; on any error nothing is written."""
+    with collector_paused():
+        return build_unpaused(paths, output, jobs, progress, use_cache)
+
+
+def build_unpaused(
+    paths: Sequence[Path],
+    output: Path,
+    jobs: int | None,
+    progress: ProgressCallback | None,
+    use_cache: bool,
+) -> BuildReport:
     started = time.perf_counter()
     loaded = load(paths, ANKI_HTML, jobs, progress, use_cache)
     if loaded.errors:
         return BuildReport(errors=loaded.errors)
     stamps_path = stamps_path_for(output)
     stamps = NoteStamps.load(stamps_path) if use_cache else NoteStamps(stamps_path)
-    writer = PackageWriter()
-    report = BuildReport(output=output)
+    now = int(time.time())
+    report = BuildReport(output=output, cards_rendered=loaded.parsed)
+    stamped: list[tuple[Card, RenderedCard, int]] = []
     notes = hashlib.sha256()
     for file in loaded.files:
         for card, note in zip(file.cards, file.rendered, strict=True):
             assert isinstance(note, RenderedCard)
-            mod, changed = stamps.stamp(card.id, note.digest, writer.now)
-            writer.add(card, note.fields, note.guid, mod, note.media)
+            mod, changed = stamps.stamp(card.id, note.digest, now)
             report.notes_changed += changed
+            stamped.append((card, note, mod))
             notes.update(f"{card.id}\0{card.deck}\0{note.digest}\0{mod}\1".encode())
     notes_digest = notes.hexdigest()
+    report.cards = len(stamped)
+    report.decks = len({card.deck for card, _note, _mod in stamped})
     if not stamps.holds(output, notes_digest):
+        writer = PackageWriter(now)
+        for card, note, mod in stamped:
+            writer.add(card, note.fields, note.guid, mod, note.media)
         writer.write(output)
         stamps.save({card.id for card in loaded.cards}, output, notes_digest)
-    report.cards_rendered = loaded.parsed
-    report.decks = len(writer.decks)
-    report.cards = writer.notes
     report.seconds = time.perf_counter() - started
     return report

@@ -75,21 +75,24 @@ def recompute(
     `store.answers_by_card()` when the caller has just read it."""
     if answers is None:
         answers = store.answers_by_card()
-    states = store.load_states()
-    next_day_start = scheduler.next_day_start(now)
+    # (last review, first review) in ms of each card not new: raw, a CardState per card
+    # would cost more than the whole recomputation.
+    reviewed = {card_id: (last, first) for card_id, last, first in store.reviewed_cards()}
+    next_day_ms = datetime_to_ms(scheduler.next_day_start(now))
     items: list[FSRSItem] = []
-    owners: list[tuple[str, datetime]] = []
+    owners: list[tuple[str, int]] = []
     for card_id, rows in groupby(answers, key=itemgetter(0)):
-        state = states.get(card_id)
-        if state is None or state.is_new or state.last_review is None:
+        times = reviewed.get(card_id)
+        if times is None:
             continue
-        since = -1 if state.first_review is None else datetime_to_ms(state.first_review)
+        last_review, first_review = times
+        since = -1 if first_review is None else first_review
         graded = [(at, rating) for _, at, rating, _ in rows if at >= since]
         if not graded:
             continue
-        gaps = study_day_gaps([at for at, _ in graded], next_day_start)
+        gaps = study_day_gaps([at for at, _ in graded], next_day_ms)
         items.append(FSRSItem([FSRSReview(r, g) for (_, r), g in zip(graded, gaps, strict=True)]))
-        owners.append((card_id, state.last_review))
+        owners.append((card_id, last_review))
     memory = scheduler.memory_state_batch(items) if items else []
     value = {"at_ms": datetime_to_ms(now), "engine": ENGINE, "reason": reason}
     changed = store.rewrite_memory_states(

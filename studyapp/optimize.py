@@ -37,7 +37,7 @@ from fsrs_rs_python import (
 
 from studyapp.clock import Clock
 from studyapp.memory_states import Recomputed, recompute
-from studyapp.records import ReviewKind, RevlogEntry
+from studyapp.records import ReviewKind, RevlogEntry, datetime_to_ms
 from studyapp.scheduler import Scheduler, study_day_gaps
 from studyapp.settings import Settings, load_settings, save_settings
 from studyapp.store import Store
@@ -114,13 +114,14 @@ def answers_of(entries: Iterable[RevlogEntry]) -> list[Answer]:
 def training_set(answers: Sequence[Answer], next_day_start: datetime) -> TrainingSet:
     """`answers` as `Store.answers_by_card` gives them; days counted in study days."""
     dated: list[tuple[int, int, FSRSItem]] = []
+    next_day_ms = datetime_to_ms(next_day_start)
     reviews = cards = 0
     made_reviews: dict[tuple[int, int], FSRSReview] = {}  # a few dozen distinct ones
     for number, (_, rows) in enumerate(groupby(answers, key=itemgetter(0))):
         card = _from_last_learning(list(rows))
         if len(card) < 2:
             continue
-        gaps = study_day_gaps([at for _, at, _, _ in card], next_day_start)
+        gaps = study_day_gaps([at for _, at, _, _ in card], next_day_ms)
         so_far: list[FSRSReview] = []
         made = 0
         for (_, at, rating, _), gap in zip(card, gaps, strict=True):

@@ -54,6 +54,7 @@ from studyapp.settings import Settings
 
 MAX_ANSWER_MS = 60_000  # as Anki: a long pause is not thinking time
 SECONDS_PER_DAY = 86_400
+DAY_MS = SECONDS_PER_DAY * 1000
 SHORT_TERM_BELOW_DAYS = 0.5  # Anki keeps an FSRS interval this short as a step in seconds
 
 
@@ -73,10 +74,12 @@ class Outcome:
     memory: MemoryState
     seconds: int | None = None  # a learning step, if the card stays in (re)learning today
     days: int | None = None  # else whole study days: review interval or day-learning delay
+    step_fuzz: int = 0  # seconds added to the step's due time (not shown, as in Anki)
 
     @property
     def button(self) -> timedelta:
-        """The interval the rating button shows (whole days once it passes the day start)."""
+        """The interval the rating button shows (whole days once it passes the day start;
+        a learning step without its fuzz, as Anki shows it)."""
         if self.days is not None:
             return timedelta(days=self.days)
         return timedelta(seconds=self.seconds or 0)
@@ -99,12 +102,12 @@ def days_elapsed(last_review: datetime | None, next_day_start: datetime) -> int:
     return max(0, int((next_day_start - last_review).total_seconds()) // SECONDS_PER_DAY)
 
 
-def study_day_gaps(times_ms: Sequence[int], next_day_start: datetime) -> list[int]:
+def study_day_gaps(times_ms: Sequence[int], next_day_ms: int) -> list[int]:
     """Study days between each answer and the one before (0 for the first), counted as Anki
-    counts them for FSRS: each answer's whole days before a later study day's start."""
-    next_day_ms = datetime_to_ms(next_day_start)
-    days_ago = [(next_day_ms - at) // (SECONDS_PER_DAY * 1000) for at in times_ms]
-    return [0] + [max(0, before - after) for before, after in pairwise(days_ago)]
+    counts them for FSRS: each answer's whole days before a later study day's start
+    (`next_day_ms`, epoch ms)."""
+    days_ago = [(next_day_ms - at) // DAY_MS for at in times_ms]  # times in order: no gap < 0
+    return [0, *(before - after for before, after in pairwise(days_ago))]
 
 
 class Scheduler:
@@ -214,7 +217,7 @@ class Scheduler:
             return study_day_start(
                 today + timedelta(days=outcome.days), self.tz, self.settings.day_start_hour
             )
-        return now + timedelta(seconds=outcome.seconds or 0)
+        return now + timedelta(seconds=(outcome.seconds or 0) + outcome.step_fuzz)
 
     def _last_interval(self, state: CardState, now: datetime) -> int:
         if state.is_new or state.due is None or state.last_review is None:
@@ -349,9 +352,8 @@ class _Answer:
         if seconds >= self.until_rollover:  # past the next day start: whole study days
             days = (seconds - self.until_rollover) // SECONDS_PER_DAY + 1
             return Outcome(phase, step, item.memory, days=days)
-        if self.factor is not None:
-            seconds = fuzzed_step_seconds(seconds, self.seed)
-        return Outcome(phase, step, item.memory, seconds=seconds)
+        fuzz = 0 if self.factor is None else fuzzed_step_seconds(seconds, self.seed) - seconds
+        return Outcome(phase, step, item.memory, seconds=seconds, step_fuzz=fuzz)
 
 
 class _Steps:

@@ -17,7 +17,7 @@ from studyapp.queue import Category, ReviewQueue, category_today
 from studyapp.records import CardState
 from studyapp.scheduler import MAX_ANSWER_MS
 from studyapp.store import StoreError, same_progress
-from studyapp.study import Study
+from studyapp.study import HeldBack, Study
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,14 @@ class ReviewSession:
         self._queue = ReviewQueue(
             study.card_ids_in_deck(self.deck), study.states, day, now, study.limits(day)
         )
+        self._held_back: HeldBack | None = None  # counted again when next asked
+
+    def held_back(self) -> HeldBack:
+        """The deck's cards buried until a later study day, and why (Study.held_back);
+        counted once per queue build, which every bury, suspend, undo and new day makes."""
+        if self._held_back is None:
+            self._held_back = self._study.held_back(self.deck)
+        return self._held_back
 
     def sources_changed(self) -> None:
         """The card files were parsed again: keep the card on show if it is still there."""

@@ -441,19 +441,28 @@ class Store:
             row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
+    def reviewed_cards(self) -> list[tuple[str, int, int | None]]:
+        """(card id, last review, first review) in epoch ms of every card not new."""
+        with self._reading() as db:
+            return db.execute(
+                "SELECT card_id, last_review, first_review FROM card_state "
+                "WHERE phase != 0 AND last_review IS NOT NULL"
+            ).fetchall()
+
     def rewrite_memory_states(
-        self, memory: Iterable[tuple[str, datetime, float, float]], key: str, value: str
+        self, memory: Iterable[tuple[str, int, float, float]], key: str, value: str
     ) -> int:
-        """Set (card id, last review, stability, difficulty) and the fact `key` = `value` in
-        one transaction. A card reviewed since its last review was read is left as it is
-        (its new grade already has a state from the current engine). Returns cards changed."""
+        """Set (card id, last review in ms, stability, difficulty) and the fact `key` =
+        `value` in one transaction. A card reviewed since its last review was read is left
+        as it is (its new grade already has a state from the current engine). Returns cards
+        changed."""
         with self._write() as db:
             before = db.total_changes
             db.executemany(
                 "UPDATE card_state SET stability = ?, difficulty = ? "
                 "WHERE card_id = ? AND last_review = ?",
                 (
-                    (stability, difficulty, card_id, datetime_to_ms(last_review))
+                    (stability, difficulty, card_id, last_review)
                     for card_id, last_review, stability, difficulty in memory
                 ),
             )

@@ -31,6 +31,7 @@ from studyapp.siblings import SiblingIndex
 from studyapp.store import Store
 
 if TYPE_CHECKING:  # browse, card info and stats load when first used, not at start
+    from deckgen.cardformat.pool import CardRenderer
     from studyapp.browse import BrowseRow
     from studyapp.card_info import CardInfo
     from studyapp.stats import Stats, StatsInput
@@ -114,10 +115,20 @@ class Study:
         self.states: Mapping[str, CardState] = MappingProxyType(self._states)
         self._followers: weakref.WeakSet[QueueFollower] = weakref.WeakSet()
         self._settings_seen = self._settings_stamp()
+        self.renderer: CardRenderer | None = None  # see `open`
 
     @classmethod
-    def open(cls, paths: Sequence[Path], data_dir: Path, clock: Clock | None = None) -> Study:
-        """Raises SettingsError or StoreError (one-line messages) when the data folder is bad."""
+    def open(
+        cls,
+        paths: Sequence[Path],
+        data_dir: Path,
+        clock: Clock | None = None,
+        renderer: CardRenderer | None = None,
+    ) -> Study:
+        """Raises SettingsError or StoreError (one-line messages) when the data folder is bad.
+
+        `renderer`: for a caller that will build the deck's package (the Anki sync), so each
+        card is rendered while it is parsed and the build reads it from the card cache."""
         store = Store.open(data_dir)
         try:
             settings = load_settings(data_dir)
@@ -125,6 +136,7 @@ class Study:
             # Once, when the stored memory states came from another engine.
             ensure_current_engine(store, Scheduler(settings, clock.local_tz()), clock.now())
             study = cls(paths, data_dir, clock, settings, store)
+            study.renderer = renderer
             study._load_sources()
         except BaseException:
             store.close()
@@ -151,7 +163,7 @@ class Study:
                 follower.sources_changed()
 
     def _load_sources(self) -> None:
-        result = load(self.searched_paths)
+        result = load(self.searched_paths, self.renderer)
         self.errors = list(result.errors)
         self.cards = [study_card for card in result.cards for study_card in study_cards(card)]
         self._cards_by_id = {card.id: card for card in self.cards}
@@ -238,9 +250,19 @@ class Study:
         now = self.clock.now()
         day_start = self.study_day(now).start
         siblings = others = 0
-        for card in self.cards_in_deck(deck):
-            state = self._states.get(card.id)
-            if state is None or state.buried_until is None or state.buried_until <= now:
+        # Asked at every card shown: the states are scanned first (a 10,000-card collection
+        # in about a millisecond), decks are looked at for the few buried ones only.
+        buried = [
+            state
+            for state in self._states.values()
+            if state.buried_until is not None and state.buried_until > now
+        ]
+        below = None if deck is None else deck + DECK_SEPARATOR
+        for state in buried:
+            card = self._cards_by_id.get(state.card_id)
+            if card is None or (
+                below is not None and card.deck != deck and not card.deck.startswith(below)
+            ):
                 continue
             related = self._sibling_index().related(card.id)
             # Whom bury_siblings would have buried it for: its note, or a command it shares

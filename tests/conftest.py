@@ -26,15 +26,30 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 # module imports, so a new test lands in the right tier without a line of its own:
 #   redis   starts a redis-server;  worker  starts Celery worker processes (and a Redis);
 #   anki    drives the official `anki` library;
-#   slow    any redis or worker test, and the folders and modules listed in SLOW_MODULES.
+#   slow    any redis, worker or anki test (an Anki collection takes a second or more to
+#           set up), any test driving a Textual app (Pilot, snapshots),
+#           and the folders and modules listed in SLOW_MODULES.
 # The markers are registered in pyproject.toml; `pytest -m "not slow"` is the fast tier.
 REDIS_FIXTURES = {"redis_server", "demo_env", "demo_app", "running_stack"}
 WORKER_FIXTURES = {"worker", "module_worker", "running_stack"}
 ANKI_FIXTURES = {"studied_anki", "learner", "opened", "collection", "imported_course"}
 ANKI_FOLDERS = {"ankisync"}
-# Whole folders or modules whose tests take seconds each (whole-course builds, real app
-# processes, pty sessions), measured: see the README's test section.
-SLOW_MODULES: set[str] = set()
+# Folders and modules whose tests take seconds each (whole-course builds and Anki imports,
+# the demo's processes, a wheel build, property tests, real app processes), measured with
+# --durations on the shared 2-core machine.
+SLOW_MODULES = {
+    "cards",
+    "demo",
+    "packaging",
+    "deckgen/test_deckgen_property.py",
+    "deckgen/test_deckgen_fingerprint.py",
+    "studyapp/test_scheduler_anki_parity.py",
+    "runner/test_runner_ctrl_c.py",
+    "runner/test_runner_verify.py",
+    "runner/test_verify_trust.py",
+    "runner/test_run_redis_hint.py",
+    "studyapp/test_crash_sigkill.py",
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -62,9 +77,22 @@ def tiers_of(item: pytest.Item) -> set[str]:
         or any(_from_anki(value) for value in names)
     ):
         tiers.add("anki")
-    if tiers & {"redis", "worker"} or folder in SLOW_MODULES or relative in SLOW_MODULES:
+    drives_an_app = any(_is_textual_app(value) for value in names)  # Pilot: seconds a test
+    if (
+        tiers & {"redis", "worker", "anki"}
+        or drives_an_app
+        or "snap_compare" in fixtures
+        or folder in SLOW_MODULES
+        or relative in SLOW_MODULES
+    ):
         tiers.add("slow")
     return tiers
+
+
+def _is_textual_app(value: object) -> bool:
+    from textual.app import App
+
+    return isinstance(value, type) and issubclass(value, App)
 
 
 def _from_anki(value: object) -> bool:

@@ -27,14 +27,14 @@ from deckgen.cardformat.model import Card, CardError
 
 CACHE_DIR_ENV = "CELERY_SRS_CACHE_DIR"
 CACHE_FILE = "card-files.sqlite3"
-FORGET_AFTER_DAYS = 30  # rows of files not read for this long go (temporary folders)
+FORGET_AFTER_DAYS = 30  # rows not written for this long go (e.g. temporary folders')
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS card_files (
     key TEXT PRIMARY KEY,  -- fingerprint, path, deck prefix, media folder
     digest TEXT NOT NULL,  -- of the file and its recordings when the row was written
     parsed BLOB NOT NULL,  -- pickle: {chunk key: ChunkPart}
     rendered BLOB,  -- pickle: {chunk key: (setting, rendered list)}, or NULL
-    used INTEGER NOT NULL  -- when last read or written (Unix seconds)
+    used INTEGER NOT NULL  -- when last written (Unix seconds)
 )
 """
 
@@ -109,7 +109,7 @@ class CardCache:
             return None
 
     def put(self, entries: dict[str, CachedFile]) -> None:
-        """Write rows in one transaction, and forget rows nobody read for a month."""
+        """Write rows in one transaction, and forget rows not written for a month."""
         connection = self.connect()
         if connection is None or not entries:
             return

@@ -41,7 +41,7 @@ class CardFile:
 
     path: Path
     deck_prefix: tuple[str, ...]
-    digest: str  # of the file's bytes and its recordings file's
+    digest: str  # sha256 of the file's bytes, hex (what a trust decision names)
     cards: list[Card] = field(default_factory=list)
     errors: list[CardError] = field(default_factory=list)
     recordings: dict[str, Recording] = field(default_factory=dict)  # by card id
@@ -85,13 +85,14 @@ def load_unpaused(
 ) -> CardSet:
     sources, errors = collect_sources(paths)
     cache = CardCache.open() if use_cache else None
+    reader = Reader(cache, renderer, jobs, sources)
     try:
-        reader = Reader(cache, renderer, jobs, sources)
         files = [reader.read(source) for source in sources]
         reader.parse_pending(progress)
         if cache is not None:
             cache.put(reader.to_cache)
     finally:
+        reader.close()
         if cache is not None:
             cache.close()
     result = CardSet(files, errors, reader.parsed)
@@ -115,6 +116,7 @@ class Slot:
 class FileInProgress:
     file: CardFile
     key: str  # its row in the cache
+    digest: str  # of the file and its recordings: the cache row is current while it matches
     render_setting: str
     slots: list[Slot] = field(default_factory=list)
 
@@ -142,7 +144,8 @@ class Reader:
     def read(self, source: Source) -> CardFile:
         data, text, problem = read_card_file(source.path)
         recordings_data, recordings, recordings_problem = read_recordings(source.path)
-        digest = hashlib.sha256(data + b"\0" + recordings_data).hexdigest()[:32]
+        digest = hashlib.sha256(data).hexdigest()
+        recorded = hashlib.sha256(recordings_data).hexdigest()
         file = CardFile(source.path, source.deck_prefix, digest, recordings=recordings)
         if recordings_problem is not None:
             file.errors.append(recordings_problem)
@@ -152,24 +155,35 @@ class Reader:
         key = content_digest(
             self.fingerprint, str(source.path), repr(source.deck_prefix), str(source.media_root)
         )
-        recorded = hashlib.sha256(recordings_data).hexdigest()
         render_setting = content_digest(self.renderer.name, recorded) if self.renderer else ""
         cached = self.cache.get(key, self.renderer is not None) if self.cache else None
-        progress = FileInProgress(file, key, render_setting)
-        if cached is not None and cached.digest == digest:
-            progress.slots = self.slots_from_cache(cached, progress)
-            if all(slot.ready is not None for slot in progress.slots):
-                finish_file(progress)
-                return file
+        progress = FileInProgress(file, key, content_digest(digest, recorded), render_setting)
+        if (
+            cached is not None
+            and cached.digest == progress.digest
+            and self.take(cached, file, render_setting)
+        ):
+            return file
         self.plan(source, text, cached, progress)
         self.in_progress.append(progress)
         return file
 
-    def slots_from_cache(self, cached: CachedFile, progress: FileInProgress) -> list[Slot]:
-        return [
-            Slot(key, self.reuse(cached, key, part, part.start, progress.render_setting))
-            for key, part in cached.parts.items()
-        ]
+    def take(self, cached: CachedFile, file: CardFile, setting: str) -> bool:
+        """Fill `file` from its cache row, written from these very bytes; False when a
+        renderer needs what the row lacks (then nothing is taken)."""
+        if self.renderer is not None:
+            found = [cached.rendered.get(key) for key in cached.parts]
+            if any(entry is None or entry[0] != setting for entry in found):
+                return False
+            rendered = [item for entry in found if entry is not None for item in entry[1]]
+            if not all(item is not None and self.renderer.still_fresh(item) for item in rendered):
+                return False
+            file.rendered.extend(rendered)
+        for part in cached.parts.values():
+            file.cards.extend(part.cards)
+            file.errors.extend(part.errors)
+        no_cards_check(file)
+        return True
 
     def reuse(
         self, cached: CachedFile, key: str, part: ChunkPart, start: int, setting: str
@@ -212,11 +226,14 @@ class Reader:
                     result.render_errors.extend(errors)
             slots[index] = Slot(f"deck-{index}", result)
             self.parsed += len(part.cards)
+        settings: dict[int, str] = {}  # what a chunk's cards depend on besides its text
         for job in plan.jobs:
             job.recordings = progress.file.recordings
-            key = content_digest(
-                repr(job.context), repr(job.deck_prefix), str(job.media_root), job.text
-            )
+            setting = settings.get(id(job.context))
+            if setting is None:  # the chunks of a file mostly share one deck context
+                where = (repr(job.context), repr(job.deck_prefix), str(job.media_root))
+                setting = settings[id(job.context)] = content_digest(*where)
+            key = content_digest(setting, job.text)
             old = cached.parts.get(key) if cached is not None else None
             ready = None
             if cached is not None and old is not None:
@@ -234,16 +251,20 @@ class Reader:
             self.pool = ChunkPool(self.jobs or default_jobs(), self.expected_bytes, self.renderer)
         return self.pool
 
+    def close(self) -> None:
+        """Stop the pool's workers (at once when the load failed)."""
+        if self.pool is not None:
+            self.pool.close()
+
     def parse_pending(self, progress: ProgressCallback | None) -> None:
         """Wait for the pool, fill each file's waiting chunks in order, and finish them."""
         if self.pool is not None:
-            with self.pool:
-                results = self.pool.stream(progress)
-                for file in self.in_progress:
-                    for slot in file.slots:
-                        if slot.ready is None:
-                            slot.ready = next(results)
-                            self.parsed += len(slot.ready.part.cards)
+            results = self.pool.stream(progress)
+            for file in self.in_progress:
+                for slot in file.slots:
+                    if slot.ready is None:
+                        slot.ready = next(results)
+                        self.parsed += len(slot.ready.part.cards)
         elif progress is not None:
             progress(0, 0)
         for file in self.in_progress:
@@ -252,8 +273,6 @@ class Reader:
 
 
 def finish_file(progress: FileInProgress) -> None:
-    from deckgen.cardformat.parse import no_cards_error
-
     file = progress.file
     for slot in progress.slots:
         assert slot.ready is not None
@@ -263,6 +282,13 @@ def finish_file(progress: FileInProgress) -> None:
         file.errors.extend(result.render_errors)
         if result.rendered is not None:
             file.rendered.extend(result.rendered)
+    no_cards_check(file)
+
+
+def no_cards_check(file: CardFile) -> None:
+    """A readable file that gives neither a card nor a problem is a problem itself."""
+    from deckgen.cardformat.parse import no_cards_error
+
     if not file.cards and not file.errors:
         file.errors.append(no_cards_error(file.path))
 
@@ -277,7 +303,7 @@ def to_cached(progress: FileInProgress) -> CachedFile:
         parts[slot.key] = slot.ready.part
         if slot.ready.rendered is not None and not slot.ready.render_errors:
             rendered[slot.key] = (progress.render_setting, slot.ready.rendered)
-    return CachedFile(progress.file.digest, parts, rendered)
+    return CachedFile(progress.digest, parts, rendered)
 
 
 def shifted(part: ChunkPart, start: int) -> ChunkPart:

@@ -9,6 +9,7 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block.paragraph import paragraph
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from deckgen.cardformat.labels import LABEL_MARKERS, label_at_start
@@ -36,7 +37,21 @@ def structure_markdown() -> MarkdownIt:
         "table", LABEL_TOKEN, label_line, {"alt": ["paragraph", "blockquote", "list"]}
     )
     md.add_render_rule(LABEL_TOKEN, lambda *_args: "")
+    md.core.ruler.at("inline", inline_except_structure)
     return md
+
+
+def inline_except_structure(state: StateCore) -> None:
+    """markdown-it's inline pass, minus deck and card headings: their text is used raw (as
+    deck name and title), never rendered, so parsing it is wasted (its figure, with the
+    highlight memo's: deckgen/highlight.py)."""
+    previous = None
+    for token in state.tokens:
+        if token.type == "inline" and not is_structure_heading(previous):
+            if token.children is None:
+                token.children = []
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+        previous = token
 
 
 def is_structure_heading(token: Token | None) -> bool:

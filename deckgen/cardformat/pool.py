@@ -8,7 +8,6 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any, Protocol
 
 from deckgen.cardformat.cache import ChunkPart
@@ -89,17 +88,11 @@ class ChunkPool:
         self.waiting_bytes = 0
         self.batches: list[tuple[list[ChunkJob], Future[list[ChunkResult]]]] = []
 
-    def __enter__(self) -> ChunkPool:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
+        """Stop the workers; batches not started yet are cancelled (none are left after a
+        complete `stream`)."""
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=exc is not None)
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
     def add(self, job: ChunkJob) -> None:
         self.waiting.append(job)

@@ -199,28 +199,30 @@ def _line_index(starts: Sequence[int], offset: int) -> int:
 
 # --- what the recording machine leaves in an output -----------------------------------------
 
-LEARNER_REDIS_PORT = 6379  # the port the course teaches; verify's own Redis has a private one
 # A temporary folder's random name: mktemp's `tmp.XXXXXXXXXX`, Python's `tmpXXXXXXXX` or
 # `<prefix>XXXXXXXX` (mkdtemp with a prefix ending in "-" or "_").
 _RANDOM_NAME = re.compile(r"(tmp\.)([A-Za-z0-9]{10})|(tmp|[\w.-]*[-_])([a-z0-9_]{8})")
 
 
 def as_the_learner_sees(
-    lines: Sequence[str], checkout: Path, temp: Path, redis_port: int | None
+    lines: Sequence[str],
+    checkout: Path,
+    temp: Path,
+    redis_ports: tuple[int, int] | None,
 ) -> list[str]:
     """`lines` without what only the recording machine has: the checkout's absolute path
     (`/…/demo_project/x.py` -> `demo_project/x.py`), a temporary folder's random name
-    (`$TMPDIR/tmp.XXXXXXXXXX`), and verify's private Redis port (-> 6379, the default the
-    course teaches)."""
+    (`$TMPDIR/tmp.XXXXXXXXXX`), and verify's private Redis port: `redis_ports` is (the private
+    port, the default port the course teaches), the first written as the second."""
     root = re.escape(str(checkout).rstrip("/") + "/")
     temp_folder = re.compile(re.escape(str(temp).rstrip("/")) + r"/([\w.-]+)")
-    port = re.compile(rf"(?<=:){redis_port}(?!\d)") if redis_port else None
+    port = re.compile(rf"(?<=:){redis_ports[0]}(?!\d)") if redis_ports else None
     seen: list[str] = []
     for line in lines:
         line = re.sub(root, "", line)
         line = temp_folder.sub(_temp_name, line)
-        if port is not None:
-            line = port.sub(str(LEARNER_REDIS_PORT), line)
+        if port is not None and redis_ports is not None:
+            line = port.sub(str(redis_ports[1]), line)
         seen.append(line)
     return seen
 

@@ -9,7 +9,9 @@ uses, and puts back whatever it changed.
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -121,7 +123,7 @@ def _add_consumer() -> None:
         print(f"add_consumer -> {one(reply[0], name)['ok'].replace(queue, 'lesson-extra')}")
         print(f"the task ran: {result.get(timeout=20)} ({result.state})")
         queues = [q["name"] for q in one(app.control.inspect([name]).active_queues(), name)]
-        print(f"active_queues: {sorted(q.replace(queue, 'lesson-extra') for q in queues)}")
+        print(f"active_queues() lists lesson-extra: {queue in queues}")
         app.control.cancel_consumer(queue, destination=[name], reply=True)
         result.forget()
 
@@ -177,6 +179,31 @@ def _revoked() -> None:
         result.forget()
 
 
+def _knows(nodename: str, task_id: str) -> bool:
+    return task_id in one(app.control.inspect([nodename]).revoked(), nodename)
+
+
+def _statedb() -> None:
+    task_id = str(uuid.uuid4())
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        idle_queue(str(app.conf.broker_url), prefix="lesson-statedb") as queue,
+    ):
+        state = ["--statedb", f"{folder}/%n.state"]
+        with private_worker(queue, f"{queue}@lesson", extra_args=state) as worker:
+            app.control.revoke(task_id, destination=[worker.nodename], reply=True)
+            print(
+                f"worker started with --statedb=%n.state; revoked a task id: "
+                f"known {_knows(worker.nodename, task_id)}"
+            )
+        print("worker stopped (warm shutdown) and started again with the same --statedb")
+        with private_worker(queue, f"{queue}@lesson", extra_args=state) as worker:
+            print(
+                f"after the restart the worker still knows the id: "
+                f"{_knows(worker.nodename, task_id)}"
+            )
+
+
 COMMANDS: dict[str, Callable[[], None]] = {
     "stats": _stats,
     "conf": _conf,
@@ -187,6 +214,7 @@ COMMANDS: dict[str, Callable[[], None]] = {
     "scheduled": _scheduled,
     "query-task": _query_task,
     "revoked": _revoked,
+    "statedb": _statedb,
 }
 
 

@@ -17,6 +17,7 @@
 ``python -m lessons.results result-key``    what the Redis result backend stores, under which key
 ``python -m lessons.results pubsub``        get() on Redis listens on a pub/sub channel
 ``python -m lessons.results retry-delay``   how long self.retry() waits without a countdown
+``python -m lessons.results no-backend``    get() in an app without a result backend
 """
 
 from __future__ import annotations
@@ -307,6 +308,23 @@ def retry_delay() -> int:
     return 0
 
 
+def no_backend() -> int:
+    os.environ.pop("CELERY_RESULT_BACKEND", None)  # it would give the app a backend
+    broker_url = str(app.conf.broker_url)
+    sender = Celery("no-results", broker=broker_url, set_as_current=False)
+    sender.conf.broker_transport_options = contract.client_transport_options()
+    print(f"an app with a broker and no result_backend: {type(sender.backend).__name__}")
+    with idle_queue(broker_url) as queue:
+        result = sender.send_task("tasks.basic.add", args=(2, 3), queue=queue)
+        print(f"send_task() worked: task id {result.id}")
+        try:
+            result.get(timeout=1)
+        except NotImplementedError as error:
+            print(f"result.get() raised NotImplementedError: {str(error).splitlines()[0]}")
+    sender.close()
+    return 0
+
+
 COMMANDS: dict[str, Callable[[], int]] = {
     "backend-url": backend_url,
     "broker-url": broker_url,
@@ -324,6 +342,7 @@ COMMANDS: dict[str, Callable[[], int]] = {
     "result-key": result_key,
     "pubsub": pubsub,
     "retry-delay": retry_delay,
+    "no-backend": no_backend,
 }
 
 

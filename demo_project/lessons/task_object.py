@@ -8,6 +8,7 @@
 ``python -m lessons.task_object broker-down``   sending while the broker is unreachable
 ``python -m lessons.task_object instance``      one task instance per pool process
 ``python -m lessons.task_object progress``      a custom state with progress information
+``python -m lessons.task_object on-failure``    a task class's on_failure handler runs in the worker
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
+import redis
 from celery import Celery, Task
 from config.celery_app import app
 from lessons.idle_queue import broker_client, idle_queue
@@ -163,6 +166,23 @@ def progress() -> int:
     return 0
 
 
+def on_failure() -> int:
+    trace_key = f"demo:lesson:on-failure:{uuid.uuid4().hex[:8]}"
+    result = app.send_task("tasks.execution.fails_with_handler", kwargs={"trace_key": trace_key})
+    result.get(timeout=20, propagate=False)
+    print(f"fails_with_handler raised in the worker: {result.state}, {result.result!r}")
+    traces = redis.Redis.from_url(str(app.conf.result_backend), decode_responses=True)
+    time.sleep(0.2)  # the handler runs right after the failure is stored
+    for line in (str(item) for item in traces.lrange(trace_key, 0, -1)):
+        print(f"its task class's handler left: {line.split(' in pid')[0]}")
+        elsewhere = f" in pid {os.getpid()}" not in line
+        print(f"written by a worker process, not this one: {elsewhere}")
+    traces.delete(trace_key)
+    traces.close()
+    result.forget()
+    return 0
+
+
 COMMANDS: dict[str, Callable[[], int]] = {
     "decorator": decorator,
     "delay-is-apply-async": delay_is_apply_async,
@@ -172,6 +192,7 @@ COMMANDS: dict[str, Callable[[], int]] = {
     "broker-down": broker_down,
     "instance": instance,
     "progress": progress,
+    "on-failure": on_failure,
 }
 
 

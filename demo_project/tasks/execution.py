@@ -92,6 +92,18 @@ def retries_later(self: Task) -> str:
     return "second attempt"
 
 
+class RecordsFailures(Task):
+    """A task class with an ``on_failure`` handler: the worker calls it after the task raised."""
+
+    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        store.append(kwargs["trace_key"], f"on_failure({exc!r}) in pid {os.getpid()}")
+
+
+@shared_task(base=RecordsFailures)
+def fails_with_handler(trace_key: str) -> None:
+    raise ValueError("payment declined")
+
+
 @shared_task
 def log_progress(order_id: int) -> str:
     logger.info("packing order %s", order_id)

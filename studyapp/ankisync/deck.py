@@ -54,8 +54,11 @@ if TYPE_CHECKING:
 
 def opened_study(paths: Sequence[Path], data_dir: Path) -> Iterator[Study]:
     """The study app on these card files; AnkiSyncError on any problem in them."""
+    from deckgen.render import ANKI_HTML  # late, as deckgen.build below: Pygments
+
     try:
-        study = Study.open(paths, data_dir)
+        # Rendered as they are parsed: the package build reads them from the card cache.
+        study = Study.open(paths, data_dir, renderer=ANKI_HTML)
     except (SettingsError, StoreError) as exc:
         raise AnkiSyncError(str(exc)) from None
     try:

@@ -16,7 +16,7 @@ import contextlib
 import json
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
@@ -28,7 +28,7 @@ from deckgen.course import is_course_file
 from studyapp.cli.common import EXIT_USAGE, add_paths_argument, load_cards
 from studyapp.locations import DataFolder
 from studyapp.runner.process import kill_all_groups_now
-from studyapp.runner.trust import FileSnapshot, TrustStore, read_file_snapshot
+from studyapp.runner.trust import TrustStore
 from studyapp.runner.verify import (
     OUTPUT_TAIL_LINES,
     CardResult,
@@ -88,47 +88,41 @@ def _recordings_readable(cards: Sequence[Card]) -> bool:
     return not problems
 
 
-def _confirmed_cards(runnable: Sequence[Card], trust: TrustStore) -> list[Card] | None:
+def _confirmed_cards(
+    runnable: Sequence[Card], trust: TrustStore, digests: Mapping[Path, str]
+) -> list[Card] | None:
     """The cards to run once every card file's commands may run; None when one may not.
 
-    A file not yet trusted is read once: the commands shown, the commands run and the content
-    trusted all come from those bytes. Every question is asked before anything runs."""
+    The commands shown, the commands run and the content trusted all come from the bytes
+    `load` read once (`digests`: each file's, from those bytes). Every question is asked
+    before anything runs."""
     by_file: dict[Path, list[Card]] = {}
     for card in runnable:
         by_file.setdefault(card.location.path, []).append(card)
     chosen: list[Card] = []
-    pending: list[tuple[FileSnapshot, list[Card]]] = []
+    pending: list[tuple[Path, str, list[Card]]] = []
     for path, cards in by_file.items():
-        if is_course_file(path):
+        if is_course_file(path) or trust.is_trusted(path, digests[path]):
             chosen.extend(cards)
-            continue
-        snapshot = read_file_snapshot(path, tuple(cards[0].deck_path[:-1]))
-        fresh = {card.id: card for card in snapshot.cards if card.run is not None}
-        if snapshot.problem or any(card.id not in fresh for card in cards):
-            _err(snapshot.problem or f"{path}:1: changed while being read; run verify again")
-            return None
-        now = [fresh[card.id] for card in cards]
-        if trust.is_trusted(path, snapshot.digest):
-            chosen.extend(now)
         else:
-            pending.append((snapshot, now))
+            pending.append((path, digests[path], cards))
     if pending and not sys.stdin.isatty():
-        for snapshot, _cards in pending:
+        for path, _digest, _cards in pending:
             _err(
-                f"{snapshot.path}: its card commands are not confirmed yet; "
+                f"{path}: its card commands are not confirmed yet; "
                 "run `studyapp verify` in a terminal to confirm them, or pass --yes"
             )
         return None
-    for snapshot, cards in pending:
-        print(f"Card file: {snapshot.path}\nCommands (run in demo_project/):")
+    for path, digest, cards in pending:
+        print(f"Card file: {path}\nCommands (run in demo_project/):")
         for card in cards:
             assert card.run is not None
             print(f"  {card.id}: {card.run.command}")
         answer = input("Run commands from this file? [y/N] ").strip().lower()
         if answer not in ("y", "yes"):
-            _err(f"{snapshot.path}: not confirmed; nothing was run")
+            _err(f"{path}: not confirmed; nothing was run")
             return None
-        trust.trust(snapshot.path, snapshot.digest)
+        trust.trust(path, digest)
         chosen.extend(cards)
     return chosen
 
@@ -154,7 +148,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if not args.yes:
         trust = TrustStore(DataFolder.chosen(args.data_dir).trusted_files)
-        confirmed = _confirmed_cards(runnable, trust)
+        digests = {file.path: file.digest for file in parsed.files}
+        confirmed = _confirmed_cards(runnable, trust, digests)
         if confirmed is None:
             return 1
         runnable = confirmed

@@ -29,7 +29,7 @@ from deckgen.cardformat.recordings import (
     save_recordings,
     trim_output,
 )
-from demo_project.contract import DEMO_DIR
+from demo_project.contract import DEFAULT_REDIS_PORT, DEMO_DIR
 from studyapp.runner.command import prepare
 from studyapp.runner.process import RunOutcome, run_to_completion
 
@@ -175,7 +175,7 @@ def record_outputs(
     `cards` is every card of the files involved: a recording whose card is gone is dropped,
     one whose card did not run (or failed) this time is kept as it was. The output is kept
     as a learner would see it (`as_the_learner_sees`): `redis_port` is the port of the Redis
-    the commands ran against, written as the default 6379 the course teaches.
+    the commands ran against, written as the default port the course teaches.
     """
     by_id = {card.id: card for card in cards}
     files: dict[Path, set[str]] = {}
@@ -186,7 +186,8 @@ def record_outputs(
         ran = by_id.get(result.card_id)
         if not result.passed or ran is None or ran.run is None:
             continue
-        seen = as_the_learner_sees(result.output, CHECKOUT, Path(gettempdir()), redis_port)
+        ports = (redis_port, DEFAULT_REDIS_PORT) if redis_port else None
+        seen = as_the_learner_sees(result.output, CHECKOUT, Path(gettempdir()), ports)
         output = trim_output(seen, ran.run.expect)
         recording = Recording(verified.isoformat(), celery, output)
         fresh.setdefault(ran.location.path, {})[ran.id] = recording

@@ -147,7 +147,7 @@ def test_a_recording_holds_what_the_learner_sees_not_the_recording_machine() -> 
         "pidfile /tmp/tmp.wPl5vuZw4g/celerybeat.pid, lock /tmp/studyapp-verify-mvxdgj7t/x",
         "- ** ---------- .> transport:   redis://127.0.0.1:45747/0 (not :457470)",
     ]
-    assert as_the_learner_sees(lines, checkout, temp, 45747) == [
+    assert as_the_learner_sees(lines, checkout, temp, (45747, 6379)) == [
         "loaded demo_project/config/settings.py",
         "File .venv/lib/python3.11/site-packages/celery/platforms.py:893",
         "pidfile $TMPDIR/tmp.XXXXXXXXXX/celerybeat.pid, lock $TMPDIR/studyapp-verify-XXXXXXXX/x",

@@ -3,6 +3,7 @@ an edit parses only the edited card again, and a damaged cache is ignored."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,16 +58,17 @@ def test_cached_load_equals_a_fresh_parse_and_an_edit_parses_one_card(
     assert [file.digest for file in edited.files] != [file.digest for file in cold.files]
 
 
-def test_a_recording_changes_the_files_digest_and_is_loaded(
+def test_a_files_digest_is_of_its_bytes_and_its_recordings_are_loaded(
     cache_dir: Path, write_card_file: Callable[..., Path]
 ) -> None:
     path = write_card_file("cards/a.md", deck("Alpha", 1))
     before = load([path])
+    assert before.files[0].digest == hashlib.sha256(path.read_bytes()).hexdigest()
     card_id = before.cards[0].id
     save_recordings(path, {card_id: Recording("2026-12-06", "5.7.0", "ok")})
     after = load([path])
-    assert after.files[0].digest != before.files[0].digest
     assert after.files[0].recordings[card_id].output == "ok"
+    assert after.files[0].digest == before.files[0].digest
     assert after.parsed == 0  # the cards themselves did not change
 
 

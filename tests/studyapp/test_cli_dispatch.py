@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_support import run_studyapp
 from core_support import titled, write_deck
 
 from studyapp import cli
 from studyapp.clock import SystemClock
-
-STUDYAPP = Path(sys.executable).parent / "studyapp"
 
 
 def test_help_names_every_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
@@ -63,15 +60,16 @@ def test_a_missing_subcommand_module_fails_only_that_command(
     assert err.count("\n") == 1
 
 
-def test_usage_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
+def test_usage_errors_are_one_line_without_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
     for args, message in (
         (["--bogus"], "studyapp: unrecognized arguments: --bogus"),
         (["run"], "studyapp run: the following arguments are required: CARD_ID"),
         (["verify", "--jobs", "0"], "studyapp verify: --jobs must be at least 1"),
     ):
-        result = subprocess.run(
-            [str(STUDYAPP), *args], capture_output=True, text=True, timeout=60, cwd=tmp_path
-        )
+        result = run_studyapp(capsys, *args)
         assert result.returncode == 2, result.stderr
         assert result.stderr == message + "\n"
 

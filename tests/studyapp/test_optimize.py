@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from fsrs_history import TRUE_PARAMETERS, history
 from fsrs_rs_python import DEFAULT_PARAMETERS, FSRS, MemoryState
 from test_tui_support import TERMINAL
 
 from studyapp.clock import ManualClock
+from studyapp.fsrs_sample import TRUE_PARAMETERS, history
 from studyapp.optimize import (
     MINIMUM_ITEMS,
     NotEnoughHistory,

@@ -72,6 +72,22 @@ HELD_DECK = """\
 **Back:** 6379
 """
 
+SHORT_DECK = """\
+# Short
+
+## Card 1: Short output
+**ID:** short-output
+**Front:** What does the short command print?
+**Back:** Two lines: first and second. The card and its output both fit on a small screen,
+so neither is cut to make room for the other.
+**Run:** `python -c "print('first'); print('second')"`
+**Expect:**
+```text
+first
+second
+```
+"""
+
 SnapCompare = Callable[..., bool]
 
 
@@ -92,10 +108,13 @@ def layout_study(tmp_path: Path) -> Iterator[Study]:
     cards.mkdir()
     (cards / "layout.md").write_text(LAYOUT_DECK, encoding="utf-8")
     (cards / "held.md").write_text(HELD_DECK, encoding="utf-8")
+    (cards / "short.md").write_text(SHORT_DECK, encoding="utf-8")
     data = tmp_path / "data"
     save_settings(data, Settings(fuzz=False))
     study = Study.open([cards], data, ManualClock(TUI_START))
-    TrustStore(DataFolder(data).trusted_files).trust(cards / "layout.md")
+    trust = TrustStore(DataFolder(data).trusted_files)
+    for deck in ("layout.md", "short.md"):
+        trust.trust(cards / deck)
     yield study
     study.close()
 
@@ -139,6 +158,7 @@ async def test_run_output_wraps_and_the_answer_stays_on_screen(
         panel = screen.query_one(RunPanel)
         await until(pilot, lambda: "passed" in str(panel.query_one("#run-expect").render()))
         await pilot.pause(0.2)  # the layout settles after the output shows
+        assert screen.has_class("-with-output"), "32 lines do not fit under the card"
         output = panel.query_one(OutputLog)
         assert len(panel.output_lines) == 32 and panel.output_lines[-1] == "last line"
         # Wrapped: no line wider than the log, and the proof is on screen, not cut off.
@@ -154,6 +174,29 @@ async def test_run_output_wraps_and_the_answer_stays_on_screen(
         assert back.region.height > 0
         assert visible.contains_region(back.region), (visible, back.region)
         assert screen.region.contains_region(visible)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_a_short_output_and_the_whole_card_both_show(
+    layout_study: Study, size: tuple[int, int]
+) -> None:
+    app = StudyApp(layout_study)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_deck(pilot, app, "Short")
+        await pilot.press("space", "r")
+        panel = screen.query_one(RunPanel)
+        await until(pilot, lambda: "passed" in str(panel.query_one("#run-expect").render()))
+        await pilot.pause(0.3)
+        # Two lines need less than half the height: they sit under the card, which keeps
+        # the rest (at 120x40 all of it shows; at 80x24 it scrolls to show the answer).
+        assert not screen.has_class("-with-output")
+        visible = screen.query_one("#card-scroll").content_region
+        shown = ["#card-back", "#card-front"] if size == (120, 40) else ["#card-back"]
+        for part in shown:
+            assert visible.contains_region(screen.query_one(part).region), part
+        assert visible.height >= size[1] // 2
+        output = panel.query_one(OutputLog)
+        assert output.region.height >= 2 and output.max_scroll_y == 0, "both lines in view"
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)

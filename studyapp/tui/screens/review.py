@@ -90,6 +90,8 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
         self.card: Card | None = None
         self._shown_at = time.monotonic()
         self._run_panel: RunPanel | None = None
+        self._output_shown = False  # a run's output is on show (see _fit_output)
+        self._answer_in_view = False  # scrolled to the answer for this run's output
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -143,7 +145,7 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
             f"New {new}   Learning {learning}   Due {due}"
         )
         held_back = self.query_one("#held-back", Label)
-        held_back.update(held_back_text(self.study.held_back(self.session.deck)))
+        held_back.update(held_back_text(self.session.held_back()))
         held_back.display = bool(held_back.content)
         self._shown_at = time.monotonic()
         self.post_message(self.CardShown(card))
@@ -204,11 +206,31 @@ class ReviewScreen(Screen[None], inherit_bindings=False):
             panel.show_card(message.card)
 
     def on_run_panel_output_shown(self, message: RunPanel.OutputShown) -> None:
-        """A run started: the card shrinks to what it needs (at most about half the screen),
-        scrolled to its answer, and the output takes the rest; a new card gets it all back."""
-        self.set_class(message.shown, "-with-output")
-        if message.shown and self.revealed:
-            scroll = self.query_one("#card-scroll", VerticalScroll)
+        if message.shown != self._output_shown:
+            self._answer_in_view = False
+        self._output_shown = message.shown
+        self.call_after_refresh(self._fit_output)
+
+    def _fit_output(self) -> None:
+        """Room for a run's output under the card. Both in full when they fit. Otherwise the
+        smaller part keeps its own height and the other one takes the rest: an output that
+        needs at most half the height sits under the card (which scrolls, showing its
+        answer); a longer one takes what the card leaves, the card keeping what it needs up
+        to half the height (-with-output). A new card gets the whole height back."""
+        panel = self.run_panel()
+        if not self._output_shown or panel is None:
+            self.remove_class("-with-output")
+            return
+        scroll = self.query_one("#card-scroll", VerticalScroll)
+        available = scroll.outer_size.height + self.query_one("#panels").outer_size.height
+        card_needs = self.query_one("#card", CardView).outer_size.height
+        output_needs = panel.wanted_height()
+        fits = card_needs + output_needs <= available
+        squeeze = not fits and output_needs > available // 2
+        squeezed = self.has_class("-with-output")
+        self.set_class(squeeze, "-with-output")
+        if not fits and self.revealed and (squeeze != squeezed or not self._answer_in_view):
+            self._answer_in_view = True
             self.call_after_refresh(
                 scroll.scroll_to_widget, self.query_one("#card-back"), animate=False, top=True
             )

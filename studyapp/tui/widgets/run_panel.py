@@ -63,8 +63,8 @@ class RunPanel(Vertical):
 
     @dataclass
     class OutputShown(Message):
-        """The output area appeared (a run started) or went (a new card): the screen makes
-        room for it."""
+        """The output area appeared (a run started), grew, or went (a new card): the screen
+        makes room for it (see `wanted_height`)."""
 
         shown: bool
 
@@ -97,6 +97,7 @@ class RunPanel(Vertical):
         self._ready = False  # children exist (set on mount)
         self._runnable = True
         self._waiting_for: str | None = None  # "redis" or "worker" while a run is blocked
+        self._growth_told = False  # an OutputShown for new lines is on its way
         # Hidden until a card with a command shows: the services bar inside probes only while
         # shown, and its probe (importing redis and celery in a thread) would compete with the
         # first card's paint for the interpreter.
@@ -299,8 +300,26 @@ class RunPanel(Vertical):
             self._service = None
             self._show_outcome(self.card, outcome, service=True)
 
+    def wanted_height(self) -> int:
+        """Rows the panel needs to show every output line (as wrapped) without scrolling."""
+        output = self.query_one(OutputLog)
+        return self.outer_size.height - output.outer_size.height + len(output.lines)
+
+    def _tell_growth(self) -> None:
+        """Post OutputShown once the new lines are laid out (once per refresh, not per line)."""
+        if self._growth_told or not self.query_one(OutputLog).display:
+            return
+        self._growth_told = True
+
+        def tell() -> None:
+            self._growth_told = False
+            self.post_message(self.OutputShown(True))
+
+        self.call_after_refresh(tell)
+
     def _on_line(self, line: str) -> None:
         self.query_one(OutputLog).write_line(line)
+        self._tell_growth()
         matcher = self._matcher
         if matcher is not None and matcher.lines and not matcher.done and matcher.feed(line + "\n"):
             # Passed, but the command has not ended: its exit status is still to come.
@@ -352,9 +371,11 @@ class RunPanel(Vertical):
         label.set_classes(css_class)
         label.update(text)
         label.display = bool(text)
+        self._tell_growth()
 
     def _set_expect(self, text: str, css_class: str = "") -> None:
         label = self.query_one("#run-expect", Label)
         label.set_classes(css_class)
         label.update(text)
         label.display = bool(text)
+        self._tell_growth()

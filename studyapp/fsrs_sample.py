@@ -1,4 +1,5 @@
-"""A review history drawn from a known FSRS model, for testing the optimizer.
+"""A review history drawn from a known FSRS model: what `studyapp optimize` is tested and
+benchmarked on (tests/studyapp/test_optimize.py, bench/studyapp_bench.py).
 
 Each card is learnt once (a first answer, then Good on a later learning step the same day),
 then reviewed on later days at a spread of intervals around the model's own. Whether the
