@@ -2,15 +2,17 @@
 
 Anki has the first half of every card's reviews (imported deckgen's package, studied it),
 the terminal the later half, so a first sync moves 50,000 reviews each way and every card's
-schedule to Anki. Prints, against the targets:
-  (a) first sync, as a ratio to Anki's own `import_anki_package` of the same deck's package
-      into a fresh collection, the median of three timed in the same run (target: at most
-      3x); once with deckgen's build cache cold, once with the package already built
-  (b) a repeat sync with nothing to do (target: under 2 s)
+schedule to Anki. The reference, timed in the same run: Anki's own `import_anki_package`
+of the same notes with their whole review history (the synced deck exported by Anki with
+scheduling) into a fresh collection, the median of three. Prints, against the targets:
+  (a) the first sync as a ratio to the reference: at most 2x with the deck's package
+      already built (by an earlier export or sync); the cold build is printed too
+  (b) a repeat sync with nothing to do: at most 1x the reference
 and the bounds below the first sync, each timed alone in the same run: deckgen's build of
 the package, and the steps no sync can skip (in Anki: importing the deck's package, the
 backup, fetching and saving every card's schedule, inserting the terminal's reviews; in
-the terminal's store: inserting Anki's reviews).
+the terminal's store: inserting Anki's reviews); and the ratio to Anki's import of the
+package without history (the reference of earlier versions).
 
 Usage: .venv/bin/python bench/anki_sync_bench.py [--cards N] [--keep DIR]
 Figures are indicative on a shared machine; nothing here asserts a time.
@@ -32,8 +34,8 @@ from pathlib import Path
 CARDS = 10_000
 REVIEWS_PER_CARD = 10  # 100,000 in all: the first 5 in Anki, the last 5 in the terminal
 FILES = 10
-TARGET_RATIO = 3.0
-TARGET_REPEAT_S = 2.0
+TARGET_RATIO = 2.0  # first sync, package built, to Anki's import with the whole history
+TARGET_REPEAT_RATIO = 1.0  # repeat sync, to the same
 DAY_MS = 86_400_000
 
 
@@ -124,8 +126,9 @@ def seed_terminal(cards: Path, data: Path, ids: list[str], now: datetime) -> Non
         study.close()
 
 
-def reference_with_history(collection: Path, work: Path) -> float:
-    """Anki's import of the synced deck, exported with scheduling, into a fresh collection."""
+def references_with_history(collection: Path, work: Path, count: int = 3) -> list[float]:
+    """Anki's imports of the synced deck, exported by Anki with scheduling (every note with
+    its whole review history), each into a fresh collection; seconds."""
     from anki.collection import Collection, ExportAnkiPackageOptions
 
     package = work / "with-history.apkg"
@@ -135,7 +138,7 @@ def reference_with_history(collection: Path, work: Path) -> float:
     )
     col.export_anki_package(out_path=str(package), options=options, limit=None)
     col.close()
-    return fresh_import(work / "fresh", package)
+    return [fresh_import(work / f"fresh-{n}", package) for n in range(count)]
 
 
 def fresh_import(folder: Path, package: Path) -> float:
@@ -173,7 +176,7 @@ class Learner:
     cards: Path
     collection: Path
     data: Path
-    reference: float  # Anki's import_anki_package of the deck's package, seconds
+    reference: float  # Anki's import_anki_package of the deck's package (no history), seconds
     now: datetime  # when the reviews were seeded
 
 
@@ -319,10 +322,13 @@ def run(work: Path, count: int) -> None:
     first = timed_sync(cold)
     print("repeat sync:")
     repeat = timed_sync(cold)
-    with_history = reference_with_history(cold.collection, work)
+    # One import is a noisy yardstick on a shared machine: the median of three.
+    history_samples = references_with_history(cold.collection, work)
+    reference = statistics.median(history_samples)
     print(
-        "reference 2: Anki's import_anki_package of the deck with its whole history "
-        f"({count * REVIEWS_PER_CARD:,} reviews, schedules): {with_history:.2f} s"
+        "reference: Anki's import_anki_package of the same notes with their whole history "
+        f"({count * REVIEWS_PER_CARD:,} reviews, schedules) into a fresh collection, median "
+        f"of 3: {reference:.2f} s ({', '.join(f'{x:.2f}' for x in history_samples)})"
     )
 
     warm = set_up(work / "warm", cards, ids, package)
@@ -331,40 +337,41 @@ def run(work: Path, count: int) -> None:
     print("first sync, the deck's package already built (by an earlier export or sync):")
     first_warm = timed_sync(warm)
     floors = anki_floors(work / "warm", warm, ids, built)
-    # One import is a noisy yardstick on a shared machine: the median of three.
     samples = [cold.reference, warm.reference, fresh_import(work / "reference", package)]
-    reference = statistics.median(samples)
+    bare = statistics.median(samples)
     print(
-        "reference: Anki's import_anki_package of the deck's package into a fresh "
-        f"collection, median of 3: {reference:.2f} s ({', '.join(f'{x:.2f}' for x in samples)})"
+        "Anki's import_anki_package of the deck's package alone (no history), median of 3: "
+        f"{bare:.2f} s ({', '.join(f'{x:.2f}' for x in samples)})"
     )
 
-    for label, seconds in (
-        ("(a) first sync, cold", first),
-        ("    first sync, package built", first_warm),
-    ):
-        ratio = seconds / reference
-        print(
-            f"{label}: {seconds:.2f} s = {ratio:.1f}x Anki's import of the deck's package "
-            f"(target <= {TARGET_RATIO:.0f}x) {'OK' if ratio <= TARGET_RATIO else 'MISSED'}; "
-            f"{seconds / with_history:.1f}x its import of the deck with its history"
-        )
+    warm_ratio = first_warm / reference
+    print(
+        f"(a) first sync, package built: {first_warm:.2f} s = {warm_ratio:.2f}x Anki's import "
+        f"with the history (target <= {TARGET_RATIO:.0f}x) "
+        f"{'OK' if warm_ratio <= TARGET_RATIO else 'MISSED'}; {first_warm / bare:.1f}x the "
+        "import without history"
+    )
+    print(
+        f"    first sync, cold: {first:.2f} s = {first / reference:.2f}x Anki's import with "
+        f"the history (no target); {first / bare:.1f}x the import without history"
+    )
     print(
         f"    bound, cold: deckgen's build alone {cold_build:.2f} s = "
-        f"{cold_build / reference:.1f}x the reference"
+        f"{cold_build / reference:.2f}x the reference"
     )
     half = count * REVIEWS_PER_CARD // 2
     print(
         f"    bound, package built: the unskippable steps alone {floors.total:.2f} s = "
-        f"{floors.total / reference:.1f}x the reference; in Anki {floors.anki:.2f} s "
+        f"{floors.total / reference:.2f}x the reference; in Anki {floors.anki:.2f} s "
         f"(import of the package {floors.import_package:.2f} s, backup {floors.backup:.2f} s, "
         f"{count:,} cards' get_card + one update_cards {floors.cards:.2f} s, {half:,} revlog "
         f"rows in one statement {floors.revlog:.2f} s), {half:,} reviews into the "
         f"terminal's store {floors.terminal:.2f} s"
     )
+    repeat_ratio = repeat / reference
     print(
-        f"(b) repeat sync: {repeat:.2f} s (target < {TARGET_REPEAT_S:.0f} s) "
-        f"{'OK' if repeat < TARGET_REPEAT_S else 'MISSED'}"
+        f"(b) repeat sync: {repeat:.2f} s = {repeat_ratio:.2f}x the reference (target <= "
+        f"{TARGET_REPEAT_RATIO:.0f}x) {'OK' if repeat_ratio <= TARGET_REPEAT_RATIO else 'MISSED'}"
     )
 
 

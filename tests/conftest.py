@@ -43,7 +43,6 @@ SLOW_MODULES = {
     "packaging",
     "deckgen/test_deckgen_property.py",
     "deckgen/test_deckgen_fingerprint.py",
-    "deckgen/test_deckgen_media.py",
     "studyapp/test_scheduler_anki_parity.py",
     "runner/test_runner_ctrl_c.py",
     "runner/test_runner_verify.py",

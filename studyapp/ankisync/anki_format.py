@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from deckgen.anki_package import note_guid
@@ -64,7 +65,7 @@ class DeckKeys:
     def of(cls, card_ids: Iterable[str]) -> DeckKeys:
         return cls({anki_key(card_id): card_id for card_id in card_ids})
 
-    @property
+    @cached_property
     def guids(self) -> set[str]:
         return {guid for guid, _ in self.by_key}
 
@@ -73,8 +74,15 @@ class DeckKeys:
 
     def note_card_id(self, guid: str) -> str:
         """The card id that names a note (its first card's; the GUID if none is known)."""
-        found = [card_id for (key, ordinal), card_id in self.by_key.items() if key == guid]
-        return min(found, key=len) if found else guid
+        return self._note_names.get(guid, guid)
+
+    @cached_property
+    def _note_names(self) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for (guid, _), card_id in self.by_key.items():
+            if guid not in names or len(card_id) < len(names[guid]):
+                names[guid] = card_id
+        return names
 
 
 # Days ---------------------------------------------------------------------------------

@@ -137,13 +137,14 @@ def given_due_dates(changes: Sequence[CardChange]) -> list[str]:
     return [change.card_id for change in changes if change.what == SET_DUE]
 
 
-def apply_in_terminal(
-    store: Store, states: Mapping[str, CardState], changes: Sequence[CardChange], days: AnkiDays
-) -> None:
+def apply_in_terminal(store: Store, changes: Sequence[CardChange], days: AnkiDays) -> None:
+    """On the states as stored now (the sync's own pull wrote some)."""
+    wanted = [c for c in changes if not c.to_anki and c.what != SET_DUE]
+    if not wanted:
+        return
+    states = store.load_states()
     changed: dict[str, CardState] = {}
-    for change in changes:
-        if change.to_anki or change.what == SET_DUE:
-            continue
+    for change in wanted:
         state = changed.get(change.card_id, states[change.card_id])
         changed[change.card_id] = _taken(state, change, days)
     if changed:

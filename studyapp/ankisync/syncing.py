@@ -66,7 +66,13 @@ from studyapp.ankisync.preset_parameters import (
     write_preset_parameters,
 )
 from studyapp.ankisync.presets import adopted, deck_preset, describe, rollover_hour
-from studyapp.ankisync.transfer import Moved, pull_to_terminal, push_to_anki, united_counts
+from studyapp.ankisync.transfer import (
+    Moved,
+    incoming_rows,
+    pull_to_terminal,
+    push_to_anki,
+    united_counts,
+)
 from studyapp.locations import DataFolder
 from studyapp.settings import SettingsError
 from studyapp.study import Study
@@ -311,11 +317,12 @@ def _sync(
             plan = _plan(study, present)
         _take_due_dates(plan, report.changes)  # the plan may have been made again since
         report.undone = len(plan.undone_in_anki)
-        counts = united_counts(col, study, plan)
+        moving = incoming_rows(col, plan)
+        counts = united_counts(study, plan, moving)
         report.to_anki = push_to_anki(col, study, present, plan, days, counts)
-        report.to_terminal = pull_to_terminal(col, study, present, plan, days, counts)
+        report.to_terminal = pull_to_terminal(col, study, present, plan, days, counts, moving)
         apply_in_anki(col, present, report.changes)
-        apply_in_terminal(study.store, study.store.load_states(), report.changes, days)
+        apply_in_terminal(study.store, report.changes, days)
         if schema_version(col) != version:
             raise AnkiSyncError(
                 f"{collection}: the schema version changed; restore {report.backup}"

@@ -4,13 +4,14 @@ terminal's into the Anki collection (one transaction on each side)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from studyapp.ankisync.anki_format import (
     AnkiDays,
     AnkiDeckView,
+    AnkiRow,
     anki_row,
     apply_state,
     chunks,
@@ -54,9 +55,16 @@ class Moved:
 Counts = dict[str, tuple[int, int]]  # card id -> (reps, lapses)
 
 
-def united_counts(col: Collection, study: Study, plan: MergePlan) -> Counts:
+def incoming_rows(col: Collection, plan: MergePlan) -> dict[int, AnkiRow]:
+    """Anki's reviews that the plan moves to the terminal, read once for the counts and
+    the move."""
+    return reviews_by_id(col, [review_id for _, review_id in plan.to_terminal])
+
+
+def united_counts(study: Study, plan: MergePlan, rows: Mapping[int, AnkiRow]) -> Counts:
     """The reps and lapses of each card whose reviews move, over both logs united: each
-    side's card then shows them (a side's own count misses the other side's answers)."""
+    side's card then shows them (a side's own count misses the other side's answers).
+    `rows`: `incoming_rows`."""
     owner = dict(study.store.review_index())
     touched = {card_id for card_id, _ in plan.to_terminal}
     touched |= {owner[review_id] for review_id in plan.to_anki if review_id in owner}
@@ -64,7 +72,6 @@ def united_counts(col: Collection, study: Study, plan: MergePlan) -> Counts:
         return {}
     terminal = study.store.answer_counts()
     counts = {card_id: terminal.get(card_id, (0, 0)) for card_id in touched}
-    rows = reviews_by_id(col, [review_id for _, review_id in plan.to_terminal])
     for card_id, review_id in plan.to_terminal:
         ease, kind = rows[review_id][2], rows[review_id][7]
         reps, lapses = counts[card_id]
@@ -79,9 +86,11 @@ def pull_to_terminal(
     plan: MergePlan,
     days: AnkiDays,
     counts: Counts | None = None,
+    rows: Mapping[int, AnkiRow] | None = None,
 ) -> Moved:
-    """`counts`: see `united_counts` (push_to_anki has given them to Anki's cards)."""
-    rows = reviews_by_id(col, [review_id for _, review_id in plan.to_terminal])
+    """`counts`: see `united_counts` (push_to_anki has given them to Anki's cards);
+    `rows`: `incoming_rows`, when already read."""
+    rows = incoming_rows(col, plan) if rows is None else rows
     entries = [terminal_row(rows[review_id], card_id) for card_id, review_id in plan.to_terminal]
     states: list[CardState] = []
     for card_id in plan.schedule_from_anki:

@@ -6,7 +6,8 @@ whichever folder's conftest was imported first.
 
 from __future__ import annotations
 
-import os
+import contextlib
+import io
 import subprocess
 import sys
 import textwrap
@@ -19,6 +20,8 @@ from anki.collection import (
     ImportAnkiPackageRequest,
     ImportLogWithChanges,
 )
+
+from deckgen.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -83,18 +86,33 @@ class CliResult:
     stderr: str
 
 
-def run_deckgen(*args: str | Path, cwd: Path | None = None) -> CliResult:
-    """Run the real command line in a fresh interpreter, as a user would."""
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    completed = subprocess.run(
-        [sys.executable, "-m", "deckgen", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd or REPO,
-        env=env,
-        timeout=120,
-    )
-    return CliResult(completed.returncode, completed.stdout, completed.stderr)
+def run_deckgen(
+    *args: str | Path, cwd: Path | None = None, fresh_process: bool = False
+) -> CliResult:
+    """Run the real command line and capture what it prints: in this process (a fresh
+    interpreter per call costs seconds), or with `fresh_process` as `python -m deckgen`,
+    for the tests whose subject is the process itself."""
+    if fresh_process:
+        completed = subprocess.run(
+            [sys.executable, "-m", "deckgen", *map(str, args)],
+            capture_output=True,
+            text=True,
+            cwd=cwd or REPO,
+            timeout=120,
+        )
+        return CliResult(completed.returncode, completed.stdout, completed.stderr)
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        contextlib.chdir(cwd or REPO),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        try:
+            status = main([str(arg) for arg in args])
+        except SystemExit as stopped:  # argparse's usage errors
+            code = stopped.code
+            status = code if isinstance(code, int) else (0 if code is None else 1)
+    return CliResult(status, out.getvalue(), err.getvalue())
 
 
 def import_apkg(

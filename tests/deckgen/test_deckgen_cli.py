@@ -86,7 +86,7 @@ def test_help_for_every_command(command: list[str], capsys: pytest.CaptureFixtur
 
 
 def test_python_dash_m_and_console_script_agree(sample_deck: Path) -> None:
-    module = run_deckgen("list", "--json", sample_deck)
+    module = run_deckgen("list", "--json", sample_deck, fresh_process=True)
     script = Path(sys.executable).with_name("deckgen")
     console = subprocess.run(
         [str(script), "list", "--json", str(sample_deck)], capture_output=True, text=True

@@ -107,7 +107,9 @@ async def test_worker_needed_message_then_w_starts_one_and_the_card_passes(
             assert len(bar_text) <= bar.content_region.width, "one line, nothing cut at 80"
             await pilot.press("r")
             await until(
-                pilot, lambda: "Expect passed" in str(panel.query_one("#run-expect").render())
+                pilot,
+                lambda: "Expect passed" in str(panel.query_one("#run-expect").render()),
+                timeout=60,  # `inspect ping` starts a Celery client: seconds on a loaded machine
             )
             pgid = worker.pgid
             assert pgid is not None

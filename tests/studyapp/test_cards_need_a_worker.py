@@ -45,4 +45,6 @@ def test_needs_worker_tags_match_the_commands() -> None:
             if tagged != declared:
                 wrong.append(f"{card.location}: {card.id}: tagged {tagged}, declared {declared}")
     assert wrong == []
-    assert checked >= 30
+    # Most cards run lessons now (their need is the author's word, exercised by verify);
+    # the client and `celery inspect` cards that declare it are still a good dozen.
+    assert checked >= 10
