@@ -43,7 +43,7 @@ from deckgen.cardformat.cache import CACHE_DIR_ENV
 from deckgen.cardformat.chunks import normalize_newlines
 from deckgen.cardformat.load import load
 from deckgen.cardformat.markdown import structure_markdown
-from deckgen.cardformat.pool import default_jobs, make_pool
+from deckgen.cardformat.pool import allow_fork, default_jobs, make_pool
 from deckgen.render import ANKI_HTML
 
 T = TypeVar("T")
@@ -173,7 +173,7 @@ def straightforward_render(path: Path) -> list[tuple[str, str]]:
 
 def over_all_cores(action: Callable[[Path], T], paths: list[Path]) -> list[T]:
     """`action` on every file, the files spread over one process per core."""
-    pool = make_pool(default_jobs())
+    pool = make_pool(default_jobs(), None)
     try:
         return list(pool.map(action, paths))
     finally:
@@ -195,6 +195,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--before", metavar="REF", help="also time deckgen at this git ref")
     args = parser.parse_args()
+    allow_fork(True)  # as the `deckgen` command does: this process holds no threads
 
     with tempfile.TemporaryDirectory(prefix="deckgen-bench-") as temp:
         root = Path(temp)

@@ -2,6 +2,6 @@
 
 import sys
 
-from deckgen.cli import main
+from deckgen.cli import command
 
-sys.exit(main())
+sys.exit(command())

@@ -22,6 +22,16 @@ EXIT_PROBLEMS = 1
 PROGRESS_MIN_CARDS = 1000  # smaller builds finish before a bar would help
 
 
+def command() -> int:
+    """The `deckgen` command (and `python -m deckgen`): a process of its own that holds no
+    threads or connections, so a build's workers may be forked from it (see `allow_fork`).
+    Callers of `main` in a process of theirs get the forkserver."""
+    from deckgen.cardformat.pool import allow_fork
+
+    allow_fork(True)
+    return main()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if not args.paths:  # no PATH: the project's own course (deckgen/course.py)
@@ -183,9 +193,9 @@ def run_watch(args: argparse.Namespace) -> int:
     from watchfiles import Change, watch
 
     from deckgen.build import build
-    from deckgen.cardformat.pool import threads_will_run
+    from deckgen.cardformat.pool import allow_fork
 
-    threads_will_run()
+    allow_fork(False)  # the watcher's thread runs beside every build from here on
 
     def rebuild() -> None:
         report = build(args.paths, args.output)
@@ -233,4 +243,4 @@ class ProgressBar:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(command())

@@ -106,7 +106,7 @@ class ChunkPool:
 
     def send_waiting(self) -> None:
         if self.pool is None:
-            self.pool = make_pool(self.workers)
+            self.pool = make_pool(self.workers, self.renderer)
         batch = self.waiting
         self.waiting, self.waiting_bytes = [], 0
         self.batches.append((batch, self.pool.submit(parse_batch, batch, self.renderer)))
@@ -131,21 +131,28 @@ class ChunkPool:
             yield from batch
 
 
-_threads_running = False
+_fork_is_safe = False
 
 
-def threads_will_run() -> None:
-    """Call before starting threads that outlive a load (watchfiles' watcher): forking a
-    process that has other threads can deadlock the child, so pools use forkserver then."""
-    global _threads_running
-    _threads_running = True
+def allow_fork(allowed: bool) -> None:
+    """Declare whether this process is safe to fork: no threads, sockets or connections
+    (deckgen's own commands). Its pools' workers are then forked from it directly and start
+    in milliseconds. Any other process (the study app, a test, `deckgen watch` with its watcher
+    thread) gets them from a fresh forkserver instead: a fork of a process with threads can
+    deadlock the child, and one with open connections can hang in their after-fork cleanup
+    (kombu closes an inherited Redis pool by talking to the Redis behind it)."""
+    global _fork_is_safe
+    _fork_is_safe = allowed
 
 
-def make_pool(workers: int) -> Executor:
+def make_pool(workers: int, renderer: CardRenderer | None) -> Executor:
     methods = multiprocessing.get_all_start_methods()
-    # fork: workers inherit the imported modules, so they start in milliseconds.
-    method = "forkserver" if _threads_running else "fork"
+    method = "fork" if _fork_is_safe else "forkserver"
     context = multiprocessing.get_context(method if method in methods else None)
+    if context.get_start_method() == "forkserver":
+        # The server imports the parser and the renderer once; each worker forks from it.
+        modules = [__name__, *([type(renderer).__module__] if renderer else [])]
+        context.set_forkserver_preload(modules)
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
