@@ -274,6 +274,18 @@ def anki_floors(work: Path, learner: Learner, ids: list[str], package: Path) -> 
     )
 
 
+def course_notes_check(package: Path, ids: list[str]) -> float:
+    """The step that keeps a learner's edits to the deck's notes on a first sync (no record
+    of the notes yet): the course's fields read through a scratch import of the package."""
+    from studyapp.ankisync.anki_format import DeckKeys
+    from studyapp.ankisync.deck import course_notes
+
+    guids = DeckKeys.of(ids).guids
+    started = time.perf_counter()
+    course_notes(package, guids)
+    return time.perf_counter() - started
+
+
 def terminal_floor(work: Path, ids: list[str], now: datetime) -> float:
     """Anki's half of the reviews into a copy of the seeded data folder, one transaction."""
     from studyapp.store import Store
@@ -337,6 +349,7 @@ def run(work: Path, count: int) -> None:
     print("first sync, the deck's package already built (by an earlier export or sync):")
     first_warm = timed_sync(warm)
     floors = anki_floors(work / "warm", warm, ids, built)
+    notes_check = course_notes_check(built, ids)
     samples = [cold.reference, warm.reference, fresh_import(work / "reference", package)]
     bare = statistics.median(samples)
     print(
@@ -367,6 +380,11 @@ def run(work: Path, count: int) -> None:
         f"{count:,} cards' get_card + one update_cards {floors.cards:.2f} s, {half:,} revlog "
         f"rows in one statement {floors.revlog:.2f} s), {half:,} reviews into the "
         f"terminal's store {floors.terminal:.2f} s"
+    )
+    print(
+        f"    part of it, the check that keeps edits made in Anki (the course's fields read "
+        f"through a scratch import of the package): {notes_check:.2f} s = "
+        f"{notes_check / reference:.2f}x the reference"
     )
     repeat_ratio = repeat / reference
     print(

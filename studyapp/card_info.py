@@ -31,10 +31,14 @@ def card_info(
     state: CardState,
     history: list[RevlogEntry],
     retrievability: float | None,
+    review_interval_days: int | None = None,
 ) -> CardInfo:
-    interval = None
-    if state.due is not None and state.last_review is not None and not state.is_new:
-        interval = (state.due - state.last_review).total_seconds() / 86_400
+    """`review_interval_days`: a review card's interval in study days (Anki's `ivl`), as the
+    scheduler counts it; other cards show the time from their latest review to due."""
+    interval: float | None = review_interval_days
+    due, last = state.due, state.last_review
+    if interval is None and due is not None and last is not None and not state.is_new:
+        interval = (due - last).total_seconds() / 86_400
     return CardInfo(
         card=card,
         state=state_name(state),

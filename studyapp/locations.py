@@ -85,6 +85,13 @@ class DataFolder:
         """Each collection synced with, and the digest of the deck last brought into it."""
         return self.root / "anki" / "synced-decks.json"
 
+    @property
+    def anki_offers(self) -> Path:
+        """Anki profiles looked at for a first sync: declined, or without the deck (as of
+        the collection's modification time), so the app asks once and looks again only
+        after Anki changed them."""
+        return self.root / "anki" / "first-sync-offers.json"
+
     def describe(self) -> str:
         """The folder for a message that reads it: a learner who studied with `--data-dir`
         and forgot it here sees that the default folder was read."""

@@ -456,7 +456,11 @@ class Study:
         state = self.state(card_id)
         now = self.clock.now()
         return card_info(
-            card, state, self.history(card_id), self.scheduler.retrievability(state, now)
+            card,
+            state,
+            self.history(card_id),
+            self.scheduler.retrievability(state, now),
+            self.scheduler.scheduled_days(state) if state.phase is Phase.REVIEW else None,
         )
 
 

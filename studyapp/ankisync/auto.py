@@ -10,11 +10,14 @@ same store and settings the open app holds).
 
 from __future__ import annotations
 
+import contextlib
+import json
 import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from deckgen.atomic import write_atomic
 from studyapp.ankisync.anki_format import read_deck
 from studyapp.ankisync.collection import AnkiSyncError, anki_base, open_collection, profiles
 from studyapp.backups import BackupError, backup_if_changed, progress_fingerprint
@@ -28,8 +31,6 @@ Ask = Callable[[str], bool]  # a yes/no question to the learner
 def synced_collections(data_dir: Path) -> list[Path]:
     """The collections this data folder synced with that are still there, the most
     recently changed first."""
-    import json
-
     try:
         known = json.loads(DataFolder(data_dir).anki_synced.read_text("utf-8"))
     except (OSError, ValueError):
@@ -55,7 +56,8 @@ def offer_first_sync(paths: Sequence[Path], data_dir: Path, ask: Ask | None) -> 
     with, is offered a first sync (`ask`; without one, the command is named instead)."""
     if not _wanted(data_dir) or synced_collections(data_dir):
         return None
-    found = _profile_with_deck(paths, data_dir)
+    looked = _Looked(DataFolder(data_dir).anki_offers)
+    found = _profile_with_deck(paths, data_dir, looked)
     if found is None:
         return None
     name, collection, reviewed = found
@@ -66,8 +68,45 @@ def offer_first_sync(paths: Sequence[Path], data_dir: Path, ask: Ask | None) -> 
     if ask is None:
         return f"{question}: studyapp sync-anki {shlex.quote(name)}"
     if not ask(question + "?"):
+        looked.declined(collection)
         return f"not synced; when you want to: studyapp sync-anki {shlex.quote(name)}"
     return _sync_line(collection, paths, data_dir)
+
+
+class _Looked:
+    """The profiles looked at before: declined (never asked again), or without the deck
+    as of the collection's modification time (looked at again once Anki changed it)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            known = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            known = {}
+        self.known: dict[str, object] = known if isinstance(known, dict) else {}
+
+    def skip(self, collection: Path) -> bool:
+        seen = self.known.get(str(collection))
+        return seen == "declined" or seen == _mtime(collection)
+
+    def declined(self, collection: Path) -> None:
+        self._note(collection, "declined")
+
+    def without_deck(self, collection: Path) -> None:
+        self._note(collection, _mtime(collection))
+
+    def _note(self, collection: Path, value: object) -> None:
+        self.known[str(collection)] = value
+        with contextlib.suppress(OSError):  # only spares a look next time
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, json.dumps(self.known, indent=2, sort_keys=True) + "\n")
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
 
 
 def ask_on_terminal(question: str) -> bool:
@@ -117,10 +156,12 @@ def _sync_line(collection: Path, paths: Sequence[Path], data_dir: Path) -> str:
     )
 
 
-def _profile_with_deck(paths: Sequence[Path], data_dir: Path) -> tuple[str, Path, int] | None:
+def _profile_with_deck(
+    paths: Sequence[Path], data_dir: Path, looked: _Looked
+) -> tuple[str, Path, int] | None:
     """(profile name, collection, cards reviewed there) of the first profile whose
     collection has reviewed cards of the deck; read without a change, skipped when open."""
-    found = profiles(anki_base())
+    found = {name: path for name, path in profiles(anki_base()).items() if not looked.skip(path)}
     if not found or not _has_anki_library():
         return None
     from studyapp.ankisync.deck import deck_keys, opened_study
@@ -138,4 +179,5 @@ def _profile_with_deck(paths: Sequence[Path], data_dir: Path) -> tuple[str, Path
             continue  # open in Anki, damaged...: nothing to offer from it
         if reviewed:
             return name, collection, reviewed
+        looked.without_deck(collection)
     return None

@@ -63,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
             f"Saved to {folder.settings} as FSRS parameters "
             f"{parameters_origin(applied.settings)}:\n  {parameters}"
         )
+        if applied.before.fsrs_parameters:  # said, so they can be put back by hand
+            previous = ", ".join(f"{value:.4f}" for value in applied.before.fsrs_parameters)
+            print(f"They replace the parameters {parameters_origin(applied.before)}:\n  {previous}")
         if applied.recomputed is not None:
             print(
                 f"Memory states of {applied.recomputed.cards:,} cards recomputed with them; "

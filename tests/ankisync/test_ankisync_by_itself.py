@@ -35,21 +35,23 @@ def test_a_collection_synced_before_is_synced_again_by_itself(
     assert sync_by_itself([learner.cards], learner.data) is None
 
 
-def test_a_profile_holding_the_deck_is_offered_a_first_sync(
+def test_a_profile_holding_the_deck_is_offered_a_first_sync_once(
     learner: Learner, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ANKI_BASE", str(learner.collection.parent.parent))
-    asked: list[str] = []
+    told = offer_first_sync([learner.cards], learner.data, None)  # no one to ask
+    assert told is not None and told.startswith("Anki profile 'User 1' has reviews of ")
+    assert told.endswith(": studyapp sync-anki 'User 1'")
 
-    declined = offer_first_sync([learner.cards], learner.data, lambda q: asked.append(q) or False)
-
-    assert asked and asked[0].startswith("Anki profile 'User 1' has reviews of ")
-    assert declined == "not synced; when you want to: studyapp sync-anki 'User 1'"
-    told = offer_first_sync([learner.cards], learner.data, None)
-    assert told is not None and told.endswith(": studyapp sync-anki 'User 1'")
-
-    accepted = offer_first_sync([learner.cards], learner.data, lambda q: True)
+    accepted = offer_first_sync([learner.cards], learner.data, lambda question: True)
 
     assert accepted is not None and accepted.startswith("synced with Anki"), accepted
-    assert offer_first_sync([learner.cards], learner.data, lambda q: True) is None
+    assert offer_first_sync([learner.cards], learner.data, lambda question: True) is None
     assert "  to Anki: 0 reviews" in sync(capsys, learner)  # the offer's sync did it all
+
+    other = learner.data.parent / "other-data"  # a learner who says no: asked once
+    asked: list[str] = []
+    declined = offer_first_sync([learner.cards], other, lambda q: asked.append(q) or False)
+    assert declined == "not synced; when you want to: studyapp sync-anki 'User 1'"
+    assert offer_first_sync([learner.cards], other, lambda q: asked.append(q) or True) is None
+    assert len(asked) == 1

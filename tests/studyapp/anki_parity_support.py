@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -36,9 +37,14 @@ QUEUE_INTRADAY = 1
 @dataclass(frozen=True)
 class Sequence:
     name: str
-    answers: list[tuple[str, int] | tuple[str, int, int]]  # (UTC moment, rating[, card])
+    answers: list[tuple[str, int] | tuple[str, int, int]]  # (local moment, rating[, card])
     settings: Settings = field(default_factory=lambda: Settings(fuzz=False))
     cards: int = 1
+    tz: str = "UTC"  # the learner's zone, on both sides (one Anki batch per zone)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
 
 
 def libfaketime() -> str:
@@ -49,6 +55,7 @@ def libfaketime() -> str:
 
 
 def run_in_anki(sequences: list[Sequence], work_dir: Path, *, fuzz: bool) -> dict[str, Any]:
+    """The sequences must share one time zone: the process has one."""
     """Anki's card after every answer, per sequence. Without `fuzz` Anki runs in its own
     test mode (ANKI_TEST_MODE), which turns its fuzz off; no moment may then fall between
     02:00 and 04:00, which that mode shifts back two hours."""
@@ -60,7 +67,7 @@ def run_in_anki(sequences: list[Sequence], work_dir: Path, *, fuzz: bool) -> dic
     clock_file.write_text(f"@{sequences[0].answers[0][0]}\n")
     env = {
         **os.environ,
-        "TZ": "UTC",
+        "TZ": sequences[0].tz,
         "LD_PRELOAD": libfaketime(),
         "FAKETIME_TIMESTAMP_FILE": str(clock_file),
         "FAKETIME_NO_CACHE": "1",
@@ -91,17 +98,18 @@ def _spec(sequence: Sequence) -> dict[str, Any]:
     }
 
 
-def moment(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+def moment(text: str, zone: ZoneInfo) -> datetime:
+    """A local moment (as faketime reads it) as UTC."""
+    return datetime.fromisoformat(text).replace(tzinfo=zone).astimezone(UTC)
 
 
 def answer_in_terminal(sequence: Sequence) -> list[tuple[datetime, CardState]]:
-    scheduler = Scheduler(sequence.settings, UTC)
+    scheduler = Scheduler(sequence.settings, sequence.zone)
     states = [CardState(f"card-{number}") for number in range(sequence.cards)]
     after = []
     for when, rating, *card in sequence.answers:
         number = card[0] if card else 0
-        now = moment(when)
+        now = moment(when, sequence.zone)
         states[number], _ = scheduler.grade(states[number], rating, now, 1000)
         after.append((now, states[number]))
     return after
@@ -109,7 +117,7 @@ def answer_in_terminal(sequence: Sequence) -> list[tuple[datetime, CardState]]:
 
 def differences(sequence: Sequence, anki_rows: list[dict[str, Any]]) -> list[str]:
     settings = sequence.settings
-    scheduler = Scheduler(settings, UTC)
+    scheduler = Scheduler(settings, sequence.zone)
     found = []
     for (when, rating, *_), (now, ours), anki in zip(
         sequence.answers, answer_in_terminal(sequence), anki_rows, strict=True
@@ -124,7 +132,6 @@ def differences(sequence: Sequence, anki_rows: list[dict[str, Any]]) -> list[str
             if abs(mine - theirs) > MEMORY_TOLERANCE * theirs:
                 found.append(f"{where} {name} {mine:.4f}, Anki {theirs:.4f}")
         assert ours.due is not None
-        today = study_day_start(_study_date(scheduler, now), UTC, settings.day_start_hour)
         if phase is Phase.REVIEW:
             days = scheduler.scheduled_days(ours)
             if days != anki["ivl"]:
@@ -146,10 +153,12 @@ def differences(sequence: Sequence, anki_rows: list[dict[str, Any]]) -> list[str
         anki_days = anki["due"] - anki["today"]
         if due_in_days != anki_days:
             found.append(f"{where} due in {due_in_days} study days, Anki {anki_days}")
-        if (ours.due - today).total_seconds() % 86_400:
+        due_day = study_day_start(_study_date(scheduler, ours.due), sequence.zone,
+                                  settings.day_start_hour)  # fmt: skip
+        if ours.due != due_day:
             found.append(f"{where} due {ours.due}, not at the start of a study day")
     return found
 
 
 def _study_date(scheduler: Scheduler, when: datetime) -> date:
-    return study_day(when, UTC, scheduler.settings.day_start_hour).date
+    return study_day(when, scheduler.tz, scheduler.settings.day_start_hour).date

@@ -143,6 +143,22 @@ SEQUENCES = [
         replace(PLAIN, learning_steps_minutes=(10,), relearning_steps_minutes=()),
     ),
 ]
+# Eastern time across the start of daylight saving (Sunday 8 March 2026: a 23-hour day).
+NEW_YORK = [
+    Sequence(
+        "new_york_across_daylight_saving",
+        [
+            ("2026-03-06 22:00:00", GOOD),
+            ("2026-03-06 22:10:00", GOOD),
+            ("2026-03-08 20:00:00", GOOD),  # early, after the clocks went forward
+            ("2026-03-09 05:00:00", GOOD),  # just after the day started
+            ("2026-03-20 09:00:00", AGAIN),
+            ("2026-03-20 09:10:00", GOOD),
+            ("2026-03-21 01:00:00", HARD),  # after midnight, before the day starts
+        ],
+        tz="America/New_York",
+    )
+]
 FUZZ_CARDS = 12
 FUZZED = Sequence(
     "fuzzed_easy",
@@ -160,6 +176,12 @@ def anki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 @pytest.mark.parametrize("sequence", SEQUENCES, ids=lambda sequence: sequence.name)
 def test_same_schedule_as_anki(sequence: Sequence, anki: dict[str, Any]) -> None:
     assert differences(sequence, anki[sequence.name]) == []
+
+
+def test_same_schedule_as_anki_in_another_time_zone(tmp_path: Path) -> None:
+    anki = run_in_anki(NEW_YORK, tmp_path, fuzz=False)
+    for sequence in NEW_YORK:
+        assert differences(sequence, anki[sequence.name]) == []
 
 
 def test_fuzzed_intervals_fall_in_the_same_range_as_anki(tmp_path: Path) -> None:
