@@ -3,9 +3,14 @@ Forget and Set Due Date, both ways, the later change winning."""
 
 from __future__ import annotations
 
+import glob
+import os
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from anki.collection import Collection
@@ -185,3 +190,50 @@ def test_reps_lapses_and_first_review_come_from_both_logs(
     finally:
         study.close()
         col.close()
+
+
+BURY_IN_ANKI = """\
+import sys
+from anki.collection import Collection
+col = Collection(sys.argv[1])
+col.sched.bury_cards([int(sys.argv[2])], manual=True)
+col.close()
+"""
+
+
+def test_a_burial_made_in_anki_on_an_earlier_day_is_over(
+    learner: Learner, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Anki lifts a burial when its next day starts (once it builds its queues again), so
+    a card it still stores as buried from an earlier day is not buried in the terminal."""
+    sync(capsys, learner)
+    col = Collection(str(learner.collection))
+    cid = card_by_key(col, *key_of("sync-worker")).id
+    col.close()
+    two_days_ago = datetime.now() - timedelta(days=2)  # faketime reads local time
+    clock = tmp_path / "faketime"
+    clock.write_text(two_days_ago.strftime("@%Y-%m-%d %H:%M:%S"), "utf-8")
+    libfaketime = sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1"))
+    assert libfaketime, "libfaketime not found: install Debian's faketime"
+    environment = {
+        **os.environ,
+        "LD_PRELOAD": libfaketime[0],
+        "FAKETIME_TIMESTAMP_FILE": str(clock),
+        "FAKETIME_NO_CACHE": "1",
+    }
+    subprocess.run(
+        [sys.executable, "-c", BURY_IN_ANKI, str(learner.collection), str(cid)],
+        env=environment,
+        check=True,
+        timeout=120,
+    )
+
+    out = sync(capsys, learner)
+
+    assert "other changes" not in out, out
+    study = Study.open([learner.cards], learner.data)
+    try:
+        buried_until = study.state("sync-worker").buried_until
+        assert buried_until is None or buried_until <= datetime.now(UTC)
+    finally:
+        study.close()
