@@ -237,3 +237,44 @@ def test_a_burial_made_in_anki_on_an_earlier_day_is_over(
         assert buried_until is None or buried_until <= datetime.now(UTC)
     finally:
         study.close()
+
+
+TWO_CLOZES = """
+## Card 7: Two clozes
+**ID:** sync-two-clozes
+**Front:** {{c1::Beat}} sends periodic tasks to the {{c2::broker}}.
+**Back:** One beat per schedule.
+"""
+
+
+def test_every_cloze_deletion_is_its_own_card_on_both_sides(
+    learner: Learner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deck = learner.cards / "sync.md"
+    deck.write_text(deck.read_text("utf-8") + TWO_CLOZES, "utf-8")
+    sync(capsys, learner)  # the note comes into Anki: one card per cloze number
+    col = Collection(str(learner.collection))
+    try:
+        guid = key_of("sync-two-clozes")[0]
+        cids = col.db.list(
+            "select c.id from cards c join notes n on n.id = c.nid where n.guid = ? order by c.ord",
+            guid,
+        )
+        assert len(cids) == 2
+        for cid in cids:  # the learner answers both in Anki
+            card = col.get_card(cid)
+            card.start_timer()
+            col.sched.answerCard(card, 3)
+    finally:
+        col.close()
+
+    out = sync(capsys, learner)
+
+    assert "  to the terminal: 2 reviews, 2 card schedules" in out, out
+    study = Study.open([learner.cards], learner.data)
+    try:
+        assert {card.id for card in study.cards} >= {"sync-two-clozes", "sync-two-clozes:c2"}
+        assert len(study.history("sync-two-clozes")) == 1
+        assert len(study.history("sync-two-clozes:c2")) == 1
+    finally:
+        study.close()
