@@ -555,6 +555,10 @@ def main() -> int:
             f"{name} {statistics.median(run[name] for run in runs):.3f}" for name in PHASES
         )
         print(f"    median time since spawn at each phase (s): {marks}")
+        cpu_marks = "  ".join(
+            f"{name} {statistics.median(run[f'{name}_cpu'] for run in runs):.3f}" for name in PHASES
+        )
+        print(f"    median CPU seconds spent by each phase's end: {cpu_marks}")
 
         key_reference = asyncio.run(measure_reference_keys(100))
         timings = asyncio.run(measure_grades(cards, data_dir, options.grades))

@@ -11,11 +11,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from demo_project.launch import Worker
-from demo_project.signals import exit_on_sigterm
+from demo_project.signals import EXIT_SIGTERM, exit_on_sigterm
 
-# The study app stops a card's command with SIGTERM and, 3 s later, SIGKILL: the worker is
-# stopped well inside that, or the lesson would be killed mid-cleanup and leave it running.
-STOP_GRACE_SECONDS = 2.0
+# A worker's warm shutdown gets this long when the lesson ends by itself (its tasks are
+# done: nothing is left half-taken in the broker)...
+STOP_GRACE_SECONDS = 5.0
+# ...and this long when the study app stops the lesson: it sends SIGKILL 3 s after SIGTERM,
+# and a lesson killed mid-cleanup would leave its worker running.
+STOPPED_GRACE_SECONDS = 2.0
 
 
 @contextmanager
@@ -34,9 +37,14 @@ def private_worker(
     worker = Worker(
         environment, queues=[queue], concurrency=concurrency, name=name, extra_args=extra_args
     )
+    grace = STOP_GRACE_SECONDS
     try:
         worker.start().wait_ready(timeout=30)
         yield worker
+    except SystemExit as stop:
+        if stop.code == EXIT_SIGTERM:
+            grace = STOPPED_GRACE_SECONDS
+        raise
     finally:
         worker.remove_files()  # first: the worker keeps its open log while it stops
-        worker.stop(grace=STOP_GRACE_SECONDS)
+        worker.stop(grace=grace)

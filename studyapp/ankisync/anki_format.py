@@ -3,7 +3,7 @@ and review logs read out of a collection.
 
 Which Anki card is which terminal card: note GUID (deckgen's GUID of the card id) plus the
 card's template; a `reversed` card's second template is the terminal's `<id>:reverse`
-card, a cloze note's first card the terminal's card (the study app asks one per note).
+card, a cloze note's card N (template N - 1) the terminal's `<id>:cN` (`<id>` for N = 1).
 
 Review-log rows: both sides key a review by its time in epoch milliseconds, so that id is
 the review's identity across the two: a review already present on a side is never added
@@ -32,7 +32,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from deckgen.anki_package import note_guid
-from deckgen.cardformat.card_types import REVERSE_SUFFIX
+from deckgen.cardformat.card_types import REVERSE_SUFFIX, cloze_number, note_id
 from studyapp.records import CardState, Phase, ReviewKind
 from studyapp.settings import Settings
 
@@ -52,6 +52,9 @@ AnkiKey = tuple[str, int]  # (note GUID, template ordinal)
 def anki_key(card_id: str) -> AnkiKey:
     if card_id.endswith(REVERSE_SUFFIX):
         return note_guid(card_id.removesuffix(REVERSE_SUFFIX)), 1
+    number = cloze_number(card_id)
+    if number > 1:  # Anki's cloze card N is the note's template ordinal N - 1
+        return note_guid(note_id(card_id)), number - 1
     return note_guid(card_id), 0
 
 

@@ -11,15 +11,19 @@ same store and settings the open app holds).
 from __future__ import annotations
 
 import contextlib
-import json
 import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from deckgen.atomic import write_atomic
 from studyapp.ankisync.anki_format import read_deck
 from studyapp.ankisync.collection import AnkiSyncError, anki_base, open_collection, profiles
+from studyapp.ankisync.deck import (
+    deck_keys,
+    opened_study,
+    per_collection,
+    remember_per_collection,
+)
 from studyapp.backups import BackupError, backup_if_changed, progress_fingerprint
 from studyapp.clock import SystemClock
 from studyapp.locations import DataFolder
@@ -31,11 +35,7 @@ Ask = Callable[[str], bool]  # a yes/no question to the learner
 def synced_collections(data_dir: Path) -> list[Path]:
     """The collections this data folder synced with that are still there, the most
     recently changed first."""
-    try:
-        known = json.loads(DataFolder(data_dir).anki_synced.read_text("utf-8"))
-    except (OSError, ValueError):
-        return []
-    found = [Path(name) for name in known] if isinstance(known, dict) else []
+    found = [Path(name) for name in per_collection(DataFolder(data_dir).anki_synced)]
     existing = [path for path in found if path.is_file()]
     return sorted(existing, key=lambda path: path.stat().st_mtime, reverse=True)
 
@@ -79,14 +79,10 @@ class _Looked:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            known = json.loads(path.read_text("utf-8"))
-        except (OSError, ValueError):
-            known = {}
-        self.known: dict[str, object] = known if isinstance(known, dict) else {}
+        self.known: dict[str, object] = per_collection(path)
 
     def skip(self, collection: Path) -> bool:
-        seen = self.known.get(str(collection))
+        seen = self.known.get(str(collection.resolve()))
         return seen == "declined" or seen == _mtime(collection)
 
     def declined(self, collection: Path) -> None:
@@ -96,10 +92,9 @@ class _Looked:
         self._note(collection, _mtime(collection))
 
     def _note(self, collection: Path, value: object) -> None:
-        self.known[str(collection)] = value
+        self.known[str(collection.resolve())] = value
         with contextlib.suppress(OSError):  # only spares a look next time
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, json.dumps(self.known, indent=2, sort_keys=True) + "\n")
+            remember_per_collection(self.path, collection, value, indent=2)
 
 
 def _mtime(path: Path) -> int | None:
@@ -164,7 +159,6 @@ def _profile_with_deck(
     found = {name: path for name, path in profiles(anki_base()).items() if not looked.skip(path)}
     if not found or not _has_anki_library():
         return None
-    from studyapp.ankisync.deck import deck_keys, opened_study
 
     try:
         with opened_study(paths, data_dir) as study:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 NEW, REVIEW = 0, 2  # Anki card types
 SUSPENDED, BURIED_BY_SIBLING, BURIED = -1, -2, -3  # Anki queues
+SECONDS_PER_DAY = 86_400
 SUSPEND, UNSUSPEND, BURY, UNBURY, FORGET, SET_DUE = (
     "suspended",
     "unsuspended",
@@ -78,15 +79,19 @@ def plan_changes(
     """What each side takes from the other; `plan` moves the schedules of cards reviewed
     since (those keep only their suspension and burial)."""
     reviewed = set(plan.schedule_from_anki) | set(plan.schedule_from_terminal)
+    today_start = days.next_cutoff.timestamp() - SECONDS_PER_DAY
     changes = []
     for card_id in sorted(facts.keys() & states.keys()):
         anki, mine = facts[card_id], states[card_id]
         when = changed.get(card_id)
         later = when is not None and when.timestamp() > anki.mod  # the terminal's change
         buried_here = mine.buried_until is not None and mine.buried_until > now
+        # Anki lifts a burial when its next day starts (once it builds its queues), so one
+        # made before today's start is over, whatever the stored queue still says.
+        buried_there = anki.queue in (BURIED, BURIED_BY_SIBLING) and anki.mod >= today_start
         for here, there, on, off in (
             (mine.suspended, anki.queue == SUSPENDED, SUSPEND, UNSUSPEND),
-            (buried_here, anki.queue in (BURIED, BURIED_BY_SIBLING), BURY, UNBURY),
+            (buried_here, buried_there, BURY, UNBURY),
         ):
             if here != there:
                 wins = here if later else there

@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from deckgen.atomic import write_atomic
 from deckgen.cardformat.digests import deckgen_fingerprint
@@ -106,25 +106,30 @@ def deck_digest(study: Study) -> str:
 
 
 def last_synced_digest(study: Study, collection: Path) -> str | None:
-    try:
-        known = json.loads(DataFolder(study.data_dir).anki_synced.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    value = known.get(str(collection.resolve())) if isinstance(known, dict) else None
+    value = per_collection(DataFolder(study.data_dir).anki_synced).get(str(collection.resolve()))
     return value if isinstance(value, str) else None
 
 
 def remember_synced_digest(study: Study, collection: Path, digest: str) -> None:
-    path = DataFolder(study.data_dir).anki_synced
+    remember_per_collection(DataFolder(study.data_dir).anki_synced, collection, digest, indent=2)
+
+
+def per_collection(path: Path) -> dict[str, Any]:
+    """A data-folder file keyed by collection path (empty when missing or unreadable)."""
     try:
         known = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
-        known = {}
-    if not isinstance(known, dict):
-        known = {}
-    known[str(collection.resolve())] = digest
+        return {}
+    return known if isinstance(known, dict) else {}
+
+
+def remember_per_collection(
+    path: Path, collection: Path, value: object, indent: int | None = None
+) -> None:
+    known = per_collection(path)
+    known[str(collection.resolve())] = value
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps(known, indent=2, sort_keys=True) + "\n")
+    write_atomic(path, json.dumps(known, indent=indent, sort_keys=True) + "\n")
 
 
 # Packages into collections ------------------------------------------------------------
@@ -243,26 +248,14 @@ def digest(fields: Sequence[str]) -> str:
 def load_record(path: Path, collection: Path) -> dict[str, str]:
     """The course's notes as last brought into `collection` (empty when never synced);
     `path` is the data folder's `anki_course_notes`."""
-    try:
-        known = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    entry = known.get(str(collection.resolve())) if isinstance(known, dict) else None
+    entry = per_collection(path).get(str(collection.resolve()))
     if not isinstance(entry, dict):
         return {}
     return {str(guid): str(value) for guid, value in entry.items()}
 
 
 def save_record(path: Path, collection: Path, record: dict[str, str]) -> None:
-    try:
-        known = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        known = {}
-    if not isinstance(known, dict):
-        known = {}
-    known[str(collection.resolve())] = dict(sorted(record.items()))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps(known, sort_keys=True) + "\n")
+    remember_per_collection(path, collection, dict(sorted(record.items())))
 
 
 def stored_notes(col: Collection, guids: Iterable[str]) -> dict[str, StoredNote]:

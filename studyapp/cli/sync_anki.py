@@ -11,9 +11,11 @@ from studyapp.cli.common import add_paths_argument
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
-        "Close Anki first. Brings the deck into Anki (as importing deckgen's package "
-        "would), then syncs reviews and schedules both ways. " + MERGE_RULE + " The "
-        "collection is backed up beside it first (celery-srs-backups/)."
+        "Close Anki first. Brings the deck into Anki (new notes added, the course's changes "
+        "made; your own edits, tags and card styles there kept), then syncs reviews, "
+        "schedules, suspensions, burials, Forget and Set Due Date both ways. "
+        + MERGE_RULE
+        + " The collection is backed up beside it first (celery-srs-backups/)."
     )
     parser.add_argument(
         "collection",

@@ -3,9 +3,14 @@ Forget and Set Due Date, both ways, the later change winning."""
 
 from __future__ import annotations
 
+import glob
+import os
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from anki.collection import Collection
@@ -185,3 +190,91 @@ def test_reps_lapses_and_first_review_come_from_both_logs(
     finally:
         study.close()
         col.close()
+
+
+BURY_IN_ANKI = """\
+import sys
+from anki.collection import Collection
+col = Collection(sys.argv[1])
+col.sched.bury_cards([int(sys.argv[2])], manual=True)
+col.close()
+"""
+
+
+def test_a_burial_made_in_anki_on_an_earlier_day_is_over(
+    learner: Learner, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Anki lifts a burial when its next day starts (once it builds its queues again), so
+    a card it still stores as buried from an earlier day is not buried in the terminal."""
+    sync(capsys, learner)
+    col = Collection(str(learner.collection))
+    cid = card_by_key(col, *key_of("sync-worker")).id
+    col.close()
+    two_days_ago = datetime.now() - timedelta(days=2)  # faketime reads local time
+    clock = tmp_path / "faketime"
+    clock.write_text(two_days_ago.strftime("@%Y-%m-%d %H:%M:%S"), "utf-8")
+    libfaketime = sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1"))
+    assert libfaketime, "libfaketime not found: install Debian's faketime"
+    environment = {
+        **os.environ,
+        "LD_PRELOAD": libfaketime[0],
+        "FAKETIME_TIMESTAMP_FILE": str(clock),
+        "FAKETIME_NO_CACHE": "1",
+    }
+    subprocess.run(
+        [sys.executable, "-c", BURY_IN_ANKI, str(learner.collection), str(cid)],
+        env=environment,
+        check=True,
+        timeout=120,
+    )
+
+    out = sync(capsys, learner)
+
+    assert "other changes" not in out, out
+    study = Study.open([learner.cards], learner.data)
+    try:
+        buried_until = study.state("sync-worker").buried_until
+        assert buried_until is None or buried_until <= datetime.now(UTC)
+    finally:
+        study.close()
+
+
+TWO_CLOZES = """
+## Card 7: Two clozes
+**ID:** sync-two-clozes
+**Front:** {{c1::Beat}} sends periodic tasks to the {{c2::broker}}.
+**Back:** One beat per schedule.
+"""
+
+
+def test_every_cloze_deletion_is_its_own_card_on_both_sides(
+    learner: Learner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deck = learner.cards / "sync.md"
+    deck.write_text(deck.read_text("utf-8") + TWO_CLOZES, "utf-8")
+    sync(capsys, learner)  # the note comes into Anki: one card per cloze number
+    col = Collection(str(learner.collection))
+    try:
+        guid = key_of("sync-two-clozes")[0]
+        cids = col.db.list(
+            "select c.id from cards c join notes n on n.id = c.nid where n.guid = ? order by c.ord",
+            guid,
+        )
+        assert len(cids) == 2
+        for cid in cids:  # the learner answers both in Anki
+            card = col.get_card(cid)
+            card.start_timer()
+            col.sched.answerCard(card, 3)
+    finally:
+        col.close()
+
+    out = sync(capsys, learner)
+
+    assert "  to the terminal: 2 reviews, 2 card schedules" in out, out
+    study = Study.open([learner.cards], learner.data)
+    try:
+        assert {card.id for card in study.cards} >= {"sync-two-clozes", "sync-two-clozes:c2"}
+        assert len(study.history("sync-two-clozes")) == 1
+        assert len(study.history("sync-two-clozes:c2")) == 1
+    finally:
+        study.close()

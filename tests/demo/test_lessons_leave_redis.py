@@ -20,6 +20,9 @@ QUEUE_MAKERS = re.compile(
 )
 
 
+IN_FLIGHT = {"unacked", "unacked_index", "unacked_mutex"}
+
+
 # A card's command, or the lesson module or script it runs, that makes temporary files.
 TEMP_MAKERS = re.compile(r"mktemp|tempfile\.|mkdtemp|mkstemp")
 LESSON_OF = re.compile(r"lessons[./](\w+)")
@@ -74,7 +77,9 @@ def test_lessons_leave_the_broker_keys_as_they_found_them(
     after = {str(key) for key in broker.scan_iter()}
     broker.close()
     assert after - before == set()
-    assert before - after == set()
+    # kombu's bookkeeping of messages in flight comes and goes with the module's worker
+    # (a message of an earlier test still being acked when `before` was read).
+    assert before - after - IN_FLIGHT == set()
 
 
 # What starts a process in a session of its own, out of reach of a stop sent to the card's

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
+from deckgen.cardformat.card_types import study_cards
 from deckgen.cardformat.load import load
 from deckgen.course import checkout_cards
 from deckgen.version import package_version
@@ -184,11 +185,14 @@ def test_versions_and_the_demo_client(installed: Installed) -> None:
 def test_studyapp_and_deckgen_use_the_bundled_course_from_anywhere(
     installed: Installed, tmp_path: Path
 ) -> None:
-    course_ids = sorted(card.id for card in load([COURSE]).cards)
+    course = load([COURSE]).cards
+    course_ids = sorted(card.id for card in course)
+    # A reversed card and each cloze deletion study as cards of their own, as in Anki.
+    study_count = sum(len(study_cards(card)) for card in course)
     stats = installed.run("studyapp", "stats", "--json")
     assert stats.returncode == 0, stats.stderr
     by_state = json.loads(stats.stdout)["by_state"]
-    assert by_state["new"] == len(course_ids) and sum(by_state.values()) == len(course_ids)
+    assert by_state["new"] == study_count and sum(by_state.values()) == study_count
     # The progress went to the user data folder under HOME, not next to the package.
     assert list(installed.home.rglob("progress.sqlite3"))
 

@@ -77,7 +77,7 @@ async def test_worker_needed_message_then_w_starts_one_and_the_card_passes(
         monkeypatch.setenv(name, redis_env[name])
     cards = tmp_path / "cards"
     cards.mkdir()
-    ping = "celery -A config.celery_app inspect ping -t 1"
+    ping = "celery -A config.celery_app inspect ping -t 5"  # a loaded worker answers late
     write_deck(cards / "ping.md", card_markdown("ping", ping, expect="pong", tags="needs-worker"))
     opened = Study.open([cards], tmp_path / "data")
     app = StudyApp(opened)

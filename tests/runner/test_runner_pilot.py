@@ -10,6 +10,7 @@ from runner_support import MakeCard, RunnerApp
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Label
 
+from demo_project.launch import RedisServer
 from studyapp.runner.services import ServiceManager
 from studyapp.runner.trust import TrustStore
 from studyapp.tui.screens.confirm_run import ConfirmRunScreen
@@ -173,6 +174,11 @@ async def test_redis_down_gives_one_line_instead_of_running(
             "Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis)"
         )
         assert not app.finished and log_lines(app) == []
+        # Redis comes up (the learner started it): the message does not stay standing.
+        port = int(free_broker.rsplit(":", 1)[1].split("/")[0])
+        with RedisServer(port=port):
+            await wait_for(pilot, lambda: label(app, "run-status").startswith("Redis is up"), 20)
+            assert label(app, "run-status") == "Redis is up: press r to run the command."
 
 
 async def test_service_keeps_running_after_the_card_changes_and_stops_on_exit(

@@ -15,6 +15,7 @@ from test_tui_support import TERMINAL, TUI_START, open_deck, open_fixture_study
 from textual.notifications import SeverityLevel
 from textual.widgets import Button, DataTable, Markdown
 
+from deckgen.cardformat.card_types import question_markdown
 from studyapp.clock import ManualClock
 from studyapp.records import Phase
 from studyapp.store import Store
@@ -161,8 +162,8 @@ async def test_bury_hides_the_card_until_the_next_study_day(
     async with app.run_test(size=TERMINAL) as pilot:
         screen = await open_deck(pilot, app, "Celery::Beat")
         assert screen.card is not None and screen.card.id == "beat-schedule"
-        await pilot.press("b")
-        assert screen.card is not None and screen.card.id == "beat-pidfile"
+        await pilot.press("b")  # only this card: its cloze sibling (c2) comes next
+        assert screen.card is not None and screen.card.id == "beat-schedule:c2"
     store = Store.open(study.data_dir)
     try:
         buried = store.load_states()["beat-schedule"].buried_until
@@ -178,10 +179,16 @@ async def test_cloze_front_hides_the_deletions_and_back_fills_them(
     app = StudyApp(study)
     async with app.run_test(size=TERMINAL) as pilot:
         screen = await open_deck(pilot, app, "Celery::Beat")
-        assert front_text(app).startswith("[...] sends due periodic tasks to the [where?]")
+        # Each cloze deletion is its own card, as in Anki: c1 here, c2 shown as text.
+        assert front_text(app).startswith("[...] sends due periodic tasks to the broker.")
         await pilot.press("space")
         back = screen.query_one("#card-back", Markdown).source
         assert "celery beat sends due periodic tasks to the broker" in back
+    second = study.card("beat-schedule:c2")
+    assert second is not None
+    assert question_markdown(second).startswith(
+        "celery beat sends due periodic tasks to the [where?]"
+    )
 
 
 async def test_edit_opens_the_editor_at_the_card_line_and_reloads(
@@ -299,7 +306,7 @@ async def test_undo_takes_back_a_bury(fixture_study: tuple[Study, ManualClock]) 
     async with app.run_test(size=TERMINAL) as pilot:
         screen = await open_deck(pilot, app, "Celery::Beat")
         await pilot.press("b")
-        assert screen.card is not None and screen.card.id == "beat-pidfile"
+        assert screen.card is not None and screen.card.id == "beat-schedule:c2"
         await pilot.press("u")
         await pilot.pause()
         assert [note.message for note in app.notes][-1] == "Bury undone."
