@@ -4,4 +4,5 @@ import sys
 
 from deckgen.cli import command
 
-sys.exit(command())
+if __name__ == "__main__":  # not again when a forkserver worker imports the main module
+    sys.exit(command())

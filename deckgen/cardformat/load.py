@@ -248,7 +248,9 @@ class Reader:
         if self.pool is None:
             from deckgen.cardformat.pool import ChunkPool, default_jobs
 
-            self.pool = ChunkPool(self.jobs or default_jobs(), self.expected_bytes, self.renderer)
+            workers = self.jobs or default_jobs()
+            asked = self.jobs is not None
+            self.pool = ChunkPool(workers, self.expected_bytes, self.renderer, asked)
         return self.pool
 
     def close(self) -> None:
