@@ -62,7 +62,7 @@ case "$cmd" in
         echo "==> mypy"; mypy
         echo "==> deck"; deckgen check cards/
         echo "==> verify every card's command"; studyapp verify --jobs 2 cards/
-        echo "==> pytest"; exec python -m pytest "$@"
+        echo "==> pytest"; exec python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
         ;;
     *)
         echo "usage: bash scripts/dev.sh [study|test] [args...]" >&2
