@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from celery import Celery, Task
+from lessons.subcommands import run_subcommand
 
 
 def _main_name() -> None:
@@ -112,11 +113,7 @@ COMMANDS = {
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in COMMANDS:
-        print(f"usage: python -m lessons.app_basics {{{'|'.join(COMMANDS)}}}", file=sys.stderr)
-        return 2
-    COMMANDS[argv[0]]()
-    return 0
+    return run_subcommand("lessons.app_basics", COMMANDS, argv)
 
 
 if __name__ == "__main__":

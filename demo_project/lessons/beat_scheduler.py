@@ -27,6 +27,7 @@ from typing import Any
 from celery import Celery
 from celery.beat import PersistentScheduler, Scheduler
 from lessons.idle_queue import broker_client, idle_queue
+from lessons.subcommands import run_subcommand
 
 from demo_project.signals import exit_on_sigterm
 
@@ -181,10 +182,7 @@ COMMANDS: dict[str, Callable[[], int]] = {
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in COMMANDS:
-        print(f"usage: python -m lessons.beat_scheduler {{{','.join(COMMANDS)}}}", file=sys.stderr)
-        return 2
-    return COMMANDS[argv[0]]()
+    return run_subcommand("lessons.beat_scheduler", COMMANDS, argv)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from config.celery_app import app
 from lessons.idle_queue import broker_client, idle_queue
 from lessons.private_worker import private_worker
 from lessons.probes.consumer_step import AUDIT_QUEUE
+from lessons.subcommands import run_subcommand
 
 from demo_project.signals import exit_on_sigterm
 
@@ -88,11 +89,7 @@ COMMANDS: dict[str, Callable[[], None]] = {
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in COMMANDS:
-        print(f"usage: python -m lessons.bootsteps_demo {{{'|'.join(COMMANDS)}}}", file=sys.stderr)
-        return 2
-    COMMANDS[argv[0]]()
-    return 0
+    return run_subcommand("lessons.bootsteps_demo", COMMANDS, argv)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from celery.result import AsyncResult
 from config.celery_app import app
 from kombu.exceptions import DecodeError
 from lessons.idle_queue import broker_client, idle_queue
+from lessons.subcommands import run_subcommand
 
 from demo_project.contract import DEFAULT_QUEUE, client_transport_options
 
@@ -153,11 +154,7 @@ COMMANDS: dict[str, Callable[[], None]] = {
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in COMMANDS:
-        print(f"usage: python -m lessons.broker_trust {{{'|'.join(COMMANDS)}}}", file=sys.stderr)
-        return 2
-    COMMANDS[argv[0]]()
-    return 0
+    return run_subcommand("lessons.broker_trust", COMMANDS, argv)
 
 
 if __name__ == "__main__":

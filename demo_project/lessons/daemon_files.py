@@ -19,6 +19,7 @@ from pathlib import Path
 from celery.utils.nodenames import node_format
 from config.celery_app import app
 from lessons.idle_queue import idle_queue
+from lessons.subcommands import run_subcommand
 
 from demo_project.contract import APP_MODULE, DEMO_DIR
 from demo_project.launch import ping_workers
@@ -83,11 +84,7 @@ COMMANDS: dict[str, Callable[[], None]] = {
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in COMMANDS:
-        print(f"usage: python -m lessons.daemon_files {{{'|'.join(COMMANDS)}}}", file=sys.stderr)
-        return 2
-    COMMANDS[argv[0]]()
-    return 0
+    return run_subcommand("lessons.daemon_files", COMMANDS, argv)
 
 
 if __name__ == "__main__":

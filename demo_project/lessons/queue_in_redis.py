@@ -31,6 +31,7 @@ from config.celery_app import app
 from kombu import Connection
 from kombu.transport.redis import Channel
 from lessons.idle_queue import broker_client, idle_queue
+from lessons.subcommands import run_subcommand
 
 from demo_project import contract
 from demo_project.launch import free_port, stop_group
@@ -220,10 +221,7 @@ COMMANDS: dict[str, Callable[[], int]] = {
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in COMMANDS:
-        print(f"usage: python -m lessons.queue_in_redis {{{','.join(COMMANDS)}}}", file=sys.stderr)
-        return 2
-    return COMMANDS[argv[0]]()
+    return run_subcommand("lessons.queue_in_redis", COMMANDS, argv)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from typing import Any
 from config.celery_app import app
 from lessons.idle_queue import idle_queue
 from lessons.private_worker import private_worker
+from lessons.subcommands import run_subcommand
 
 from demo_project.contract import DEFAULT_QUEUE
 from demo_project.signals import exit_on_sigterm
@@ -219,11 +220,7 @@ COMMANDS: dict[str, Callable[[], None]] = {
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in COMMANDS:
-        print(f"usage: python -m lessons.remote_control {{{'|'.join(COMMANDS)}}}", file=sys.stderr)
-        return 2
-    COMMANDS[argv[0]]()
-    return 0
+    return run_subcommand("lessons.remote_control", COMMANDS, argv)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from config.celery_app import app
 from lessons.idle_queue import idle_queue
 from lessons.private_worker import private_worker
+from lessons.subcommands import run_subcommand
 
 from demo_project.launch import Worker
 from demo_project.signals import exit_on_sigterm
@@ -98,11 +99,7 @@ COMMANDS: dict[str, Callable[[], None]] = {
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in COMMANDS:
-        print(f"usage: python -m lessons.remote_debug {{{'|'.join(COMMANDS)}}}", file=sys.stderr)
-        return 2
-    COMMANDS[argv[0]]()
-    return 0
+    return run_subcommand("lessons.remote_debug", COMMANDS, argv)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ from config.celery_app import TASK_MODULES, app
 from kombu import Connection
 from lessons.idle_queue import idle_queue
 from lessons.setting_up import CELERY, celery_worker
+from lessons.subcommands import run_subcommand
 
 from demo_project import contract
 from demo_project.signals import exit_on_sigterm
@@ -347,10 +348,7 @@ COMMANDS: dict[str, Callable[[], int]] = {
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in COMMANDS:
-        print(f"usage: python -m lessons.results {{{','.join(COMMANDS)}}}", file=sys.stderr)
-        return 2
-    return COMMANDS[argv[0]]()
+    return run_subcommand("lessons.results", COMMANDS, argv)
 
 
 if __name__ == "__main__":

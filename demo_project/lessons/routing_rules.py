@@ -21,6 +21,7 @@ from config.celery_app import app as demo_app
 from kombu import Exchange, Queue
 from lessons.idle_queue import broker_client, idle_queue
 from lessons.private_worker import private_worker
+from lessons.subcommands import run_subcommand
 
 from demo_project.contract import client_transport_options
 
@@ -186,11 +187,7 @@ COMMANDS: dict[str, Callable[[], None]] = {
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in COMMANDS:
-        print(f"usage: python -m lessons.routing_rules {{{'|'.join(COMMANDS)}}}", file=sys.stderr)
-        return 2
-    COMMANDS[argv[0]]()
-    return 0
+    return run_subcommand("lessons.routing_rules", COMMANDS, argv)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from pathlib import Path
 from celery import Celery
 from config.celery_app import app
 from lessons.idle_queue import broker_client, idle_queue
+from lessons.subcommands import run_subcommand
 
 from demo_project import contract
 from demo_project.launch import Worker, ping_workers, stop_group
@@ -188,10 +189,7 @@ COMMANDS: dict[str, Callable[[], int]] = {
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in COMMANDS:
-        print(f"usage: python -m lessons.setting_up {{{','.join(COMMANDS)}}}", file=sys.stderr)
-        return 2
-    return COMMANDS[argv[0]]()
+    return run_subcommand("lessons.setting_up", COMMANDS, argv)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from celery import Celery, signals
 from config.celery_app import app
 from lessons.idle_queue import broker_client, idle_queue
 from lessons.private_worker import private_worker
+from lessons.subcommands import run_subcommand
 
 from demo_project.signals import exit_on_sigterm
 
@@ -149,11 +150,7 @@ COMMANDS: dict[str, Callable[[], None]] = {
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in COMMANDS:
-        print(f"usage: python -m lessons.signal_order {{{'|'.join(COMMANDS)}}}", file=sys.stderr)
-        return 2
-    COMMANDS[argv[0]]()
-    return 0
+    return run_subcommand("lessons.signal_order", COMMANDS, argv)
 
 
 if __name__ == "__main__":

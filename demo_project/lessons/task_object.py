@@ -27,6 +27,7 @@ import redis
 from celery import Celery, Task
 from config.celery_app import app
 from lessons.idle_queue import broker_client, idle_queue
+from lessons.subcommands import run_subcommand
 
 from demo_project import contract
 
@@ -197,10 +198,7 @@ COMMANDS: dict[str, Callable[[], int]] = {
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in COMMANDS:
-        print(f"usage: python -m lessons.task_object {{{','.join(COMMANDS)}}}", file=sys.stderr)
-        return 2
-    return COMMANDS[argv[0]]()
+    return run_subcommand("lessons.task_object", COMMANDS, argv)
 
 
 if __name__ == "__main__":

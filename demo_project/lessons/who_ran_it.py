@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from config.celery_app import app
+from lessons.subcommands import run_subcommand
 
 
 def _whoami(label: str) -> tuple[str, dict[str, Any]]:
@@ -61,11 +62,7 @@ COMMANDS: dict[str, Callable[[], None]] = {
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in COMMANDS:
-        print(f"usage: python -m lessons.who_ran_it {{{','.join(COMMANDS)}}}", file=sys.stderr)
-        return 2
-    COMMANDS[argv[0]]()
-    return 0
+    return run_subcommand("lessons.who_ran_it", COMMANDS, argv)
 
 
 if __name__ == "__main__":

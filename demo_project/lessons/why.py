@@ -16,6 +16,7 @@ from collections.abc import Callable
 from celery import Celery
 from config.celery_app import app
 from lessons.idle_queue import broker_client, idle_queue
+from lessons.subcommands import run_subcommand
 
 from demo_project.contract import client_transport_options
 from demo_project.signals import exit_on_sigterm
@@ -114,10 +115,7 @@ COMMANDS: dict[str, Callable[[], int]] = {
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in COMMANDS:
-        print(f"usage: python -m lessons.why {{{','.join(COMMANDS)}}}", file=sys.stderr)
-        return 2
-    return COMMANDS[argv[0]]()
+    return run_subcommand("lessons.why", COMMANDS, argv)
 
 
 if __name__ == "__main__":
