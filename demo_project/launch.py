@@ -192,10 +192,14 @@ class RedisServer(StartedProcess):
 
 
 def ping_workers(
-    broker_url: str, destination: Sequence[str] | None = None, timeout: float = 1.0
+    broker_url: str,
+    destination: Sequence[str] | None = None,
+    timeout: float = 1.0,
+    limit: int | None = None,
 ) -> list[str]:
     """Names of the workers answering a ping within ``timeout`` (all, or ``destination``);
-    empty when none answers or the broker is unreachable (checked first: kombu would retry)."""
+    empty when none answers or the broker is unreachable (checked first: kombu would retry).
+    The wait ends early once ``limit`` workers (default: all of ``destination``) answered."""
     from celery import Celery
     from kombu.exceptions import OperationalError
 
@@ -204,7 +208,8 @@ def ping_workers(
     probe = Celery("demo-probe", broker=broker_url, set_as_current=False)
     probe.conf.broker_transport_options = client_transport_options()
     try:
-        limit = len(destination) if destination else None
+        if limit is None and destination:
+            limit = len(destination)
         try:
             replies = probe.control.ping(
                 destination=list(destination) if destination else None,

@@ -16,18 +16,24 @@ from pathlib import Path
 from demo_project import contract, launch
 
 WORKER_PING_TIMEOUT = 0.5
+# "Does any worker answer?" ends at the first answer, so it can afford to wait for a worker
+# that a loaded machine makes slow (0.5 s refused cards whose worker was up).
+ANY_WORKER_TIMEOUT = 2.0
 
 
 def redis_reachable(url: str, timeout: float = 0.5) -> bool:
     return launch.redis_reachable(url, timeout)
 
 
-def worker_names(broker_url: str, timeout: float = WORKER_PING_TIMEOUT) -> list[str]:
-    """Node names of the workers answering a ping on `broker_url` (empty if none)."""
+def worker_names(
+    broker_url: str, timeout: float = WORKER_PING_TIMEOUT, limit: int | None = None
+) -> list[str]:
+    """Node names of the workers answering a ping on `broker_url` (empty if none); the wait
+    ends early once `limit` of them answered."""
     if broker_url.startswith("redis") and not launch.redis_reachable(broker_url):
         return []
     try:
-        return launch.ping_workers(broker_url, timeout=timeout)
+        return launch.ping_workers(broker_url, timeout=timeout, limit=limit)
     except Exception:  # any broker trouble means "no worker we can reach"
         return []
 
@@ -50,8 +56,8 @@ def consumed_queues(broker_url: str, timeout: float = WORKER_PING_TIMEOUT) -> se
     return {queue["name"] for queues in replies.values() for queue in queues or ()}
 
 
-def worker_answers(broker_url: str, timeout: float = WORKER_PING_TIMEOUT) -> bool:
-    return bool(worker_names(broker_url, timeout))
+def worker_answers(broker_url: str, timeout: float = ANY_WORKER_TIMEOUT) -> bool:
+    return bool(worker_names(broker_url, timeout, limit=1))
 
 
 def http_answers(port: int, host: str = "127.0.0.1", timeout: float = 0.5) -> bool:
